@@ -1,0 +1,122 @@
+// Build the front-end assets into shared/static/dist/ (cleaned first).
+// Run with `npm run build` after `npm ci`. No bundler: Sass, copies, and a
+// few generated icons.
+import { readFileSync, writeFileSync, mkdirSync, rmSync, copyFileSync, existsSync, readdirSync, statSync } from 'node:fs'
+import { dirname, join, relative, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import * as sass from 'sass'
+import { drawIcon, encodeIco, encodePng } from './icons.mjs'
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..')
+const src = join(root, 'frontend')
+const dist = join(root, 'shared', 'static', 'dist')
+const modules = join(root, 'node_modules')
+
+// Where images that compiled CSS asks for may come from (first match wins).
+const imageSources = [
+  join(src, 'images'),
+  join(modules, '@ministryofjustice', 'frontend', 'moj', 'assets', 'images')
+]
+
+let warnings = 0
+
+function log (message) {
+  process.stdout.write(`${message}\n`)
+}
+
+function write (file, contents) {
+  mkdirSync(dirname(file), { recursive: true })
+  writeFileSync(file, contents)
+}
+
+function copy (from, to) {
+  mkdirSync(dirname(to), { recursive: true })
+  copyFileSync(from, to)
+}
+
+// Strip a trailing `//# sourceMappingURL=…` so browsers don't ask for a map
+// that we don't ship.
+function withoutSourceMap (code) {
+  return code.replace(/\n?\/\/# sourceMappingURL=\S+\s*$/, '\n')
+}
+
+function compileCss (name) {
+  const result = sass.compile(join(src, 'scss', `${name}.scss`), {
+    style: 'compressed',
+    sourceMap: false,
+    charset: true,
+    importers: [new sass.NodePackageImporter(root)],
+    // MoJ Frontend loads "node_modules/govuk-frontend/dist/govuk/base"
+    loadPaths: [root],
+    // Deprecation warnings from GOV.UK / MoJ Frontend themselves
+    quietDeps: true,
+    logger: {
+      warn (message, { deprecation, span }) {
+        warnings++
+        const where = span?.url ? ` (${relative(root, fileURLToPath(span.url))}:${span.start.line + 1})` : ''
+        process.stderr.write(`Sass ${deprecation ? 'deprecation ' : ''}warning${where}: ${message}\n`)
+      }
+    }
+  })
+  const file = join(dist, `${name}.css`)
+  write(file, `${result.css}\n`)
+  return result.css
+}
+
+// Every url() in the CSS must point at a file in dist/: copy it there from
+// our own or MoJ Frontend's images, or fail.
+function copyCssImages (css, cssName) {
+  for (const [, quoted, bare] of css.matchAll(/url\(\s*(?:"([^"]*)"|'[^']*'|([^)'"]*))\s*\)/g)) {
+    const url = (quoted ?? bare ?? '').trim()
+    if (!url || url.startsWith('data:') || url.startsWith('#')) continue
+    if (/^[a-z]+:|^\//i.test(url)) {
+      throw new Error(`${cssName}.css: url(${url}) is not relative to dist/`)
+    }
+    const target = join(dist, url)
+    if (existsSync(target)) continue
+    const name = relative(join(dist, 'images'), target)
+    const from = imageSources.map((dir) => join(dir, name)).find((file) => existsSync(file))
+    if (!from) throw new Error(`${cssName}.css: url(${url}) has no source image`)
+    copy(from, target)
+  }
+}
+
+rmSync(dist, { recursive: true, force: true })
+mkdirSync(dist, { recursive: true })
+
+// Images and the web app manifest
+for (const file of ['logo.svg', 'favicon.svg', 'manifest.json']) {
+  copy(join(src, 'images', file), join(dist, 'images', file))
+}
+write(join(dist, 'images', 'favicon.ico'), encodeIco(drawIcon(32, { radius: 6 / 32, scale: 0.8 }), 32))
+write(join(dist, 'images', 'icon-180.png'), encodePng(drawIcon(180, { radius: 0, scale: 0.7 }), 180))
+
+// CSS
+for (const name of ['portal', 'staff']) {
+  copyCssImages(compileCss(name), name)
+}
+
+// JavaScript
+const vendorJs = [
+  [join(modules, 'govuk-frontend', 'dist', 'govuk', 'govuk-frontend.min.js'), 'govuk-frontend.min.js'],
+  [join(modules, 'htmx.org', 'dist', 'htmx.min.js'), 'htmx.min.js']
+]
+for (const [from, name] of vendorJs) {
+  write(join(dist, name), withoutSourceMap(readFileSync(from, 'utf8')))
+}
+copy(join(src, 'js', 'app.mjs'), join(dist, 'app.mjs'))
+
+// Summary
+function listFiles (dir) {
+  return readdirSync(dir).sort().flatMap((entry) => {
+    const file = join(dir, entry)
+    return statSync(file).isDirectory() ? listFiles(file) : [file]
+  })
+}
+for (const file of listFiles(dist)) {
+  log(`${String(statSync(file).size).padStart(8)}  ${relative(root, file)}`)
+}
+
+if (warnings) {
+  process.stderr.write(`${warnings} Sass warning(s)\n`)
+}

@@ -1,0 +1,1 @@
+"""Portal views, one module per area; each view parses, calls one service, then redirects or renders."""

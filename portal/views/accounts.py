@@ -1,0 +1,94 @@
+"""Resident and councillor accounts: register, confirm, sign in and out, reset a password."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import get_locale, gettext as _
+from flask_login import current_user
+
+from portal import bp
+from portal.forms import ForgottenPasswordForm, RegisterForm, ResetPasswordForm, SignInForm
+from shared.auth.access import public
+from shared.auth.sessions import end_session, start_session
+from shared.domain.enums import PORTAL_ROLES
+from shared.services import accounts
+from shared.web.redirects import safe_next
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+@public
+def sign_in():
+    form = SignInForm()
+    if form.validate_on_submit():
+        try:
+            user = accounts.authenticate(form.email.data, form.password.data, roles=PORTAL_ROLES)
+        except accounts.EmailNotConfirmed as unconfirmed:
+            accounts.send_confirmation(unconfirmed.user, str(get_locale()))
+            return redirect(url_for("portal.check_email", sent="confirm"))
+        if user is not None:
+            start_session(user)
+            return redirect(safe_next(request.args.get("next"), url_for("portal.your_cases")))
+        form.email.errors.append(_("Enter the email address and password for your account"))
+    return render_template("portal/sign_in.html", form=form)
+
+
+@bp.post("/sign-out")
+@public
+def sign_out():
+    if current_user.is_authenticated:
+        end_session()
+    flash(_("You have signed out."))
+    return redirect(url_for("portal.home"))
+
+
+@bp.route("/register", methods=["GET", "POST"])
+@public
+def register():
+    form = RegisterForm()
+    if form.validate_on_submit():
+        accounts.register_resident(form.email.data, form.full_name.data, form.password.data, str(get_locale()))
+        return redirect(url_for("portal.check_email", sent="confirm"))
+    return render_template("portal/register.html", form=form)
+
+
+@bp.get("/check-your-email")
+@public
+def check_email():
+    purpose = "reset" if request.args.get("sent") == "reset" else "confirm"
+    return render_template("portal/check_email.html", purpose=purpose)
+
+
+@bp.get("/confirm-email/<token>")
+@public
+def confirm_email(token: str):
+    user = accounts.confirm_email(token)
+    if user is None:
+        return render_template("portal/link_expired.html", purpose="confirm"), 404
+    flash(_("Your email address is confirmed. You can now sign in."))
+    return redirect(url_for("portal.sign_in"))
+
+
+@bp.route("/forgotten-password", methods=["GET", "POST"])
+@public
+def forgotten_password():
+    form = ForgottenPasswordForm()
+    if form.validate_on_submit():
+        accounts.request_password_reset(form.email.data, str(get_locale()))
+        return redirect(url_for("portal.check_email", sent="reset"))
+    return render_template("portal/forgotten_password.html", form=form)
+
+
+@bp.route("/reset-password/<token>", methods=["GET", "POST"])
+@public
+def reset_password(token: str):
+    user = accounts.user_for_reset_token(token)
+    if user is None:
+        return render_template("portal/link_expired.html", purpose="reset"), 404
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        accounts.reset_password(user, form.password.data)
+        if current_user.is_authenticated:
+            end_session()
+        flash(_("Your password has been changed. Sign in with your new password."))
+        return redirect(url_for("staff.sign_in" if user.is_staff else "portal.sign_in"))
+    return render_template("portal/reset_password.html", form=form)

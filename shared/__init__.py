@@ -1,0 +1,1 @@
+"""Redress core: configuration, data, domain rules and services shared by portal and staff."""

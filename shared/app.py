@@ -1,0 +1,146 @@
+"""create_app(): settings, extensions, template loaders, blueprints, errors and headers."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from pathlib import Path
+
+from flask import Flask, Response, g
+from flask_babel import get_locale
+from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
+from sqlalchemy.engine import Engine
+
+from shared import clock
+from shared.auth import access
+from shared.auth.sessions import login_manager
+from shared.config import Settings, load_settings
+from shared.db import db, make_engine
+from shared.domain.enums import Channel
+from shared.extensions import babel, csrf, htmx, wtforms_helpers
+from shared.web import chrome, errors, filters, querycount, security
+from shared.web.forms import error_summary_params
+from shared.web.locale import LANGUAGES, select_locale, text_direction
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(settings: Settings | None = None, *, engine: Engine | None = None) -> Flask:
+    settings = settings or load_settings()
+    app = Flask(
+        "shared",
+        instance_path=str(settings.instance_path),
+        static_folder=str(ROOT / "shared" / "static"),
+        template_folder=None,
+    )
+    app.config.update(
+        SETTINGS=settings,
+        SECRET_KEY=settings.secret_key,
+        DEBUG=settings.debug,
+        TESTING=settings.env == "testing",
+        MAX_CONTENT_LENGTH=settings.max_content_length,
+        SESSION_COOKIE_NAME="__Host-redress" if settings.production else "redress",
+        SESSION_COOKIE_SECURE=settings.production,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        PERMANENT_SESSION_LIFETIME=timedelta(hours=12),
+        WTF_CSRF_TIME_LIMIT=None if settings.env == "testing" else 3600 * 8,
+        BABEL_TRANSLATION_DIRECTORIES=str(ROOT / "translations"),
+        BABEL_DEFAULT_TIMEZONE="Europe/London",
+        COUNT_QUERIES=settings.env != "production",
+    )
+    clock.configure_from_env(settings.production)
+    settings.instance_path.mkdir(parents=True, exist_ok=True)
+    logging.basicConfig(level=logging.INFO)
+
+    app.jinja_options = {
+        **app.jinja_options,
+        "trim_blocks": True,
+        "lstrip_blocks": True,
+        "extensions": ["jinja2.ext.do"],
+    }
+    app.jinja_loader = ChoiceLoader(
+        [
+            PackageLoader("shared", "templates"),
+            PackageLoader("portal", "templates"),
+            PackageLoader("staff", "templates"),
+            PrefixLoader(
+                {
+                    "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
+                    "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
+                }
+            ),
+        ]
+    )
+
+    engine = engine or make_engine(settings.database_url, busy_timeout_ms=settings.sqlite_busy_timeout_ms)
+    db.init_app(app, engine)
+    if app.config["COUNT_QUERIES"]:
+        querycount.init_app(app, engine)
+    _commit_after_request(app)
+
+    htmx.init_app(app)
+    csrf.init_app(app)
+    wtforms_helpers.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    login_manager.init_app(app)
+    login_manager.login_view = None  # the access rules redirect to the right sign-in page
+    security.init_app(app)
+    errors.init_app(app)
+    filters.init_app(app)
+
+    app.jinja_env.globals.update(
+        url_with_lang=chrome.url_with_lang,
+        channel_label=lambda value: Channel(value).label,
+    )
+
+    @app.context_processor
+    def layout_context() -> dict:
+        locale = str(get_locale())
+        return {
+            "settings": settings,
+            "locale": locale,
+            "text_direction": text_direction(locale),
+            "languages": LANGUAGES,
+            "error_summary_params": error_summary_params,
+            **chrome.current_chrome(),
+        }
+
+    from portal import bp as portal_bp
+    from portal import chrome as portal_chrome
+    from shared.web.health import bp as health_bp
+    from staff import bp as staff_bp
+    from staff import chrome as staff_chrome
+
+    app.register_blueprint(health_bp)
+    app.register_blueprint(portal_bp)
+    app.register_blueprint(staff_bp, url_prefix="/staff")
+    chrome.register(app, "/", portal_chrome)
+    chrome.register(app, "/staff/", staff_chrome)
+    access.init_app(app)
+
+    from shared.cli import register_commands
+
+    register_commands(app)
+    return app
+
+
+def _commit_after_request(app: Flask) -> None:
+    """One commit per request, only when the answer is a success or a redirect."""
+
+    @app.after_request
+    def commit(response: Response) -> Response:
+        session = g.get("db_session")
+        if session is None:
+            return response
+        if response.status_code < 400:
+            session.commit()
+        else:
+            session.rollback()
+        return response
+
+    @app.teardown_request
+    def rollback_on_error(exc: BaseException | None) -> None:
+        session = g.get("db_session")
+        if exc is not None and session is not None:
+            session.rollback()

@@ -1,0 +1,112 @@
+"""Settings read from REDRESS_* environment variables, with safe development defaults."""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+
+NATIONS = ("england", "wales", "scotland", "northern-ireland")
+_HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+_WEAK_KEYS = {"", "changeme", "secret", "dev", "development", "password"}
+
+
+class ConfigError(RuntimeError):
+    """Raised when the settings would make the service unsafe or unusable."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    env: str
+    instance_path: Path
+    database_url: str
+    secret_key: str
+    debug: bool
+    council_name: str
+    brand_colour: str
+    nation: str
+    base_url: str
+    mail_backend: str
+    mail_from: str
+    smtp_host: str
+    smtp_port: int
+    contact_phone: str
+    contact_email: str
+    contact_address: str
+    max_content_length: int
+    sqlite_busy_timeout_ms: int
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def production(self) -> bool:
+        return self.env == "production"
+
+
+def _bool(value: str | None, default: bool = False) -> bool:
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _dev_secret_key(instance_path: Path) -> str:
+    """Generate a key once per checkout and keep it, so sessions survive restarts."""
+    key_file = instance_path / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    instance_path.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    key_file.write_text(key)
+    key_file.chmod(0o600)
+    return key
+
+
+def load_settings(environ: dict[str, str] | None = None) -> Settings:
+    env = os.environ if environ is None else environ
+    mode = env.get("REDRESS_ENV", "development").strip().lower()
+    if mode not in {"development", "production", "testing"}:
+        raise ConfigError(f"REDRESS_ENV must be development, production or testing, not {mode!r}")
+    instance_path = Path(env.get("REDRESS_INSTANCE_PATH", Path.cwd() / "instance")).resolve()
+    database_url = env.get("REDRESS_DATABASE_URL") or f"sqlite:///{instance_path / 'redress.sqlite3'}"
+    debug = _bool(env.get("REDRESS_DEBUG"), default=False)
+
+    secret_key = env.get("REDRESS_SECRET_KEY", "")
+    if mode == "production":
+        if secret_key.strip().lower() in _WEAK_KEYS or len(secret_key) < 32:
+            raise ConfigError("REDRESS_SECRET_KEY must be set to a random value of at least 32 characters in production")
+        if debug:
+            raise ConfigError("REDRESS_DEBUG must be off in production")
+    elif not secret_key:
+        secret_key = _dev_secret_key(instance_path)
+
+    nation = env.get("REDRESS_NATION", "england").strip().lower()
+    if nation not in NATIONS:
+        raise ConfigError(f"REDRESS_NATION must be one of {', '.join(NATIONS)}")
+    brand = env.get("REDRESS_BRAND_COLOUR", "#0b3d66").strip()
+    if not _HEX_COLOUR.match(brand):
+        raise ConfigError("REDRESS_BRAND_COLOUR must be a colour like #0b3d66")
+    mail_backend = env.get("REDRESS_MAIL_BACKEND", "log").strip().lower()
+    if mail_backend not in {"log", "smtp"}:
+        raise ConfigError("REDRESS_MAIL_BACKEND must be log or smtp")
+
+    return Settings(
+        env=mode,
+        instance_path=instance_path,
+        database_url=database_url,
+        secret_key=secret_key,
+        debug=debug,
+        council_name=env.get("REDRESS_COUNCIL_NAME", "Redress Borough Council").strip(),
+        brand_colour=brand.lower(),
+        nation=nation,
+        base_url=env.get("REDRESS_BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
+        mail_backend=mail_backend,
+        mail_from=env.get("REDRESS_MAIL_FROM", "complaints@example.gov.uk"),
+        smtp_host=env.get("REDRESS_SMTP_HOST", "127.0.0.1"),
+        smtp_port=int(env.get("REDRESS_SMTP_PORT", "25")),
+        contact_phone=env.get("REDRESS_CONTACT_PHONE", "01632 960 000"),
+        contact_email=env.get("REDRESS_CONTACT_EMAIL", "complaints@example.gov.uk"),
+        contact_address=env.get("REDRESS_CONTACT_ADDRESS", "Complaints Team, Town Hall, High Street, Redbury, RB1 1AA"),
+        max_content_length=int(env.get("REDRESS_MAX_CONTENT_LENGTH", str(10 * 1024 * 1024))),
+        sqlite_busy_timeout_ms=int(env.get("REDRESS_SQLITE_BUSY_TIMEOUT_MS", "5000")),
+    )

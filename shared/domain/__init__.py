@@ -1,0 +1,1 @@
+"""Pure domain rules: enumerations, working-day calendar, references, transitions, access policy."""

@@ -1,0 +1,111 @@
+"""Cases, their append-only event log, services, and residents' unfinished feedback."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, Enum, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from shared.db import Base
+from shared.domain.enums import CaseKind, CaseStatus, Channel, ContactMethod, EventType
+from shared.models.people import User
+
+
+def _enum(cls: type) -> Enum:
+    return Enum(cls, native_enum=False, length=30, values_callable=lambda e: [m.value for m in e])
+
+
+class Service(Base):
+    __tablename__ = "services"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(60), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    name_cy: Mapped[str] = mapped_column(String(120))
+    description: Mapped[str] = mapped_column(String(300))
+    description_cy: Mapped[str] = mapped_column(String(300))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    def display_name(self, locale: str) -> str:
+        return self.name_cy if locale == "cy" else self.name
+
+    def display_description(self, locale: str) -> str:
+        return self.description_cy if locale == "cy" else self.description
+
+
+class Case(Base):
+    __tablename__ = "cases"
+    __table_args__ = (
+        Index("ix_cases_status_received_at", "status", "received_at"),
+        Index("ix_cases_resident_id_received_at", "resident_id", "received_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(String(20), unique=True)
+    kind: Mapped[CaseKind] = mapped_column(_enum(CaseKind))
+    status: Mapped[CaseStatus] = mapped_column(_enum(CaseStatus))
+    stage: Mapped[int] = mapped_column(default=1)
+    channel: Mapped[Channel] = mapped_column(_enum(Channel))
+    service_id: Mapped[int] = mapped_column(ForeignKey("services.id"))
+    resident_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    officer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    what_happened: Mapped[str] = mapped_column(Text)
+    happened_on: Mapped[date | None]
+    outcome_wanted: Mapped[str] = mapped_column(Text)
+    contact_method: Mapped[ContactMethod] = mapped_column(_enum(ContactMethod))
+    contact_phone: Mapped[str | None] = mapped_column(String(40))
+    contact_address: Mapped[str | None] = mapped_column(Text)
+    received_at: Mapped[datetime]
+    acknowledge_by: Mapped[date]
+    respond_by: Mapped[date | None]
+    closed_at: Mapped[datetime | None]
+
+    service: Mapped[Service] = relationship(lazy="raise")
+    resident: Mapped[User | None] = relationship(foreign_keys=[resident_id], lazy="raise")
+    officer: Mapped[User | None] = relationship(foreign_keys=[officer_id], lazy="raise")
+    events: Mapped[list[CaseEvent]] = relationship(
+        back_populates="case", lazy="raise", order_by="CaseEvent.at, CaseEvent.id"
+    )
+
+    @property
+    def next_date(self) -> date | None:
+        if self.status is CaseStatus.RECEIVED:
+            return self.acknowledge_by
+        if self.status.is_open:
+            return self.respond_by
+        return None
+
+
+class CaseEvent(Base):
+    """Append-only: one row for everything that happens to a case. The timeline is read from here."""
+
+    __tablename__ = "case_events"
+    __table_args__ = (Index("ix_case_events_case_id_at", "case_id", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))
+    type: Mapped[EventType] = mapped_column(_enum(EventType))
+    at: Mapped[datetime]
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    on_behalf_of_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    from_status: Mapped[CaseStatus | None] = mapped_column(_enum(CaseStatus))
+    to_status: Mapped[CaseStatus] = mapped_column(_enum(CaseStatus))
+    public: Mapped[bool] = mapped_column(Boolean, default=True)
+    details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+    case: Mapped[Case] = relationship(back_populates="events", lazy="raise")
+    actor: Mapped[User | None] = relationship(foreign_keys=[actor_id], lazy="raise")
+
+
+class ComplaintDraft(Base):
+    """A signed-in resident's unfinished complaint, kept on the server so nothing typed is lost."""
+
+    __tablename__ = "complaint_drafts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), unique=True)
+    answers: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    updated_at: Mapped[datetime]

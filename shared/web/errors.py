@@ -1,0 +1,62 @@
+"""Error pages: a full page normally, a partial for htmx swaps; never a stack trace."""
+
+from __future__ import annotations
+
+from flask import Flask, render_template, request
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
+from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
+
+# (title, what to tell the person) for each status we answer with a page.
+MESSAGES = {
+    400: (_l("Sorry, there is a problem with that request"), _l("Go back, check what you entered and try again.")),
+    403: (_l("You cannot see this page"), _l("You do not have permission to see this page. If you think you should, contact your manager or the council.")),
+    404: (_l("Page not found"), _l("If you typed the web address, check it is correct. If you pasted the web address, check you copied the entire address.")),
+    405: (_l("Sorry, that action is not possible here"), _l("Go back to the previous page and use the buttons on the page.")),
+    409: (_l("Sorry, someone else changed this first"), _l("Your change was not saved because the information changed while you were working. Go back, refresh the page and try again.")),
+    413: (_l("The file or text you sent is too large"), _l("Go back and send less: a smaller file or shorter text.")),
+    429: (_l("Sorry, too many attempts"), _l("Wait a few minutes and then try again.")),
+    500: (_l("Sorry, there is a problem with the service"), _l("Try again later. Nothing you entered has been lost if you saw it saved; otherwise please enter it again.")),
+    503: (_l("Sorry, the service is unavailable"), _l("Try again later.")),
+}
+
+
+def render_error(code: int):
+    title, body = MESSAGES.get(code, MESSAGES[500])
+    template = "shared/error_partial.html" if getattr(request, "htmx", False) else "shared/error.html"
+    return render_template(template, code=code, title=title, body=body), code
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_error(_error: CSRFError):
+        title = _l("Your page timed out")
+        body = _l("To protect your information, the form expired. Go back, refresh the page and try again. We have not saved what you entered on that page.")
+        template = "shared/error_partial.html" if request.htmx else "shared/error.html"
+        return render_template(template, code=400, title=title, body=body), 400
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        code = error.code or 500
+        if code not in MESSAGES:
+            return error
+        response, status = render_error(code)
+        headers = {}
+        if code == 405 and getattr(error, "valid_methods", None):
+            headers["Allow"] = ", ".join(error.valid_methods)
+        if code == 429 and getattr(error, "retry_after", None):
+            headers["Retry-After"] = str(error.retry_after)
+        return response, status, headers
+
+    @app.errorhandler(OperationalError)
+    def database_unavailable(error: OperationalError):
+        app.logger.exception("database unavailable", exc_info=error)
+        return render_error(ServiceUnavailable.code)
+
+    @app.errorhandler(Exception)
+    def unexpected(error: Exception):
+        if isinstance(error, HTTPException):
+            return http_error(error)
+        app.logger.exception("unhandled error", exc_info=error)
+        return render_error(InternalServerError.code)

@@ -1,0 +1,39 @@
+"""Template filters: GOV.UK-style dates and times in Europe/London, in the page's language."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from flask import Flask
+from flask_babel import format_date, gettext as _
+
+from shared.clock import to_london
+
+
+def govuk_date(value: date | datetime | None) -> str:
+    """7 January 2027 (no leading zero, full month, in the page's language)."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = to_london(value).date()
+    return format_date(value, "d MMMM y")
+
+
+def govuk_time(value: datetime) -> str:
+    local = to_london(value)
+    hour = local.hour % 12 or 12
+    if local.hour < 12:
+        return _("%(hour)s:%(minute)sam", hour=hour, minute=f"{local.minute:02d}")
+    return _("%(hour)s:%(minute)spm", hour=hour, minute=f"{local.minute:02d}")
+
+
+def govuk_datetime(value: datetime | None) -> str:
+    """7 January 2027 at 2:05pm, in London time."""
+    if value is None:
+        return ""
+    return _("%(date)s at %(time)s", date=govuk_date(value), time=govuk_time(value))
+
+
+def init_app(app: Flask) -> None:
+    app.add_template_filter(govuk_date, "govuk_date")
+    app.add_template_filter(govuk_datetime, "govuk_datetime")

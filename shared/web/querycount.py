@@ -1,0 +1,25 @@
+"""Counts SQL statements per request, so tests and benchmarks can hold every page to ≤10."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, Response, g, has_app_context
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+HEADER = "X-Redress-Queries"
+
+
+def init_app(app: Flask, engine: Engine) -> None:
+    @event.listens_for(engine, "before_cursor_execute")
+    def _count(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if has_app_context():
+            g.query_count = g.get("query_count", 0) + 1
+            if statement.lstrip().upper().startswith(("BEGIN", "SAVEPOINT", "RELEASE", "ROLLBACK")):
+                g.query_count -= 1
+
+    @app.after_request
+    def _report(response: Response) -> Response:
+        response.headers[HEADER] = str(g.get("query_count", 0))
+        return response

@@ -1,0 +1,28 @@
+"""The back office at /staff: triage, case work and, later, reports and administration."""
+
+from flask import Blueprint, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from shared.domain.policy import TRIAGE_ROLES
+
+bp = Blueprint("staff", __name__)
+
+
+def chrome() -> dict:
+    endpoint = request.endpoint or ""
+    items = []
+    if current_user.is_authenticated and current_user.is_staff:
+        items.append({"href": url_for("staff.home"), "text": _("Home"), "active": endpoint == "staff.home"})
+        if current_user.role in TRIAGE_ROLES:
+            items.append({"href": url_for("staff.triage"), "text": _("Triage"), "active": endpoint == "staff.triage"})
+        items.append({"href": url_for("staff.sign_out"), "text": _("Sign out"), "form": True})
+    return {
+        "service_name": _("Complaints back office"),
+        "home_url": url_for("staff.home"),
+        "navigation_items": items,
+        "stylesheet": "staff.css",
+    }
+
+
+from staff.views import accounts, cases, home  # noqa: E402,F401  (routes register on import)

@@ -1,0 +1,40 @@
+"""Staff sign-in and sign-out (local passwords; single sign-on arrives with the identity work)."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from shared.auth.access import public
+from shared.auth.sessions import end_session, start_session
+from shared.domain.enums import STAFF_ROLES
+from shared.services import accounts
+from shared.web.redirects import safe_next
+from staff import bp
+from staff.forms import StaffSignInForm
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+@public
+def sign_in():
+    form = StaffSignInForm()
+    if form.validate_on_submit():
+        try:
+            user = accounts.authenticate(form.email.data, form.password.data, roles=STAFF_ROLES)
+        except accounts.EmailNotConfirmed:
+            user = None  # staff accounts are created confirmed; an unconfirmed one is not staff
+        if user is not None:
+            start_session(user)
+            return redirect(safe_next(request.args.get("next"), url_for("staff.home")))
+        form.email.errors.append(_("Enter the email address and password for your staff account"))
+    return render_template("staff/sign_in.html", form=form)
+
+
+@bp.post("/sign-out")
+@public
+def sign_out():
+    if current_user.is_authenticated:
+        end_session()
+    flash(_("You have signed out."))
+    return redirect(url_for("staff.sign_in"))

@@ -1,0 +1,30 @@
+"""The back office's front page: what needs doing now, for the signed-in person's role."""
+
+from __future__ import annotations
+
+from flask import redirect, render_template, request, url_for
+from flask_login import current_user
+
+from shared.auth.access import staff
+from shared.domain.enums import STAFF_ROLES
+from shared.domain.policy import CASE_READER_ROLES
+from shared.domain.references import normalise
+from shared.services import staff_home
+from staff import bp
+from staff.forms import FindCaseForm
+
+
+@bp.get("/")
+@staff(*STAFF_ROLES)
+def home():
+    find_form = FindCaseForm(formdata=None) if current_user.role in CASE_READER_ROLES else None
+    return render_template("staff/home.html", summary=staff_home.summary_for(current_user), find_form=find_form)
+
+
+@bp.get("/find")
+@staff(*CASE_READER_ROLES)
+def find_case():
+    form = FindCaseForm(request.args)
+    if form.validate():
+        return redirect(url_for("staff.case", reference=normalise(form.reference.data)))
+    return render_template("staff/find.html", form=form)

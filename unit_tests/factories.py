@@ -1,0 +1,85 @@
+"""Builders for test data. Passwords share one argon2 hash so tests stay fast."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import timedelta
+
+from sqlalchemy.orm import Session
+
+from shared.auth.passwords import hash_password
+from shared.clock import utcnow
+from shared.domain.enums import CaseKind, CaseStatus, Channel, ContactMethod, EventType, Role
+from shared.domain.references import new_reference
+from shared.models import Case, CaseEvent, Service, User
+
+PASSWORD = "correct horse battery staple"
+_HASH = hash_password(PASSWORD)
+_counter = itertools.count(1)
+
+
+class Factory:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def service(self, slug: str | None = None, name: str = "Housing repairs") -> Service:
+        n = next(_counter)
+        service = Service(
+            slug=slug or f"service-{n}",
+            name=name,
+            name_cy=f"{name} (cy)",
+            description=f"About {name.lower()}",
+            description_cy=f"Ynglŷn â {name.lower()}",
+            active=True,
+        )
+        self.session.add(service)
+        self.session.commit()
+        return service
+
+    def user(self, role: Role = Role.RESIDENT, *, email: str | None = None, confirmed: bool = True, **fields) -> User:
+        n = next(_counter)
+        user = User(
+            email=email or f"{role.value}{n}@example.com",
+            full_name=fields.pop("full_name", f"Person {n}"),
+            role=role,
+            password_hash=_HASH,
+            email_confirmed_at=utcnow() if confirmed else None,
+            **fields,
+        )
+        self.session.add(user)
+        self.session.commit()
+        return user
+
+    def case(self, resident: User | None, service: Service, *, status: CaseStatus = CaseStatus.RECEIVED, **fields) -> Case:
+        received_at = fields.pop("received_at", utcnow() - timedelta(hours=2))
+        case = Case(
+            reference=new_reference(),
+            kind=fields.pop("kind", CaseKind.COMPLAINT),
+            status=status,
+            stage=1,
+            channel=fields.pop("channel", Channel.ONLINE),
+            service_id=service.id,
+            resident_id=resident.id if resident else None,
+            entered_by_id=resident.id if resident else None,
+            what_happened=fields.pop("what_happened", "The bin was not collected."),
+            outcome_wanted=fields.pop("outcome_wanted", "Collect it."),
+            contact_method=ContactMethod.EMAIL,
+            received_at=received_at,
+            acknowledge_by=(received_at + timedelta(days=7)).date(),
+            **fields,
+        )
+        self.session.add(case)
+        self.session.flush()
+        self.session.add(
+            CaseEvent(case_id=case.id, type=EventType.RECEIVED, at=received_at, actor_id=case.resident_id,
+                      from_status=None, to_status=status, details={"channel": case.channel.value})
+        )
+        self.session.commit()
+        return case
+
+
+def sign_in(client, user: User, *, staff: bool = False, password: str = PASSWORD):
+    url = "/staff/sign-in" if staff else "/sign-in"
+    response = client.submit(url, {"email": user.email, "password": password})
+    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    return response
