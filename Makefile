@@ -1,0 +1,84 @@
+# Redress: `make run` serves the demo on http://127.0.0.1:5000; `make test` runs every test.
+# Everything a fresh machine needs is installed from here (Python 3.11+ and Node 20+ required).
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PIP    := $(BIN)/python -m pip
+export REDRESS_INSTANCE_PATH ?= $(CURDIR)/instance
+
+.DEFAULT_GOAL := help
+.PHONY: help run serve install install-test assets translations compile-translations browser \
+        test unit e2e test-postgres lock bench clean
+
+help:
+	@echo "make run    install, migrate, load demo data and serve http://127.0.0.1:5000"
+	@echo "make test   install test tools, find or install Chromium, run unit and browser tests"
+	@echo "make translations   extract, update and compile message catalogues"
+
+$(BIN)/python:
+	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed"'
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade "pip>=24"
+
+$(VENV)/.installed: pyproject.toml requirements/constraints.txt | $(BIN)/python
+	$(PIP) install --quiet -c requirements/constraints.txt -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed
+	$(PIP) install --quiet -c requirements/constraints.txt -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+shared/static/dist/.built: node_modules/.installed $(shell find frontend -type f 2>/dev/null)
+	npm run --silent build
+	touch $@
+
+assets: shared/static/dist/.built
+
+compile-translations: $(VENV)/.installed
+	$(BIN)/pybabel compile --statistics -d translations
+
+translations: $(VENV)/.installed
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
+	    --project=Redress --copyright-holder="Redress contributors" -o translations/messages.pot .
+	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --ignore-obsolete
+	$(MAKE) compile-translations
+
+run: install assets compile-translations
+	$(BIN)/redress db upgrade
+	$(BIN)/redress demo-data --if-empty
+	$(BIN)/redress run --host 127.0.0.1 --port 5000
+
+browser: install-test
+	$(BIN)/python -m e2e_tests.browser ensure
+
+unit: install-test assets compile-translations
+	$(BIN)/python -m pytest unit_tests -q
+
+e2e: install-test assets compile-translations browser
+	$(BIN)/python -m pytest e2e_tests -q
+
+test: install-test assets compile-translations browser
+	$(BIN)/python -m pytest unit_tests e2e_tests -q
+
+test-postgres: install-test assets compile-translations
+	REDRESS_TEST_DATABASE_URL=$${REDRESS_TEST_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/test} \
+	    $(BIN)/python -m pytest unit_tests -q
+
+lock: $(BIN)/python
+	$(PIP) install --quiet -e '.[test]'
+	( echo "# Exact versions of every Python package, direct and transitive; regenerate with 'make lock'."; \
+	  $(PIP) freeze --exclude-editable ) > requirements/constraints.txt
+
+bench: install-test assets compile-translations
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) node_modules shared/static/dist .pytest_cache
