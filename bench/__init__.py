@@ -1,0 +1,1 @@
+"""Benchmarks and the data generator (not tests): `make bench` or `python -m bench`."""
