@@ -8,7 +8,7 @@ PIP    := $(BIN)/python -m pip
 export REDRESS_INSTANCE_PATH ?= $(CURDIR)/instance
 
 .DEFAULT_GOAL := help
-.PHONY: help run serve install install-test assets translations compile-translations browser \
+.PHONY: help run serve install install-test assets translations compile-translations browser lint \
         test unit e2e test-postgres lock bench clean
 
 help:
@@ -65,7 +65,10 @@ unit: install-test assets compile-translations
 e2e: install-test assets compile-translations browser
 	$(BIN)/python -m pytest e2e_tests -q
 
-test: install-test assets compile-translations browser
+lint: install-test
+	$(BIN)/ruff check .
+
+test: lint install-test assets compile-translations browser
 	$(BIN)/python -m pytest unit_tests e2e_tests -q
 
 test-postgres: install-test assets compile-translations

@@ -14,7 +14,6 @@ import re
 import statistics
 import tempfile
 import time
-from pathlib import Path
 
 from sqlalchemy import select
 

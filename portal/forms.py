@@ -14,6 +14,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextInput,
 )
 from wtforms import EmailField, PasswordField, RadioField, StringField, SubmitField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, ValidationError
 
 from shared.domain.enums import ContactMethod
@@ -122,11 +123,12 @@ class ServiceForm(_StepForm):
         widget=GovRadioInput(),
         validators=[InputRequired(_l("Select the service your complaint is about"))],
         validate_choice=True,
+        invalid_choice_message=_l("Select the service your complaint is about"),
     )
 
     def __init__(self, *args, services=(), locale="en", **kwargs):
         super().__init__(*args, **kwargs)
-        self.service.choices = [(s.slug, s.display_name(locale)) for s in services]
+        self.service.choices = [SelectChoice(s.slug, s.display_name(locale)) for s in services]
         self.service_hints = {s.slug: s.display_description(locale) for s in services}
 
 
@@ -174,8 +176,9 @@ class ContactForm(_StepForm):
     contact_method = RadioField(
         _l("How would you like us to contact you about your complaint?"),
         widget=GovRadioInput(),
-        choices=ContactMethod.choices(),
+        choices=[SelectChoice(value, label) for value, label in ContactMethod.choices()],
         validators=[InputRequired(_l("Select how you would like us to contact you"))],
+        invalid_choice_message=_l("Select how you would like us to contact you"),
     )
     contact_phone = StringField(
         _l("Phone number"),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 LONDON = ZoneInfo("Europe/London")
@@ -14,7 +14,7 @@ def _parse(value: str) -> datetime:
     parsed = datetime.fromisoformat(value)
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=LONDON)
-    return parsed.astimezone(timezone.utc)
+    return parsed.astimezone(UTC)
 
 
 def set_now(value: datetime | str | None) -> None:
@@ -25,7 +25,7 @@ def set_now(value: datetime | str | None) -> None:
     elif isinstance(value, str):
         _fixed = _parse(value)
     else:
-        _fixed = value.astimezone(timezone.utc)
+        _fixed = value.astimezone(UTC)
 
 
 def configure_from_env(production: bool) -> None:
@@ -35,10 +35,10 @@ def configure_from_env(production: bool) -> None:
 
 
 def utcnow() -> datetime:
-    return _fixed if _fixed is not None else datetime.now(timezone.utc)
+    return _fixed if _fixed is not None else datetime.now(UTC)
 
 
 def to_london(moment: datetime) -> datetime:
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
+        moment = moment.replace(tzinfo=UTC)
     return moment.astimezone(LONDON)

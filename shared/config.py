@@ -53,12 +53,15 @@ def _bool(value: str | None, default: bool = False) -> bool:
 def _dev_secret_key(instance_path: Path) -> str:
     """Generate a key once per checkout and keep it, so sessions survive restarts."""
     key_file = instance_path / "secret_key"
-    if key_file.exists():
-        return key_file.read_text().strip()
     instance_path.mkdir(parents=True, exist_ok=True)
     key = secrets.token_urlsafe(48)
-    key_file.write_text(key)
-    key_file.chmod(0o600)
+    try:
+        # Created readable by the owner only, and only once even if two processes start together.
+        descriptor = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return key_file.read_text().strip()
+    with os.fdopen(descriptor, "w") as handle:
+        handle.write(key)
     return key
 
 

@@ -8,7 +8,6 @@ from wtforms import EmailField, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, ValidationError
 
 from shared.domain.references import normalise
-
 from shared.web.forms import RedressForm
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from contextlib import contextmanager
 from datetime import timedelta
 
 from sqlalchemy.orm import Session
@@ -83,3 +84,27 @@ def sign_in(client, user: User, *, staff: bool = False, password: str = PASSWORD
     response = client.submit(url, {"email": user.email, "password": password})
     assert response.status_code == 302, response.get_data(as_text=True)[:2000]
     return response
+
+
+@contextmanager
+def separate_app(settings, engine=None):
+    """Another app instance (its own settings or engine) for one test.
+
+    `shared.db.db` is process-wide and create_app() rebinds it, so the test's transaction-bound
+    session factory is put back afterwards.
+    """
+    from shared.app import create_app
+    from shared.db import db
+    from unit_tests.strict_client import StrictClient
+
+    saved_kw, saved_engine = dict(db.session_factory.kw), db.engine
+    try:
+        other = create_app(settings, engine=engine)
+        other.test_client_class = StrictClient
+        other.config["SERVER_NAME"] = "localhost"
+        yield other
+    finally:
+        if db.engine is not None and db.engine is not saved_engine:
+            db.engine.dispose()
+        db.session_factory.configure(**saved_kw)
+        db.engine = saved_engine

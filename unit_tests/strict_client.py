@@ -25,13 +25,14 @@ def check_page(response, url: str) -> None:
     if response.mimetype != "text/html":
         return
     body = response.get_data(as_text=True)
+    # An htmx partial is a fragment (no doctype, no <html>); check it as one.
+    is_partial = response.request.headers.get("HX-Request") == "true" and not body.lstrip().lower().startswith("<!doctype")
     parser = html5lib.HTMLParser(strict=True, namespaceHTMLElements=False)
     try:
-        document = parser.parse(body)
+        document = parser.parseFragment(body) if is_partial else parser.parse(body)
     except html5lib.html5parser.ParseError as error:
         line = body.splitlines()[parser.errors[-1][0][0] - 1] if parser.errors else ""
         raise PageCheckError(f"{url}: invalid HTML: {error}\n{line.strip()[:200]}") from None
-    is_partial = response.request.headers.get("HX-Request") == "true" and document.find(".//title") is None
     if not is_partial:
         h1s = document.findall(".//h1")
         if len(h1s) != 1:

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
-from flask_babel import get_locale, gettext as _
+from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal import bp
 from portal.forms import ForgottenPasswordForm, RegisterForm, ResetPasswordForm, SignInForm
 from shared.auth.access import public
 from shared.auth.sessions import end_session, start_session
-from shared.domain.enums import PORTAL_ROLES
+from shared.domain.enums import PORTAL_ROLES, Role
 from shared.services import accounts
 from shared.web.redirects import safe_next
 
@@ -27,7 +28,9 @@ def sign_in():
             return redirect(url_for("portal.check_email", sent="confirm"))
         if user is not None:
             start_session(user)
-            return redirect(safe_next(request.args.get("next"), url_for("portal.your_cases")))
+            # "Your cases" is for residents; councillors have no pages of their own yet.
+            landing = url_for("portal.your_cases") if user.role is Role.RESIDENT else url_for("portal.home")
+            return redirect(safe_next(request.args.get("next"), landing))
         form.email.errors.append(_("Enter the email address and password for your account"))
     return render_template("portal/sign_in.html", form=form)
 

@@ -20,7 +20,7 @@ def new_reference() -> str:
 def normalise(text: str) -> str | None:
     """Turn what someone typed or read out into a reference, or None if it cannot be one."""
     compact = re.sub(r"[\s-]", "", text.upper()).translate(_CONFUSABLE)
-    if compact.startswith("RDR"):
+    if len(compact) == 11 and compact.startswith("RDR"):  # a bare body may itself start with RDR
         compact = compact[3:]
     if len(compact) != 8:
         return None

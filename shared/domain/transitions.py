@@ -6,8 +6,9 @@ from shared.domain.enums import CaseStatus, EventType
 
 
 class InvalidTransition(Exception):
-    def __init__(self, current: CaseStatus, event: EventType) -> None:
-        super().__init__(f"a case that is {current.value} cannot take {event.value}")
+    def __init__(self, current: CaseStatus | None, event: EventType) -> None:
+        state = current.value if current is not None else "not yet received"
+        super().__init__(f"a case that is {state} cannot take {event.value}")
         self.current = current
         self.event = event
 
@@ -31,4 +32,4 @@ def next_status(current: CaseStatus | None, event: EventType) -> CaseStatus:
             return CaseStatus.WITHDRAWN
         case (status, EventType.NOTE_ADDED) if status is not None:
             return status
-    raise InvalidTransition(current or CaseStatus.RECEIVED, event)
+    raise InvalidTransition(current, event)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 
 from flask import current_app, url_for
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from itsdangerous import BadSignature, SignatureExpired, TimestampSigner, URLSafeTimedSerializer
 from sqlalchemy import func, select
 
 from shared.auth.passwords import hash_password, needs_rehash, verify_password
@@ -32,8 +32,15 @@ class EmailNotConfirmed(Exception):
         self.user = user
 
 
+class _ClockSigner(TimestampSigner):
+    """Signs with Redress's clock, so links expire by the same "now" as everything else."""
+
+    def get_timestamp(self) -> int:
+        return int(utcnow().timestamp())
+
+
 def _serializer(purpose: str) -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=f"redress-{purpose}")
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=f"redress-{purpose}", signer=_ClockSigner)
 
 
 def _normalise_email(email: str) -> str:
@@ -83,6 +90,7 @@ def register_resident(email: str, full_name: str, password: str, locale: str) ->
     """
     existing = find_by_email(email)
     if existing is not None:
+        hash_password(password)  # the same work either way, so timing does not reveal the account
         outbox.queue(
             "account_exists",
             recipient=existing.email,

@@ -171,7 +171,7 @@ def load(*, cases: int = 300, seed: int = 2026, nation: str = "england") -> str:
 
     officers = [staff["officer@example.gov.uk"], staff["officer2@example.gov.uk"]]
     slugs = list(services)
-    states, weights = zip(*STATE_MIX)
+    states, weights = zip(*STATE_MIX, strict=True)
     for index in range(cases):
         # The main demo resident gets a handful of cases so "Your cases" is never empty.
         resident = residents[0] if index % 40 == 0 else rng.choice(residents)
@@ -203,7 +203,7 @@ def load(*, cases: int = 300, seed: int = 2026, nation: str = "england") -> str:
             acknowledge_by=calendar.due(received_at, deadlines.ACKNOWLEDGE_WITHIN),
         )
         if case.contact_method is ContactMethod.PHONE:
-            case.contact_phone = "07700 900 %03d" % rng.randint(0, 999)
+            case.contact_phone = f"07700 900 {rng.randint(0, 999):03d}"
         elif case.contact_method is ContactMethod.POST:
             case.contact_address = f"{rng.randint(1, 120)} High Street\nRedbury\nRB1 {rng.randint(1, 9)}AA"
         db.session.add(case)

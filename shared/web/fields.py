@@ -64,7 +64,7 @@ class GovukDateField(Field):
         parts = (list(self.raw_data or []) + ["", "", ""])[:3]
         if not any(parts):
             self._fail("required")
-        missing = tuple(name for name, value in zip(("day", "month", "year"), parts) if not value)
+        missing = tuple(name for name, value in zip(("day", "month", "year"), parts, strict=True) if not value)
         if len(missing) == 1:
             self._fail(missing[0], missing)
         if missing:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import request, session
+from flask import has_request_context, request, session
 from flask_login import current_user
 
 LANGUAGES = {"en": "English", "cy": "Cymraeg"}
@@ -10,6 +10,8 @@ RTL_LANGUAGES: frozenset[str] = frozenset({"ar", "ur", "fa", "he"})
 
 
 def select_locale() -> str:
+    if not has_request_context():
+        return "en"  # CLI and workers pass the recipient's locale explicitly (force_locale)
     asked = request.args.get("lang")
     if asked in LANGUAGES:
         session["lang"] = asked

@@ -25,6 +25,7 @@ def home():
 @staff(*CASE_READER_ROLES)
 def find_case():
     form = FindCaseForm(request.args)
-    if form.validate():
+    # Opening the page is not a search: only a submitted search can fail validation.
+    if "reference" in request.args and form.validate():
         return redirect(url_for("staff.case", reference=normalise(form.reference.data)))
     return render_template("staff/find.html", form=form)

@@ -1,0 +1,256 @@
+"""Public pages in English and Welsh, error pages (full and htmx partial), health check, headers."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from sqlalchemy import select
+
+from shared.auth.access import PUBLIC, public
+from shared.db import make_engine
+from shared.domain.enums import Role
+from shared.models import User
+from unit_tests.factories import PASSWORD, separate_app, sign_in
+
+PUBLIC_PAGES = [
+    "/", "/accessibility", "/privacy", "/cookies", "/contact", "/sign-in", "/register", "/forgotten-password",
+    "/check-your-email", "/check-your-email?sent=reset", "/staff/sign-in",
+]
+HX = {"HX-Request": "true"}
+
+
+def _lang(response) -> str:
+    match = re.search(r'<html lang="([^"]+)"', response.get_data(as_text=True))
+    assert match, "no <html lang>"
+    return match.group(1)
+
+
+def test_every_public_page_is_listed(app):
+    """A new public page without arguments must be added to PUBLIC_PAGES (and so checked in Welsh)."""
+    listed = {page.split("?")[0] for page in PUBLIC_PAGES}
+    for rule in app.url_map.iter_rules():
+        view = app.view_functions[rule.endpoint]
+        is_public_page = getattr(view, "access_rule", None) is PUBLIC and "GET" in rule.methods and not rule.arguments
+        if is_public_page and rule.endpoint != "health.healthz":
+            assert rule.rule in listed, f"{rule.rule} is public but not in PUBLIC_PAGES"
+
+
+# --- languages --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("url", PUBLIC_PAGES)  # not "page": pytest-playwright owns that fixture name
+def test_public_pages_render_in_english_and_welsh(client, url):
+    english = client.get(url)
+    assert english.status_code == 200 and _lang(english) == "en"
+    joiner = "&" if "?" in url else "?"
+    welsh = client.get(f"{url}{joiner}lang=cy")
+    assert welsh.status_code == 200 and _lang(welsh) == "cy"
+    assert 'dir="ltr"' in welsh.get_data(as_text=True)
+
+
+def test_the_language_choice_is_remembered(client):
+    client.get("/?lang=cy")
+    assert _lang(client.get("/privacy")) == "cy"
+    assert _lang(client.get("/staff/sign-in")) == "cy"
+    client.get("/?lang=en")
+    assert _lang(client.get("/privacy")) == "en"
+
+
+def test_an_unknown_language_is_ignored(client):
+    assert _lang(client.get("/?lang=xx")) == "en"
+    client.get("/?lang=cy")
+    assert _lang(client.get("/?lang=de")) == "cy"
+
+
+@pytest.mark.parametrize(
+    ("accept", "expected"),
+    [("cy", "cy"), ("cy-GB,cy;q=0.9,en;q=0.5", "cy"), ("en-GB,en;q=0.9", "en"), ("fr-FR", "en"), ("", "en")],
+)
+def test_accept_language_picks_the_language(client, accept, expected):
+    assert _lang(client.get("/", headers={"Accept-Language": accept})) == expected
+
+
+def test_a_chosen_language_wins_over_accept_language(client):
+    client.get("/?lang=en")
+    assert _lang(client.get("/", headers={"Accept-Language": "cy"})) == "en"
+
+
+def test_a_signed_in_persons_saved_language_wins_over_accept_language(client, make):
+    person = make.user(Role.RESIDENT, locale="cy")
+    sign_in(client, person)
+    assert _lang(client.get("/cases", headers={"Accept-Language": "en"})) == "cy"
+
+
+def test_choosing_a_language_while_signed_in_is_saved_for_next_time(app, client, session, make):
+    person = make.user(Role.RESIDENT, locale="en")
+    sign_in(client, person)
+    assert _lang(client.get("/cases?lang=cy")) == "cy"
+    session.expire_all()
+    assert session.scalar(select(User.locale).where(User.id == person.id)) == "cy"
+
+    other_browser = app.test_client()
+    sign_in(other_browser, person)
+    assert _lang(other_browser.get("/cases", headers={"Accept-Language": "en"})) == "cy"
+
+
+def test_the_language_switch_keeps_the_page_and_its_query(client):
+    page = client.get("/check-your-email?sent=reset").get_data(as_text=True)
+    assert 'href="/check-your-email?sent=reset&amp;lang=cy"' in page
+
+
+# --- error pages ------------------------------------------------------------------------------
+
+
+def _assert_full_error(response, status: int, text: str) -> str:
+    body = response.get_data(as_text=True)
+    assert response.status_code == status
+    assert response.mimetype == "text/html"
+    assert "<html" in body and text in body
+    assert "Traceback" not in body
+    return body
+
+
+def get_partial(client, url: str, **kwargs):
+    """An htmx request; the strict client checks the fragment it gets back."""
+    return client.open(url, headers=HX, **kwargs)
+
+
+def _assert_partial_error(response, status: int, text: str) -> str:
+    body = response.get_data(as_text=True)
+    assert response.status_code == status
+    assert "<html" not in body and "<title" not in body and "<body" not in body
+    assert f'id="error-{status}"' in body
+    assert re.search(r"<h1[^>]*>\s*" + re.escape(text), body)
+    assert "Traceback" not in body
+    return body
+
+
+def test_404_page(client):
+    _assert_full_error(client.get("/no-such-page"), 404, "Page not found")
+    _assert_partial_error(get_partial(client, "/no-such-page"), 404, "Page not found")
+
+
+def test_404_under_staff_has_the_back_office_header(client):
+    body = _assert_full_error(client.get("/staff/no-such-page"), 404, "Page not found")
+    assert "Complaints back office" in body
+
+
+def test_403_page(client, make):
+    sign_in(client, make.user(Role.RESIDENT))
+    _assert_full_error(client.get("/staff/"), 403, "You cannot see this page")
+    _assert_partial_error(get_partial(client, "/staff/"), 403, "You cannot see this page")
+
+
+def test_405_page_says_which_methods_are_allowed(client):
+    response = client.get("/sign-out")
+    _assert_full_error(response, 405, "Sorry, that action is not possible here")
+    allowed = {m.strip() for m in response.headers["Allow"].split(",")}
+    assert "POST" in allowed and "GET" not in allowed
+    _assert_partial_error(get_partial(client, "/sign-out"), 405, "Sorry, that action is not possible here")
+
+
+def test_413_page(client):
+    token = client.csrf_token("/sign-in")
+    big = {"csrf_token": token, "email": "x" * (1024 * 1024 + 10), "password": "p"}
+    _assert_full_error(client.post("/sign-in", data=big), 413, "The file or text you sent is too large")
+    _assert_partial_error(get_partial(client, "/sign-in", method="POST", data=big), 413, "The file or text you sent is too large")
+
+
+def test_csrf_failure_as_htmx_partial(client):
+    client.get("/sign-in")
+    _assert_partial_error(get_partial(client, "/sign-out", method="POST", data={}), 400, "Your page timed out")
+
+
+def test_500_page_never_shows_the_error(app):
+    with separate_app(app.config["SETTINGS"], make_engine("sqlite://")) as failing:
+
+        @failing.get("/boom")
+        @public
+        def boom():
+            raise ZeroDivisionError("secret internals: password=hunter2")
+
+        client = failing.test_client()
+        full = _assert_full_error(client.get("/boom"), 500, "Sorry, there is a problem with the service")
+        partial = _assert_partial_error(get_partial(client, "/boom"), 500, "Sorry, there is a problem with the service")
+        for body in (full, partial):
+            assert "hunter2" not in body and "ZeroDivisionError" not in body
+
+
+def test_healthz(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.mimetype == "application/json"
+    assert json.loads(response.get_data()) == {"status": "ok", "database": "ok"}
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_healthz_and_pages_answer_503_when_the_database_is_unreachable(app):
+    with separate_app(app.config["SETTINGS"], make_engine("sqlite:////nonexistent-dir/redress/x.db")) as broken:
+        client = broken.test_client()
+        response = client.get("/healthz")
+        assert response.status_code == 503
+        assert json.loads(response.get_data()) == {"status": "unavailable", "database": "unreachable"}
+
+        # a page that needs the database gets the "unavailable" page, not a stack trace
+        token = client.csrf_token("/sign-in")
+        page = client.post("/sign-in", data={"csrf_token": token, "email": "a@example.com", "password": PASSWORD})
+        body = _assert_full_error(page, 503, "Sorry, the service is unavailable")
+        assert "OperationalError" not in body and "nonexistent-dir" not in body
+
+
+# --- security headers -------------------------------------------------------------------------
+
+
+def _expected_csp(nonce: str) -> str:
+    return (
+        "default-src 'self'; "
+        f"script-src 'self' 'nonce-{nonce}'; "
+        f"style-src 'self' 'nonce-{nonce}'; "
+        "img-src 'self' data:; "
+        "font-src 'self'; "
+        "connect-src 'self'; "
+        "form-action 'self'; "
+        "frame-ancestors 'none'; "
+        "base-uri 'none'; "
+        "object-src 'none'"
+    )
+
+
+@pytest.mark.parametrize("url", ["/", "/sign-in", "/staff/sign-in", "/no-such-page"])
+def test_security_headers_on_html(client, url):
+    response = client.get(url)
+    body = response.get_data(as_text=True)
+    nonces = set(re.findall(r'nonce="([^"]+)"', body))
+    assert len(nonces) == 1, nonces  # the inline script and style share this response's nonce
+    nonce = nonces.pop()
+    assert len(nonce) >= 16
+    headers = response.headers
+    assert headers["Content-Security-Policy"] == _expected_csp(nonce)
+    assert "unsafe-inline" not in headers["Content-Security-Policy"]
+    assert "unsafe-eval" not in headers["Content-Security-Policy"]
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["X-Frame-Options"] == "DENY"
+    assert headers["Referrer-Policy"] == "same-origin"
+    assert headers["Cross-Origin-Opener-Policy"] == "same-origin"
+    assert headers["Cache-Control"] == "no-store"
+    assert "Cookie" in headers["Vary"]
+    assert "Strict-Transport-Security" not in headers  # only when served over HTTPS (production)
+
+
+def test_each_response_gets_a_new_nonce(client):
+    first = client.get("/").headers["Content-Security-Policy"]
+    second = client.get("/").headers["Content-Security-Policy"]
+    assert first != second
+
+
+def test_signed_in_pages_are_not_cached(client, make):
+    sign_in(client, make.user(Role.RESIDENT))
+    assert client.get("/cases").headers["Cache-Control"] == "no-store"
+
+
+def test_session_cookie_is_http_only_and_same_site(client, make):
+    response = sign_in(client, make.user(Role.RESIDENT))
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie

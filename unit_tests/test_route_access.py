@@ -1,0 +1,338 @@
+"""The route inventory: every endpoint has one access rule and a designed answer for every visitor.
+
+A new route fails test_every_endpoint_is_in_the_table until someone decides, here, who may use it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass, field
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from shared.auth.access import rule_for
+from shared.clock import utcnow
+from shared.domain.enums import Role
+from shared.models import UserSession
+from unit_tests.factories import PASSWORD
+
+ANON, RESIDENT, COUNCILLOR, AGENT, OFFICER, RESPONDER, MANAGER, ADMIN = VISITORS = (
+    "anonymous", "resident", "councillor", "agent", "officer", "responder", "manager", "admin",
+)
+STAFF = {AGENT, OFFICER, RESPONDER, MANAGER, ADMIN}
+CASE_READERS = {AGENT, OFFICER, RESPONDER, MANAGER}
+
+
+@dataclass(frozen=True)
+class SignIn:
+    """302 to this sign-in page, with ?next= pointing back at the page asked for."""
+
+    path: str
+
+
+@dataclass(frozen=True)
+class Redirect:
+    path: str
+
+
+PORTAL_SIGN_IN = SignIn("/sign-in")
+STAFF_SIGN_IN = SignIn("/staff/sign-in")
+Answer = int | SignIn | Redirect
+
+
+@dataclass(frozen=True)
+class Route:
+    methods: frozenset[str]
+    rule: str  # the access rule's name, e.g. "public" or "portal:resident"
+    get: dict[str, Answer] = field(default_factory=dict)  # GET answer per visitor
+    post: dict[str, Answer] = field(default_factory=dict)  # POST (empty form, valid CSRF) per visitor
+
+
+def everyone(answer: Answer) -> dict[str, Answer]:
+    return {visitor: answer for visitor in VISITORS}
+
+
+def only(allowed: set[str] | dict[str, Answer], sign_in: SignIn, answer: Answer = 200) -> dict[str, Answer]:
+    """Allowed visitors get `answer` (or their own), anonymous is sent to sign in, everyone else 403."""
+    answers: dict[str, Answer] = {visitor: 403 for visitor in VISITORS}
+    answers[ANON] = sign_in
+    if isinstance(allowed, dict):
+        answers.update(allowed)
+    else:
+        answers.update({visitor: answer for visitor in allowed})
+    return answers
+
+
+GET, POST, GET_POST = frozenset({"GET"}), frozenset({"POST"}), frozenset({"GET", "POST"})
+
+# The designed answers. Sample arguments: a case of the signed-in resident in the responder's
+# service (see `world`), invalid tokens, the first complaint step.
+EXPECTED: dict[str, Route] = {
+    "static": Route(GET, "public", get=everyone(200)),
+    "health.healthz": Route(GET, "public", get=everyone(200)),
+    # portal: public pages
+    "portal.home": Route(GET, "public", get=everyone(200)),
+    "portal.accessibility": Route(GET, "public", get=everyone(200)),
+    "portal.privacy": Route(GET, "public", get=everyone(200)),
+    "portal.cookies": Route(GET, "public", get=everyone(200)),
+    "portal.contact": Route(GET, "public", get=everyone(200)),
+    "portal.sign_in": Route(GET_POST, "public", get=everyone(200), post=everyone(200)),
+    "portal.sign_out": Route(POST, "public", post=everyone(Redirect("/"))),
+    "portal.register": Route(GET_POST, "public", get=everyone(200), post=everyone(200)),
+    "portal.check_email": Route(GET, "public", get=everyone(200)),
+    "portal.confirm_email": Route(GET, "public", get=everyone(404)),  # sample token is not valid
+    "portal.forgotten_password": Route(GET_POST, "public", get=everyone(200), post=everyone(200)),
+    "portal.reset_password": Route(GET_POST, "public", get=everyone(404), post=everyone(404)),
+    # portal: residents only
+    "portal.your_cases": Route(GET, "portal:resident", get=only({RESIDENT}, PORTAL_SIGN_IN)),
+    "portal.case": Route(GET, "portal:resident", get=only({RESIDENT}, PORTAL_SIGN_IN)),
+    "portal.complaint_start": Route(GET, "portal:resident", get=only({RESIDENT}, PORTAL_SIGN_IN)),
+    "portal.complaint_step": Route(
+        GET_POST, "portal:resident",
+        get=only({RESIDENT}, PORTAL_SIGN_IN),
+        post=only({RESIDENT}, PORTAL_SIGN_IN),  # an empty answer: the page again, with the error
+    ),
+    "portal.complaint_check": Route(
+        GET_POST, "portal:resident",
+        # with no draft yet, both send the resident to the first question
+        get=only({RESIDENT: Redirect("/complaint/service")}, PORTAL_SIGN_IN),
+        post=only({RESIDENT: Redirect("/complaint/service")}, PORTAL_SIGN_IN),
+    ),
+    "portal.complaint_sent": Route(GET, "portal:resident", get=only({RESIDENT}, PORTAL_SIGN_IN)),
+    # back office
+    "staff.sign_in": Route(GET_POST, "public", get=everyone(200), post=everyone(200)),
+    "staff.sign_out": Route(POST, "public", post=everyone(Redirect("/staff/sign-in"))),
+    "staff.home": Route(GET, "staff:admin,agent,manager,officer,responder", get=only(STAFF, STAFF_SIGN_IN)),
+    "staff.triage": Route(GET, "staff:manager,officer", get=only({OFFICER, MANAGER}, STAFF_SIGN_IN)),
+    "staff.find_case": Route(GET, "staff:agent,manager,officer,responder", get=only(CASE_READERS, STAFF_SIGN_IN)),
+    "staff.case": Route(GET, "staff:agent,manager,officer,responder", get=only(CASE_READERS, STAFF_SIGN_IN)),
+}
+
+
+def _endpoints(app) -> dict[str, frozenset[str]]:
+    methods: dict[str, set[str]] = {}
+    for rule in app.url_map.iter_rules():
+        methods.setdefault(rule.endpoint, set()).update(rule.methods - {"HEAD", "OPTIONS"})
+    return {endpoint: frozenset(m) for endpoint, m in methods.items()}
+
+
+def test_every_endpoint_has_exactly_one_access_rule(app):
+    for endpoint in _endpoints(app):
+        if endpoint == "static":
+            continue
+        view = app.view_functions[endpoint]
+        assert getattr(view, "access_rule", None) is not None, f"{endpoint} has no access rule"
+        # the decorator refuses a second rule, so one attribute means exactly one rule
+        assert rule_for(app, endpoint) is view.access_rule
+
+
+def test_a_second_access_rule_is_refused():
+    from shared.auth.access import public, staff
+
+    with pytest.raises(RuntimeError, match="already has an access rule"):
+        staff(Role.ADMIN)(public(lambda: "x"))
+
+
+def test_every_endpoint_is_in_the_table(app):
+    """Adding a route means adding it here, with who may use it."""
+    actual = _endpoints(app)
+    assert set(actual) - set(EXPECTED) == set(), "endpoints missing from EXPECTED"
+    assert set(EXPECTED) - set(actual) == set(), "EXPECTED lists endpoints that no longer exist"
+    for endpoint, route in EXPECTED.items():
+        assert actual[endpoint] == route.methods, endpoint
+        assert rule_for(app, endpoint).name == route.rule, endpoint
+        assert bool(route.get) == ("GET" in route.methods), endpoint
+        assert bool(route.post) == ("POST" in route.methods), endpoint
+        for answers in (route.get, route.post):
+            assert not answers or set(answers) == set(VISITORS), endpoint
+
+
+# ---------------------------------------------------------------------------------------------
+# Requests as each visitor
+
+
+ROLE_OF = {
+    RESIDENT: Role.RESIDENT, COUNCILLOR: Role.COUNCILLOR, AGENT: Role.AGENT, OFFICER: Role.OFFICER,
+    RESPONDER: Role.RESPONDER, MANAGER: Role.MANAGER, ADMIN: Role.ADMIN,
+}
+
+
+def quick_sign_in(client, session, user) -> None:
+    """A server-side session made directly: the real sign-in form is tested in test_accounts.
+
+    (Argon2 takes ~0.1 s a sign-in, which over this matrix would dominate the suite.)
+    """
+    token = secrets.token_urlsafe(32)
+    now = utcnow()
+    session.add(UserSession(token_hash=hashlib.sha256(token.encode()).hexdigest(), user_id=user.id,
+                            created_at=now, last_seen_at=now))
+    session.commit()
+    with client.session_transaction() as cookie_session:
+        cookie_session["sid"] = token
+        cookie_session["_user_id"] = str(user.id)
+
+
+@pytest.fixture
+def world(make):
+    """A resident with a case in the responder's service."""
+    service = make.service()
+    resident = make.user(Role.RESIDENT)
+    case = make.case(resident, service)
+    return {"service": service, "resident": resident, "case": case}
+
+
+def _visit_as(visitor: str, client, session, make, world):
+    if visitor == ANON:
+        return None
+    if visitor == RESIDENT:
+        user = world["resident"]
+    elif visitor == RESPONDER:
+        user = make.user(Role.RESPONDER, service_id=world["service"].id)
+    else:
+        user = make.user(ROLE_OF[visitor])
+    quick_sign_in(client, session, user)
+    return user
+
+
+def _sample_url(app, endpoint: str, world) -> str:
+    samples = {"reference": world["case"].reference, "token": "not-a-valid-token", "slug": "service",
+               "filename": "dist/portal.css"}
+    rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
+    values = {name: samples[name] for name in rule.arguments}
+    return app.url_map.bind("localhost").build(endpoint, values)
+
+
+def _assert_answer(response, expected: Answer, url: str) -> None:
+    body = response.get_data(as_text=True)
+    if isinstance(expected, int):
+        assert response.status_code == expected, f"{url}: {response.status_code} {response.location}"
+        assert "Traceback" not in body
+        return
+    assert response.status_code == 302, f"{url}: {response.status_code}"
+    location = urlsplit(response.location)
+    assert location.netloc in ("", "localhost")
+    assert location.path == expected.path, f"{url}: went to {response.location}"
+    if isinstance(expected, SignIn):
+        assert parse_qs(location.query) == {"next": [url]}
+
+
+def _cases(method: str):
+    for endpoint, route in EXPECTED.items():
+        answers = route.get if method == "GET" else route.post
+        for visitor, expected in answers.items():
+            yield pytest.param(endpoint, visitor, expected, id=f"{endpoint}-{visitor}")
+
+
+@pytest.mark.parametrize(("endpoint", "visitor", "expected"), list(_cases("GET")))
+def test_get_answers_as_designed(app, client, session, make, world, endpoint, visitor, expected):
+    _visit_as(visitor, client, session, make, world)
+    url = _sample_url(app, endpoint, world)
+    _assert_answer(client.get(url), expected, url)
+
+
+@pytest.mark.parametrize(("endpoint", "visitor", "expected"), list(_cases("POST")))
+def test_post_answers_as_designed(app, client, session, make, world, endpoint, visitor, expected):
+    _visit_as(visitor, client, session, make, world)
+    url = _sample_url(app, endpoint, world)
+    token = client.csrf_token("/sign-in")
+    _assert_answer(client.post(url, data={"csrf_token": token}), expected, url)
+
+
+@pytest.mark.parametrize("endpoint", [e for e, r in EXPECTED.items() if "POST" in r.methods])
+def test_post_without_csrf_token_is_refused_with_the_timed_out_page(app, client, world, endpoint):
+    client.get("/sign-in")  # a session exists, so only the token is missing
+    response = client.post(_sample_url(app, endpoint, world), data={})
+    assert response.status_code == 400
+    body = response.get_data(as_text=True)
+    assert "Your page timed out" in body
+    assert "Traceback" not in body
+
+
+def test_post_with_a_forged_csrf_token_is_refused(client):
+    client.get("/sign-in")
+    response = client.post("/sign-out", data={"csrf_token": "forged-token"})
+    assert response.status_code == 400
+    assert "Your page timed out" in response.get_data(as_text=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# Object-level checks: a case someone may not see is "not found", never "forbidden".
+
+
+def test_a_resident_cannot_see_another_residents_case(client, session, make, world):
+    quick_sign_in(client, session, make.user(Role.RESIDENT))
+    reference = world["case"].reference
+    assert client.get(f"/cases/{reference}").status_code == 404
+    assert client.get(f"/complaint/sent/{reference}").status_code == 404
+    assert reference not in client.get("/cases").get_data(as_text=True)
+
+
+def test_the_owner_sees_their_own_case(client, session, world):
+    quick_sign_in(client, session, world["resident"])
+    reference = world["case"].reference
+    assert reference in client.get(f"/cases/{reference}").get_data(as_text=True)
+    assert reference in client.get(f"/complaint/sent/{reference}").get_data(as_text=True)
+    assert reference in client.get("/cases").get_data(as_text=True)
+
+
+def test_a_responder_for_another_service_gets_not_found(client, session, make, world):
+    other_service = make.service()
+    quick_sign_in(client, session, make.user(Role.RESPONDER, service_id=other_service.id))
+    assert client.get(f"/staff/cases/{world['case'].reference}").status_code == 404
+
+
+def test_a_responder_without_a_service_gets_not_found(client, session, make, world):
+    quick_sign_in(client, session, make.user(Role.RESPONDER))
+    assert client.get(f"/staff/cases/{world['case'].reference}").status_code == 404
+
+
+def test_an_admin_cannot_open_case_pages(client, session, make, world):
+    quick_sign_in(client, session, make.user(Role.ADMIN))
+    assert client.get(f"/staff/cases/{world['case'].reference}").status_code == 403
+    assert client.get("/staff/find?reference=" + world["case"].reference).status_code == 403
+    assert client.get(f"/cases/{world['case'].reference}").status_code == 403
+
+
+@pytest.mark.parametrize("visitor", [RESIDENT, AGENT, OFFICER, RESPONDER, MANAGER])
+def test_an_unknown_reference_is_not_found(client, session, make, world, visitor):
+    _visit_as(visitor, client, session, make, world)
+    unknown = "RDR-0000-0000"
+    assert unknown != world["case"].reference
+    if visitor == RESIDENT:
+        assert client.get(f"/cases/{unknown}").status_code == 404
+        assert client.get(f"/complaint/sent/{unknown}").status_code == 404
+    else:
+        assert client.get(f"/staff/cases/{unknown}").status_code == 404
+
+
+def test_staff_find_goes_to_the_case_from_a_loosely_typed_reference(client, session, make, world):
+    quick_sign_in(client, session, make.user(Role.OFFICER))
+    reference = world["case"].reference
+    typed = reference.lower().replace("-", " ")
+    response = client.get("/staff/find", query_string={"reference": typed})
+    assert response.status_code == 302
+    assert urlsplit(response.location).path == f"/staff/cases/{reference}"
+
+
+def test_staff_find_without_a_search_shows_no_error(client, session, make):
+    """Opening the find page is not a failed search."""
+    quick_sign_in(client, session, make.user(Role.OFFICER))
+    page = client.get("/staff/find").get_data(as_text=True)
+    assert "There is a problem" not in page
+    assert "<title>Error:" not in page
+
+
+def test_staff_find_with_an_empty_search_shows_the_error(client, session, make):
+    quick_sign_in(client, session, make.user(Role.OFFICER))
+    page = client.get("/staff/find?reference=").get_data(as_text=True)
+    assert "There is a problem" in page and "Enter a case reference" in page
+
+
+def test_signed_out_visitors_go_back_where_they_were_after_signing_in(client, world):
+    reference = world["case"].reference
+    response = client.get(f"/cases/{reference}")
+    next_url = parse_qs(urlsplit(response.location).query)["next"][0]
+    signed_in = client.submit(f"/sign-in?next={next_url}", {"email": world["resident"].email, "password": PASSWORD})
+    assert urlsplit(signed_in.location).path == f"/cases/{reference}"
