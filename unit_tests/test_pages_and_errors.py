@@ -6,7 +6,9 @@ import json
 import re
 
 import pytest
+from flask import abort
 from sqlalchemy import select
+from werkzeug.exceptions import TooManyRequests
 
 from shared.auth.access import PUBLIC, public
 from shared.db import make_engine
@@ -176,6 +178,28 @@ def test_500_page_never_shows_the_error(app):
         partial = _assert_partial_error(get_partial(client, "/boom"), 500, "Sorry, there is a problem with the service")
         for body in (full, partial):
             assert "hunter2" not in body and "ZeroDivisionError" not in body
+
+
+@pytest.mark.parametrize(
+    ("status", "title"),
+    [(409, "Sorry, someone else changed this first"), (429, "Sorry, too many attempts")],
+)
+def test_conflict_and_rate_limit_pages(app, status, title):
+    with separate_app(app.config["SETTINGS"], make_engine("sqlite://")) as other:
+
+        @other.get("/refuse")
+        @public
+        def refuse():
+            if status == 429:
+                raise TooManyRequests(retry_after=120)
+            abort(status)
+
+        client = other.test_client()
+        full = client.get("/refuse")
+        _assert_full_error(full, status, title)
+        _assert_partial_error(get_partial(client, "/refuse"), status, title)
+        if status == 429:
+            assert full.headers["Retry-After"] == "120"
 
 
 def test_healthz(client):

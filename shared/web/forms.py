@@ -12,4 +12,13 @@ class RedressForm(FlaskForm):
 
 
 def error_summary_params(form: FlaskForm) -> dict:
-    return _wtforms_errors(form, {"titleText": str(_l("There is a problem"))})
+    params = _wtforms_errors(form, {"titleText": str(_l("There is a problem"))})
+    # A date is three boxes and no element carries the field's own id: link to the first box
+    # that needs fixing, as the GOV.UK date input guidance asks, so the link moves focus there.
+    for field in form:
+        if field.errors and hasattr(field, "bad_parts"):
+            first_bad = (field.bad_parts or ("day",))[0]
+            for item in params["errorList"]:
+                if item["href"] == f"#{field.id}":
+                    item["href"] = f"#{field.id}-{first_bad}"
+    return params

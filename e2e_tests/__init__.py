@@ -1,0 +1,1 @@
+"""Browser journeys: Playwright in Chromium, axe on every page."""
