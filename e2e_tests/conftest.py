@@ -10,7 +10,6 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
-import warnings
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -173,32 +172,6 @@ def expect_scripts(page: Page, javascript: bool) -> None:
 _AXE = Axe()
 
 
-class KnownUpstreamAxeIssue(UserWarning):
-    """An axe finding that comes from GOV.UK Frontend itself, reported rather than failed."""
-
-
-def _is_govuk_conditional_reveal_state(violation: dict) -> bool:
-    """GOV.UK Frontend's radios/checkboxes script puts aria-expanded on inputs that reveal a question.
-
-    Invalid for role=radio/checkbox in ARIA 1.2, but kept on purpose upstream because screen
-    readers announce it (alphagov/govuk-frontend#979, #2823). Only that exact case is let
-    through: any other attribute, element or rule still fails the test.
-    """
-    if violation["id"] != "aria-allowed-attr":
-        return False
-    for node in violation["nodes"]:
-        html = node.get("html", "")
-        is_govuk_input = html.startswith("<input") and (
-            'class="govuk-radios__input"' in html or 'class="govuk-checkboxes__input"' in html
-        )
-        failing = [datum for check in node["all"] + node["any"] + node["none"] for datum in check.get("data") or []]
-        if not (is_govuk_input and "aria-controls=" in html and failing):
-            return False
-        if not all(str(datum).startswith("aria-expanded=") for datum in failing):
-            return False
-    return True
-
-
 # With JavaScript disabled Chromium never fires timers, and axe.run waits on setTimeout, so
 # it would hang. Playwright's evaluate still works there, and promises still settle, so for
 # the length of the check the timer functions become microtasks. The page's own scripts
@@ -217,15 +190,7 @@ def axe_check(page: Page) -> None:
     # The layout's first script adds "js-enabled" to <body>; without it, scripts are off.
     if not page.evaluate("() => document.body.classList.contains('js-enabled')"):
         page.evaluate(_TIMERS_AS_MICROTASKS)
-    results = _AXE.run(page)
-    violations = []
-    for violation in results.response["violations"]:
-        if _is_govuk_conditional_reveal_state(violation):
-            warnings.warn(
-                KnownUpstreamAxeIssue(f"{page.url}: aria-expanded on GOV.UK conditional-reveal inputs"), stacklevel=2
-            )
-        else:
-            violations.append(violation)
+    violations = _AXE.run(page).response["violations"]
     if not violations:
         return
     lines = [f"axe found {len(violations)} violation(s) on {page.url} ({page.title()!r}):"]

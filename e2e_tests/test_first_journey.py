@@ -79,7 +79,13 @@ def test_resident_complains_and_officer_sees_it_in_triage(any_page: Page, javasc
         page.get_by_role("heading", name="How would you like us to contact you about your complaint?")
     ).to_be_visible()
     axe_check(page)
-    page.get_by_role("radio", name="Email").check()
+    page.get_by_role("radio", name="Phone").check()
+    page.get_by_role("button", name="Continue").click()
+
+    # Phone chosen: the number is its own question.
+    expect(page.get_by_role("heading", name="What is your phone number?")).to_be_visible()
+    axe_check(page)
+    page.get_by_label("What is your phone number?").fill("07700 900 982")
     page.get_by_role("button", name="Continue").click()
 
     # Check answers shows every answer, each with a Change link.
@@ -90,8 +96,9 @@ def test_resident_complains_and_officer_sees_it_in_triage(any_page: Page, javasc
     expect(answers).to_contain_text("The bin was not collected.")
     expect(answers).to_contain_text(f"{happened.day} {happened:%B} {happened.year}")
     expect(answers).to_contain_text(outcome)
-    expect(answers).to_contain_text("Email: resident@example.com")
-    for answer in ("service", "what happened", "when it happened", "what would put things right", "how to contact you"):
+    expect(answers).to_contain_text("07700 900 982")
+    for answer in ("service", "what happened", "when it happened", "what would put things right", "how to contact you",
+                   "phone number"):
         expect(page.get_by_role("link", name=f"Change {answer}", exact=True)).to_be_visible()
 
     # Change one answer and come straight back to check answers.

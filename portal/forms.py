@@ -178,30 +178,33 @@ class ContactForm(_StepForm):
         widget=GovRadioInput(),
         choices=[SelectChoice(value, label) for value, label in ContactMethod.choices()],
         validators=[InputRequired(_l("Select how you would like us to contact you"))],
+        validate_choice=True,
         invalid_choice_message=_l("Select how you would like us to contact you"),
     )
+
+
+class PhoneForm(_StepForm):
     contact_phone = StringField(
-        _l("Phone number"),
+        _l("What is your phone number?"),
         description=_l("For international numbers include the country code."),
         widget=GovTextInput(),
-        validators=[Length(max=40, message=_l("Phone number must be 40 characters or fewer"))],
-    )
-    contact_address = TextAreaField(
-        _l("Postal address"),
-        widget=GovTextArea(),
-        validators=[Length(max=500, message=_l("Postal address must be 500 characters or fewer"))],
+        validators=[DataRequired(_l("Enter a phone number, like 01632 960 001 or 07700 900 982"))],
     )
 
     def validate_contact_phone(self, field):
-        if self.contact_method.data == ContactMethod.PHONE.value:
-            if not field.data:
-                raise ValidationError(_l("Enter a phone number, like 01632 960 001 or 07700 900 982"))
-            if not _PHONE.match(field.data.strip()):
-                raise ValidationError(_l("Enter a phone number, like 01632 960 001 or 07700 900 982"))
+        if not _PHONE.match(field.data.strip()):
+            raise ValidationError(_l("Enter a phone number, like 01632 960 001 or 07700 900 982"))
 
-    def validate_contact_address(self, field):
-        if self.contact_method.data == ContactMethod.POST.value and not (field.data or "").strip():
-            raise ValidationError(_l("Enter your postal address"))
+
+class AddressForm(_StepForm):
+    contact_address = TextAreaField(
+        _l("What is your postal address?"),
+        widget=GovTextArea(),
+        validators=[
+            DataRequired(_l("Enter your postal address")),
+            Length(max=500, message=_l("Postal address must be 500 characters or fewer")),
+        ],
+    )
 
 
 class SubmitComplaintForm(RedressForm):

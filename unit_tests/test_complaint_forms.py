@@ -95,15 +95,40 @@ def assert_error_page(response, message: str) -> str:
         ("put-it-right", {"outcome_wanted": "x" * 10_001}, "What you would like us to do must be 10,000 characters or fewer"),
         ("contact", {}, "Select how you would like us to contact you"),
         ("contact", {"contact_method": "pigeon"}, "Select how you would like us to contact you"),
-        ("contact", {"contact_method": "phone", "contact_phone": ""}, "Enter a phone number, like 01632 960 001 or 07700 900 982"),
-        ("contact", {"contact_method": "phone", "contact_phone": "call me"}, "Enter a phone number, like 01632 960 001 or 07700 900 982"),
-        ("contact", {"contact_method": "post", "contact_address": "  "}, "Enter your postal address"),
-        ("contact", {"contact_method": "post", "contact_address": "x" * 501}, "Postal address must be 500 characters or fewer"),
     ],
 )
 def test_bad_answers_are_refused_and_nothing_is_saved(client, session, resident, slug, data, message):
     assert_error_page(client.submit(f"/complaint/{slug}", data), message)
     assert _draft(session, resident) is None
+
+
+@pytest.mark.parametrize(
+    ("method", "slug", "data", "message"),
+    [
+        ("phone", "phone-number", {"contact_phone": ""}, "Enter a phone number, like 01632 960 001 or 07700 900 982"),
+        ("phone", "phone-number", {"contact_phone": "call me"}, "Enter a phone number, like 01632 960 001 or 07700 900 982"),
+        ("post", "postal-address", {"contact_address": "  "}, "Enter your postal address"),
+        ("post", "postal-address", {"contact_address": "x" * 501}, "Postal address must be 500 characters or fewer"),
+    ],
+)
+def test_bad_contact_details_are_refused_and_nothing_is_saved(client, session, resident, method, slug, data, message):
+    _save_draft(session, resident, {"contact_method": method})
+    assert_error_page(client.submit(f"/complaint/{slug}", data), message)
+    assert _draft(session, resident) == {"contact_method": method}
+
+
+@pytest.mark.parametrize(("method", "slug"), [("email", "phone-number"), ("email", "postal-address"), ("phone", "postal-address"), ("post", "phone-number")])
+def test_a_detail_page_for_another_way_of_contact_goes_back_to_the_choice(client, session, resident, method, slug):
+    _save_draft(session, resident, {"contact_method": method})
+    response = client.get(f"/complaint/{slug}")
+    assert response.status_code == 302
+    assert urlsplit(response.location).path == "/complaint/contact"
+
+
+@pytest.mark.parametrize(("method", "next_path"), [("phone", "/complaint/phone-number"), ("post", "/complaint/postal-address")])
+def test_phone_and_post_ask_for_the_details_next(client, session, resident, method, next_path):
+    response = client.submit("/complaint/contact", {"contact_method": method})
+    assert urlsplit(response.location).path == next_path
 
 
 def test_too_long_what_happened_keeps_the_text(client, session, resident):
@@ -123,20 +148,18 @@ def test_exactly_ten_thousand_characters_is_accepted(client, session, resident):
     assert len(_draft(session, resident)["what_happened"]) == 10_000
 
 
-def test_the_phone_number_is_kept_when_it_is_wrong(client, resident):
+def test_the_phone_number_is_kept_when_it_is_wrong(client, session, resident):
+    _save_draft(session, resident, {"contact_method": "phone"})
     page = assert_error_page(
-        client.submit("/complaint/contact", {"contact_method": "phone", "contact_phone": "call me"}),
+        client.submit("/complaint/phone-number", {"contact_phone": "call me"}),
         "Enter a phone number, like 01632 960 001 or 07700 900 982",
     )
-    document = _document(page)
-    assert _value(document, "contact_phone") == "call me"
-    checked = [i.get("value") for i in document.iter("input") if i.get("name") == "contact_method" and i.get("checked") is not None]
-    assert checked == ["phone"]
+    assert _value(_document(page), "contact_phone") == "call me"
 
 
-def test_a_phone_number_is_only_needed_for_phone(client, session, resident):
-    response = client.submit("/complaint/contact", {"contact_method": "email", "contact_phone": "call me",
-                                                    "contact_address": "1 High Street"})
+def test_choosing_email_drops_an_earlier_phone_number_and_address(client, session, resident):
+    _save_draft(session, resident, {"contact_method": "phone", "contact_phone": "07700 900 982", "contact_address": "1 High Street"})
+    response = client.submit("/complaint/contact", {"contact_method": "email"})
     assert response.status_code == 302
     draft = _draft(session, resident)
     assert draft["contact_method"] == "email"
@@ -223,11 +246,14 @@ def test_questions_lead_on_to_the_next_one(client, resident):
         ("what-happened", {"what_happened": "A better account of it."}),
         ("when", {"happened_on": ["1", "3", "2026"]}),
         ("put-it-right", {"outcome_wanted": "An apology."}),
-        ("contact", {"contact_method": "post", "contact_address": "1 High Street\nRedbury"}),
+        ("contact", {"contact_method": "email"}),
+        ("phone-number", {"contact_phone": "01632 960 001"}),
     ],
 )
 def test_change_links_return_to_check_answers(client, session, resident, slug, data):
-    _save_draft(session, resident, COMPLETE)
+    by_phone = {**COMPLETE, "contact_method": "phone", "contact_phone": "07700 900 982"}
+    before = by_phone if slug in {"contact", "phone-number"} else COMPLETE
+    _save_draft(session, resident, before)
     check = client.get("/complaint/check-your-answers").get_data(as_text=True)
     assert f"/complaint/{slug}?change=1" in check
 
@@ -237,7 +263,21 @@ def test_change_links_return_to_check_answers(client, session, resident, slug, d
 
     response = client.submit(f"/complaint/{slug}?change=1", data)
     assert urlsplit(response.location).path == "/complaint/check-your-answers"
-    assert _draft(session, resident) != COMPLETE
+    assert _draft(session, resident) != before
+
+
+def test_changing_to_post_asks_for_the_address_then_returns_to_check_answers(client, session, resident):
+    _save_draft(session, resident, COMPLETE)
+    response = client.submit("/complaint/contact?change=1", {"contact_method": "post"})
+    assert response.location.endswith("/complaint/postal-address?change=1")
+    question = _document(client.get("/complaint/postal-address?change=1").get_data(as_text=True))
+    assert question.find(".//a[@class='govuk-back-link']").get("href") == "/complaint/check-your-answers"
+    response = client.submit("/complaint/postal-address?change=1", {"contact_address": "1 High Street\nRedbury"})
+    assert urlsplit(response.location).path == "/complaint/check-your-answers"
+    draft = _draft(session, resident)
+    assert (draft["contact_method"], draft["contact_address"]) == ("post", "1 High Street\nRedbury")
+    page = client.get("/complaint/check-your-answers").get_data(as_text=True)
+    assert "/complaint/postal-address?change=1" in page
 
 
 def test_a_change_with_an_error_stays_in_change_mode(client, session, resident):
@@ -251,7 +291,7 @@ def test_check_answers_shows_the_answers(client, session, resident):
     _save_draft(session, resident, {**COMPLETE, "contact_method": "post", "contact_address": "1 High Street\n<b>Redbury</b>"})
     page = client.get("/complaint/check-your-answers").get_data(as_text=True)
     assert "Waste and recycling" in page and "The bin was missed." in page and "2 March 2026" in page
-    assert "1 High Street<br>&lt;b&gt;Redbury&lt;/b&gt;" in page  # line breaks kept, markup escaped
+    assert "1 High Street\n&lt;b&gt;Redbury&lt;/b&gt;" in page  # escaped; line breaks shown by pre-line
 
 
 # --- size limit -------------------------------------------------------------------------------

@@ -23,7 +23,9 @@ def test_resident_complains_and_officer_sees_it_in_triage(client, make, session,
     assert client.submit("/complaint/what-happened", {"what_happened": "My bin was missed\nthree weeks running."}).status_code == 302
     assert client.submit("/complaint/when", {"happened_on": ["3", "11", "2026"]}).status_code == 302
     assert client.submit("/complaint/put-it-right", {"outcome_wanted": "Collect my bin."}).status_code == 302
-    response = client.submit("/complaint/contact", {"contact_method": "phone", "contact_phone": "07700 900 982"})
+    response = client.submit("/complaint/contact", {"contact_method": "phone"})
+    assert response.headers["Location"].endswith("/complaint/phone-number")
+    response = client.submit("/complaint/phone-number", {"contact_phone": "07700 900 982"})
     assert response.headers["Location"].endswith("/complaint/check-your-answers")
 
     check = client.get("/complaint/check-your-answers").get_data(as_text=True)

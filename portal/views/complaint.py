@@ -9,7 +9,16 @@ from flask_babel import get_locale
 from flask_login import current_user
 
 from portal import bp
-from portal.forms import ContactForm, OutcomeForm, ServiceForm, SubmitComplaintForm, WhatHappenedForm, WhenForm
+from portal.forms import (
+    AddressForm,
+    ContactForm,
+    OutcomeForm,
+    PhoneForm,
+    ServiceForm,
+    SubmitComplaintForm,
+    WhatHappenedForm,
+    WhenForm,
+)
 from shared.auth.access import portal
 from shared.clock import to_london, utcnow
 from shared.domain.enums import ContactMethod, Role
@@ -23,6 +32,8 @@ STEP_PAGES = {
     "happened_on": ("when", WhenForm, "portal/complaint/when.html"),
     "outcome_wanted": ("put-it-right", OutcomeForm, "portal/complaint/outcome.html"),
     "contact": ("contact", ContactForm, "portal/complaint/contact.html"),
+    "contact_phone": ("phone-number", PhoneForm, "portal/complaint/phone.html"),
+    "contact_address": ("postal-address", AddressForm, "portal/complaint/address.html"),
 }
 SLUG_TO_STEP = {slug: step for step, (slug, _f, _t) in STEP_PAGES.items()}
 
@@ -48,6 +59,9 @@ def complaint_step(slug: str):
         abort(404)
     _slug, form_class, template = STEP_PAGES[step]
     answers = intake.get_draft(current_user)
+    if step not in intake.required_steps(answers):
+        # A phone number or address page when that is not how they chose to be contacted.
+        return redirect(_step_url("contact"))
     locale = str(get_locale())
     changing = request.args.get("change") == "1"
     extra = {}
@@ -59,26 +73,29 @@ def complaint_step(slug: str):
         form = form_class(data=_form_data(step, answers))
 
     if form.validate_on_submit():
-        intake.save_answers(current_user, _answers_from(step, form))
-        updated = {**answers, **_answers_from(step, form)}
+        given = _answers_from(step, form)
+        intake.save_answers(current_user, given)
+        updated = {**answers, **given}
         following = intake.first_unanswered(updated)
-        if changing or following is None:
+        if following is None:
             return redirect(url_for("portal.complaint_check"))
-        return redirect(_step_url(_next_step(step)))
-    back = _previous_url(step, changing)
-    return render_template(template, form=form, back_url=back, changing=changing, **extra)
+        if changing:
+            return redirect(_step_url(following, change=1))
+        return redirect(_step_url(_next_step(step, updated)))
+    return render_template(template, form=form, back_url=_previous_url(step, answers, changing), changing=changing, **extra)
 
 
-def _next_step(step: str) -> str:
-    index = intake.STEPS.index(step)
-    return intake.STEPS[min(index + 1, len(intake.STEPS) - 1)]
+def _next_step(step: str, answers: dict) -> str:
+    steps = intake.required_steps(answers)
+    return steps[min(steps.index(step) + 1, len(steps) - 1)]
 
 
-def _previous_url(step: str, changing: bool) -> str:
+def _previous_url(step: str, answers: dict, changing: bool) -> str:
     if changing:
         return url_for("portal.complaint_check")
-    index = intake.STEPS.index(step)
-    return url_for("portal.complaint_start") if index == 0 else _step_url(intake.STEPS[index - 1])
+    steps = intake.required_steps(answers)
+    index = steps.index(step)
+    return url_for("portal.complaint_start") if index == 0 else _step_url(steps[index - 1])
 
 
 def _form_data(step: str, answers: dict) -> dict:
@@ -96,11 +113,16 @@ def _answers_from(step: str, form) -> dict:
         return {"happened_on": form.happened_on.data.isoformat()}
     if step == "outcome_wanted":
         return {"outcome_wanted": form.outcome_wanted.data.strip()}
+    if step == "contact_phone":
+        return {"contact_phone": form.contact_phone.data.strip()}
+    if step == "contact_address":
+        return {"contact_address": form.contact_address.data.strip()}
     method = form.contact_method.data
+    # Details for another way of contacting them are dropped, so nothing stale is kept or shown.
     return {
         "contact_method": method,
-        "contact_phone": (form.contact_phone.data or "").strip() if method == ContactMethod.PHONE.value else "",
-        "contact_address": (form.contact_address.data or "").strip() if method == ContactMethod.POST.value else "",
+        **({} if method == ContactMethod.PHONE.value else {"contact_phone": ""}),
+        **({} if method == ContactMethod.POST.value else {"contact_address": ""}),
     }
 
 
@@ -131,6 +153,7 @@ def complaint_check():
         over_a_year=over_a_year,
         contact_method=ContactMethod(answers["contact_method"]),
         step_url=_step_url,
+        back_url=_step_url(intake.required_steps(answers)[-1]),
     )
 
 

@@ -20,8 +20,10 @@ from shared.domain.transitions import next_status
 from shared.models import Case, CaseEvent, ComplaintDraft, Service, User
 from shared.services import outbox
 
-# The questions of the complaint journey, in order; each is one page.
-STEPS = ("service", "what_happened", "happened_on", "outcome_wanted", "contact")
+# The questions of the complaint journey, in order; each is one page. A phone number or an
+# address is asked for on a page of its own, only when that is how the person wants contact.
+STEPS = ("service", "what_happened", "happened_on", "outcome_wanted", "contact", "contact_phone", "contact_address")
+_DETAIL_FOR_METHOD = {ContactMethod.PHONE.value: "contact_phone", ContactMethod.POST.value: "contact_address"}
 
 
 @dataclass(frozen=True)
@@ -55,17 +57,25 @@ def save_answers(user: User, answers: dict[str, Any]) -> None:
     db.session.flush()
 
 
+def required_steps(answers: dict[str, Any]) -> list[str]:
+    """The steps this person must answer, given what they have chosen so far."""
+    steps = list(STEPS[:5])
+    detail = _DETAIL_FOR_METHOD.get(answers.get("contact_method", ""))
+    if detail:
+        steps.append(detail)
+    return steps
+
+
+def is_answered(step: str, answers: dict[str, Any]) -> bool:
+    if step == "contact":
+        return bool(answers.get("contact_method"))
+    if step == "happened_on":
+        return "happened_on" in answers
+    return bool(answers.get(step))
+
+
 def first_unanswered(answers: dict[str, Any]) -> str | None:
-    for step in STEPS:
-        if step == "contact":
-            if not answers.get("contact_method"):
-                return step
-        elif step == "happened_on":
-            if "happened_on" not in answers:
-                return step
-        elif not answers.get(step):
-            return step
-    return None
+    return next((step for step in required_steps(answers) if not is_answered(step, answers)), None)
 
 
 def active_services() -> list[Service]:
