@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import re
 import sys
+from datetime import date
 
 import click
 from flask import Flask, current_app
-from flask.cli import FlaskGroup
+from flask.cli import FlaskGroup, with_appcontext
 
 from shared import migrate
+from shared.config import NATIONS
 from shared.db import db
 from shared.domain.enums import Role
 
@@ -28,6 +31,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(db_group)
     app.cli.add_command(users_group)
     app.cli.add_command(demo_data)
+    app.cli.add_command(working_days_group)
 
 
 @click.group("db")
@@ -40,6 +44,13 @@ def db_group() -> None:
 def db_upgrade(revision: str) -> None:
     """Migrate the database up to REVISION (default: the latest)."""
     migrate.upgrade(db.engine, revision)
+    if revision == "head":
+        from shared.services import procedures
+
+        added = procedures.install_presets()
+        db.session.commit()
+        if added:
+            click.echo(f"Installed {added} preset procedures.")
     click.echo(f"Database at {revision}.")
 
 
@@ -95,3 +106,67 @@ def demo_data(cases: int, if_empty: bool, seed: int) -> None:
     summary = demo.load(cases=cases, seed=seed, nation=current_app.config["SETTINGS"].nation)
     db.session.commit()
     click.echo(summary)
+
+
+@click.group("working-days")
+def working_days_group() -> None:
+    """Working-day arithmetic with the council's calendar (bank holidays and closure days)."""
+
+
+class _IsoDate(click.ParamType):
+    name = "YYYY-MM-DD"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, date):
+            return value
+        text = str(value).strip()
+        try:
+            if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):  # fromisoformat also takes 20261221, 2026-W52-1
+                raise ValueError(text)
+            return date.fromisoformat(text)
+        except ValueError:
+            self.fail(f"{value!r} is not a real date written as YYYY-MM-DD, like 2026-12-21", param, ctx)
+
+
+_ISO_DATE = _IsoDate()
+_nation_option = click.option(
+    "--nation", type=click.Choice(NATIONS), help="Whose bank holidays to use (default: REDRESS_NATION)."
+)
+_closures_option = click.option(
+    "--no-closures", "no_closures", is_flag=True, help="Ignore the closure days in the database."
+)
+
+
+def _calendar(nation: str | None, no_closures: bool):
+    from sqlalchemy.exc import DBAPIError
+
+    from shared.services.calendar import build_calendar
+
+    try:
+        return build_calendar(nation, closures=not no_closures)
+    except DBAPIError as error:
+        raise click.ClickException(
+            "could not read closure days from the database; run `redress db upgrade` or pass --no-closures"
+        ) from error
+
+
+@working_days_group.command("add")
+@click.argument("start", type=_ISO_DATE, metavar="START")
+@click.argument("days", type=click.IntRange(min=0))
+@_nation_option
+@_closures_option
+@with_appcontext
+def working_days_add(start: date, days: int, nation: str | None, no_closures: bool) -> None:
+    """Print the date DAYS working days after START (YYYY-MM-DD)."""
+    click.echo(_calendar(nation, no_closures).add(start, days).isoformat())
+
+
+@working_days_group.command("between")
+@click.argument("start", type=_ISO_DATE, metavar="START")
+@click.argument("end", type=_ISO_DATE, metavar="END")
+@_nation_option
+@_closures_option
+@with_appcontext
+def working_days_between(start: date, end: date, nation: str | None, no_closures: bool) -> None:
+    """Print how many working days there are after START up to and including END."""
+    click.echo(str(_calendar(nation, no_closures).between(start, end)))

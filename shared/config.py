@@ -6,10 +6,12 @@ import os
 import re
 import secrets
 from dataclasses import dataclass, field
+from datetime import time
 from pathlib import Path
 
 NATIONS = ("england", "wales", "scotland", "northern-ireland")
 _HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+_HOURS_MINUTES = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 _WEAK_KEYS = {"", "changeme", "secret", "dev", "development", "password"}
 
 
@@ -38,6 +40,7 @@ class Settings:
     max_content_length: int
     sqlite_busy_timeout_ms: int
     extra: dict = field(default_factory=dict)
+    receipt_cutoff: time | None = None  # London time; received at or after it counts from the next working day
 
     @property
     def production(self) -> bool:
@@ -63,6 +66,15 @@ def _dev_secret_key(instance_path: Path) -> str:
     with os.fdopen(descriptor, "w") as handle:
         handle.write(key)
     return key
+
+
+def _cutoff(value: str | None) -> time | None:
+    if value is None or not value.strip():
+        return None
+    match = _HOURS_MINUTES.match(value.strip())
+    if not match:
+        raise ConfigError(f"REDRESS_RECEIPT_CUTOFF must be a time like 16:30, not {value!r}")
+    return time(int(match.group(1)), int(match.group(2)))
 
 
 def load_settings(environ: dict[str, str] | None = None) -> Settings:
@@ -112,4 +124,5 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         contact_address=env.get("REDRESS_CONTACT_ADDRESS", "Complaints Team, Town Hall, High Street, Redbury, RB1 1AA"),
         max_content_length=int(env.get("REDRESS_MAX_CONTENT_LENGTH", str(10 * 1024 * 1024))),
         sqlite_busy_timeout_ms=int(env.get("REDRESS_SQLITE_BUSY_TIMEOUT_MS", "5000")),
+        receipt_cutoff=_cutoff(env.get("REDRESS_RECEIPT_CUTOFF")),
     )

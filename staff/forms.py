@@ -3,11 +3,23 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovSubmitInput, GovTextInput
-from wtforms import EmailField, PasswordField, StringField, SubmitField
-from wtforms.validators import DataRequired, ValidationError
+from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovSubmitInput, GovTextArea, GovTextInput
+from wtforms import (
+    EmailField,
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    IntegerField,
+    PasswordField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from shared.domain.references import normalise
+from shared.web.fields import GovukDateField
 from shared.web.forms import RedressForm
 
 
@@ -46,3 +58,86 @@ class FindCaseForm(RedressForm):
     def validate_reference(self, field):
         if normalise(field.data or "") is None:
             raise ValidationError(_l("Enter a case reference in the correct format, like RDR-7K2M-9QXD"))
+
+
+class ClosureDayForm(RedressForm):
+    closure_date = GovukDateField(
+        _l("Date"),
+        description=_l("For example, 29 12 2026"),
+        messages={
+            "required": _l("Enter the date"),
+            "day": _l("Date must include a day"),
+            "month": _l("Date must include a month"),
+            "year": _l("Date must include a year"),
+            "real": _l("Date must be a real date"),
+        },
+    )
+    reason = StringField(
+        _l("Reason"),
+        description=_l("For example, Christmas closure"),
+        widget=GovTextInput(),
+        validators=[
+            DataRequired(_l("Enter the reason for the closure")),
+            Length(max=200, message=_l("Reason must be 200 characters or fewer")),
+        ],
+    )
+    submit = SubmitField(_l("Add closure day"), widget=GovSubmitInput())
+
+
+class NoteForm(RedressForm):
+    text = TextAreaField(
+        _l("Add an internal note"),
+        widget=GovTextArea(),
+        validators=[
+            DataRequired(_l("Enter the note")),
+            Length(max=5000, message=_l("The note must be 5,000 characters or fewer")),
+        ],
+    )
+    # The case version the page showed: a stale one means someone else changed the case first.
+    version = HiddenField()
+    submit = SubmitField(_l("Add note"), widget=GovSubmitInput())
+
+
+class _StageClocksForm(Form):
+    """One stage's clocks, in working days; blank means the stage has no such clock."""
+
+    acknowledge_within = IntegerField(
+        _l("Acknowledge within (working days)"),
+        widget=GovTextInput(),
+        validators=[
+            Optional(),
+            NumberRange(min=0, max=250, message=_l("Enter a number of working days from 0 to 250")),
+        ],
+    )
+    respond_within = IntegerField(
+        _l("Respond within (working days)"),
+        widget=GovTextInput(),
+        validators=[
+            Optional(),
+            NumberRange(min=1, max=250, message=_l("Enter a number of working days from 1 to 250")),
+        ],
+    )
+    extension_max = IntegerField(
+        _l("Longest extension (working days)"),
+        widget=GovTextInput(),
+        validators=[
+            Optional(),
+            NumberRange(min=1, max=250, message=_l("Enter a number of working days from 1 to 250")),
+        ],
+    )
+    escalation_window = IntegerField(
+        _l("Time to ask for the next stage (working days)"),
+        widget=GovTextInput(),
+        validators=[
+            Optional(),
+            NumberRange(min=1, max=250, message=_l("Enter a number of working days from 1 to 250")),
+        ],
+    )
+
+    class Meta:
+        csrf = False
+
+
+class ProcedureForm(RedressForm):
+    stages = FieldList(FormField(_StageClocksForm))
+    submit = SubmitField(_l("Save as a new version"), widget=GovSubmitInput())

@@ -6,13 +6,14 @@ import itertools
 from contextlib import contextmanager
 from datetime import timedelta
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from shared.auth.passwords import hash_password
 from shared.clock import utcnow
 from shared.domain.enums import CaseKind, CaseStatus, Channel, ContactMethod, EventType, Role
 from shared.domain.references import new_reference
-from shared.models import Case, CaseEvent, Service, User
+from shared.models import Case, CaseEvent, CaseStage, Procedure, Service, User
 
 PASSWORD = "correct horse battery staple"
 _HASH = hash_password(PASSWORD)
@@ -51,6 +52,9 @@ class Factory:
         self.session.commit()
         return user
 
+    def procedure_id(self, slug: str) -> int:
+        return self.session.scalar(select(Procedure.id).where(Procedure.slug == slug, Procedure.is_current.is_(True)))
+
     def case(self, resident: User | None, service: Service, *, status: CaseStatus = CaseStatus.RECEIVED, **fields) -> Case:
         received_at = fields.pop("received_at", utcnow() - timedelta(hours=2))
         case = Case(
@@ -67,10 +71,14 @@ class Factory:
             contact_method=ContactMethod.EMAIL,
             received_at=received_at,
             acknowledge_by=(received_at + timedelta(days=7)).date(),
+            procedure_id=self.procedure_id(fields.pop("procedure", "corporate")),
+            definition=fields.pop("definition", {}),
             **fields,
         )
         self.session.add(case)
         self.session.flush()
+        self.session.add(CaseStage(case_id=case.id, number=1, started_at=received_at, received_on=received_at.date(),
+                                   acknowledge_by=case.acknowledge_by, findings={}))
         self.session.add(
             CaseEvent(case_id=case.id, type=EventType.RECEIVED, at=received_at, actor_id=case.resident_id,
                       from_status=None, to_status=status, details={"channel": case.channel.value})

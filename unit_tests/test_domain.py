@@ -11,10 +11,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from shared.domain.calendar import WorkingCalendar
-from shared.domain.enums import CaseStatus, EventType, Role
+from shared.domain.enums import Role
 from shared.domain.policy import can_view_case, sees_internal_events
 from shared.domain.references import ALPHABET, new_reference, normalise
-from shared.domain.transitions import InvalidTransition, next_status
 
 ENGLAND = WorkingCalendar("england")
 MONDAY_21_DEC_2026 = date(2026, 12, 21)
@@ -182,46 +181,6 @@ def test_wrong_lengths_are_refused(body):
     assert normalise(body) is None
     if len(body) != 5:  # "RDR" + 5 characters is also a bare 8-character body, e.g. RDR-RDR0-0000
         assert normalise("RDR-" + body) is None
-
-
-# --- transitions ------------------------------------------------------------------------------
-
-S, E = CaseStatus, EventType
-OPEN = [S.RECEIVED, S.ACKNOWLEDGED, S.INVESTIGATING, S.RESPONDED]
-ALLOWED: dict[tuple[CaseStatus | None, EventType], CaseStatus] = {
-    (None, E.RECEIVED): S.RECEIVED,
-    (S.RECEIVED, E.ACKNOWLEDGED): S.ACKNOWLEDGED,
-    (S.RECEIVED, E.ALLOCATED): S.RECEIVED,
-    (S.ACKNOWLEDGED, E.ALLOCATED): S.ACKNOWLEDGED,
-    (S.INVESTIGATING, E.ALLOCATED): S.INVESTIGATING,
-    (S.ACKNOWLEDGED, E.INVESTIGATION_STARTED): S.INVESTIGATING,
-    (S.INVESTIGATING, E.RESPONSE_SENT): S.RESPONDED,
-    (S.RESPONDED, E.CLOSED): S.CLOSED,
-    **{(status, E.WITHDRAWN): S.WITHDRAWN for status in OPEN},
-    **{(status, E.NOTE_ADDED): status for status in S},
-}
-EVERY_PAIR = [(status, event) for status in [None, *S] for event in E]
-
-
-@pytest.mark.parametrize(("current", "event"), [p for p in EVERY_PAIR if p in ALLOWED])
-def test_allowed_transitions(current, event):
-    assert next_status(current, event) is ALLOWED[(current, event)]
-
-
-@pytest.mark.parametrize(("current", "event"), [p for p in EVERY_PAIR if p not in ALLOWED])
-def test_refused_transitions(current, event):
-    with pytest.raises(InvalidTransition) as refused:
-        next_status(current, event)
-    assert refused.value.current is current
-    assert refused.value.event is event
-    assert event.value in str(refused.value)
-
-
-def test_the_table_covers_the_documented_path():
-    status = next_status(None, E.RECEIVED)
-    for event in (E.ACKNOWLEDGED, E.INVESTIGATION_STARTED, E.RESPONSE_SENT, E.CLOSED):
-        status = next_status(status, event)
-    assert status is S.CLOSED and not status.is_open
 
 
 # --- policy -----------------------------------------------------------------------------------

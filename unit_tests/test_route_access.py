@@ -108,6 +108,24 @@ EXPECTED: dict[str, Route] = {
     "staff.triage": Route(GET, "staff:manager,officer", get=only({OFFICER, MANAGER}, STAFF_SIGN_IN)),
     "staff.find_case": Route(GET, "staff:agent,manager,officer,responder", get=only(CASE_READERS, STAFF_SIGN_IN)),
     "staff.case": Route(GET, "staff:agent,manager,officer,responder", get=only(CASE_READERS, STAFF_SIGN_IN)),
+    # An empty note is refused with the form's message (400); the case page is not changed.
+    "staff.add_note": Route(
+        POST, "staff:agent,manager,officer,responder", post=only({v: 400 for v in CASE_READERS}, STAFF_SIGN_IN)
+    ),
+    # back office: administration
+    "staff.closure_days": Route(GET, "staff:admin", get=only({ADMIN}, STAFF_SIGN_IN)),
+    "staff.procedure_list": Route(GET, "staff:admin", get=only({ADMIN}, STAFF_SIGN_IN)),
+    # The sample slug ("service") is not a procedure: 404 for the admin, as for any unknown one.
+    "staff.procedure_edit": Route(
+        GET_POST, "staff:admin", get=only({ADMIN: 404}, STAFF_SIGN_IN), post=only({ADMIN: 404}, STAFF_SIGN_IN)
+    ),
+    "staff.closure_day_new": Route(
+        GET_POST, "staff:admin",
+        get=only({ADMIN}, STAFF_SIGN_IN),
+        post=only({ADMIN}, STAFF_SIGN_IN),  # an empty form: the page again, with the errors
+    ),
+    # the sample closure day does not exist
+    "staff.closure_day_remove": Route(POST, "staff:admin", post=only({ADMIN: 404}, STAFF_SIGN_IN)),
 }
 
 
@@ -198,7 +216,7 @@ def _visit_as(visitor: str, client, session, make, world):
 
 def _sample_url(app, endpoint: str, world) -> str:
     samples = {"reference": world["case"].reference, "token": "not-a-valid-token", "slug": "service",
-               "filename": "dist/portal.css"}
+               "filename": "dist/portal.css", "day_id": 0}
     rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
     values = {name: samples[name] for name in rule.arguments}
     return app.url_map.bind("localhost").build(endpoint, values)

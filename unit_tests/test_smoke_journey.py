@@ -6,7 +6,7 @@ import re
 
 from sqlalchemy import select
 
-from shared.domain.enums import CaseStatus, EventType, Role
+from shared.domain.enums import CaseStatus, Channel, EventType, Role
 from shared.models import Case, CaseEvent, ComplaintDraft, OutboxMessage
 from unit_tests.factories import sign_in
 
@@ -39,7 +39,9 @@ def test_resident_complains_and_officer_sees_it_in_triage(client, make, session,
     case = session.scalar(select(Case).where(Case.reference == reference))
     assert case.status is CaseStatus.RECEIVED and case.resident_id == resident.id and case.service_id == service.id
     events = session.scalars(select(CaseEvent).where(CaseEvent.case_id == case.id)).all()
-    assert [(e.type, e.details) for e in events] == [(EventType.RECEIVED, {"channel": "online"})]
+    assert [(e.type, e.channel, e.details) for e in events] == [
+        (EventType.RECEIVED, Channel.ONLINE, {"channel": "online", "procedure": "corporate", "procedure_version": 1})
+    ]
     assert session.scalar(select(ComplaintDraft).where(ComplaintDraft.user_id == resident.id)) is None
     assert session.scalar(select(OutboxMessage).where(OutboxMessage.case_id == case.id)).template == "complaint_received"
 

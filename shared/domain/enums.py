@@ -53,15 +53,75 @@ class CaseKind(LabelledEnum):
 
 class CaseStatus(LabelledEnum):
     RECEIVED = "received", _l("Received"), "govuk-tag--light-blue"
+    TRIAGED = "triaged", _l("Triaged as a complaint"), "govuk-tag--light-blue"
+    SERVICE_REQUEST = "service_request", _l("Passed to the service as a request"), "govuk-tag--grey"
+    FEEDBACK = "feedback", _l("Passed to the service"), "govuk-tag--green"
+    SIGNPOSTED = "signposted", _l("Signposted elsewhere"), "govuk-tag--grey"
+    DUPLICATE = "duplicate", _l("Duplicate"), "govuk-tag--grey"
+    REFUSED = "refused", _l("Not taken forward"), "govuk-tag--grey"
     ACKNOWLEDGED = "acknowledged", _l("Acknowledged"), "govuk-tag--blue"
-    INVESTIGATING = "investigating", _l("Being investigated"), "govuk-tag--yellow"
-    RESPONDED = "responded", _l("Response sent"), "govuk-tag--green"
-    CLOSED = "closed", _l("Closed"), "govuk-tag--grey"
+    WITH_TEAM = "with_team", _l("Being investigated"), "govuk-tag--yellow"
+    WITH_SERVICE = "with_service", _l("Being investigated by the service"), "govuk-tag--yellow"
+    RESPONSE_DRAFTED = "response_drafted", _l("Response being written"), "govuk-tag--yellow"
+    AWAITING_QUALITY_CHECK = "awaiting_quality_check", _l("Response being checked"), "govuk-tag--orange"
+    RETURNED_FOR_CHANGES = "returned_for_changes", _l("Response returned for changes"), "govuk-tag--orange"
+    RESPONSE_SENT = "response_sent", _l("Response sent"), "govuk-tag--green"
+    ESCALATION_REQUESTED = "escalation_requested", _l("Escalation requested"), "govuk-tag--purple"
+    ESCALATED = "escalated", _l("Escalated to the next stage"), "govuk-tag--purple"
     WITHDRAWN = "withdrawn", _l("Withdrawn"), "govuk-tag--grey"
+    CLOSED = "closed", _l("Closed"), "govuk-tag--grey"
+    REOPENED = "reopened", _l("Reopened"), "govuk-tag--light-blue"
+    WITH_OMBUDSMAN = "with_ombudsman", _l("With the Ombudsman"), "govuk-tag--pink"
 
     @property
     def is_open(self) -> bool:
-        return self not in {CaseStatus.CLOSED, CaseStatus.WITHDRAWN}
+        return self not in CLOSED_STATUSES
+
+
+CLOSED_STATUSES = frozenset(
+    {
+        CaseStatus.SERVICE_REQUEST,
+        CaseStatus.FEEDBACK,
+        CaseStatus.SIGNPOSTED,
+        CaseStatus.DUPLICATE,
+        CaseStatus.REFUSED,
+        CaseStatus.WITHDRAWN,
+        CaseStatus.CLOSED,
+    }
+)
+
+
+class ClosureCode(LabelledEnum):
+    RESPONDED = "responded", _l("Responded")
+    WITHDRAWN = "withdrawn", _l("Withdrawn")
+    DUPLICATE = "duplicate", _l("Duplicate")
+    OUT_OF_TIME = "out_of_time", _l("Out of time")
+    NOT_A_COMPLAINT = "not_a_complaint", _l("Not a complaint")
+    REFERRED_ELSEWHERE = "referred_elsewhere", _l("Referred elsewhere")
+
+
+class Finding(LabelledEnum):
+    UPHELD = "upheld", _l("Upheld"), "govuk-tag--red"
+    PARTLY_UPHELD = "partly_upheld", _l("Partly upheld"), "govuk-tag--orange"
+    NOT_UPHELD = "not_upheld", _l("Not upheld"), "govuk-tag--green"
+
+
+class ProcedureKind(LabelledEnum):
+    COMPLAINT_CODE = "complaint_code", _l("Complaint Handling Code")
+    ADULTS = "adults", _l("Adults' social care (statutory)")
+    CHILDREN = "children", _l("Children's social care (statutory)")
+    MEMBER_ENQUIRY = "member_enquiry", _l("Member enquiry")
+    FEEDBACK = "feedback", _l("Compliments and comments")
+    LOCAL = "local", _l("Local complaints policy")
+
+
+class Ombudsman(LabelledEnum):
+    LGSCO = "lgsco", _l("Local Government and Social Care Ombudsman")
+    HOUSING = "housing", _l("Housing Ombudsman")
+    PSOW = "psow", _l("Public Services Ombudsman for Wales")
+    SPSO = "spso", _l("Scottish Public Services Ombudsman")
+    NIPSO = "nipso", _l("Northern Ireland Public Services Ombudsman")
+    NONE = "none", _l("No Ombudsman")
 
 
 class Channel(LabelledEnum):
@@ -80,11 +140,29 @@ class ContactMethod(LabelledEnum):
 
 
 class EventType(LabelledEnum):
+    """What happened to a case: each engine action appends one event of its type."""
+
     RECEIVED = "received", _l("Received")
+    TRIAGED_COMPLAINT = "triaged_complaint", _l("Triaged as a complaint")
+    TRIAGED_SERVICE_REQUEST = "triaged_service_request", _l("Passed to the service as a request")
+    TRIAGED_FEEDBACK = "triaged_feedback", _l("Passed to the service")
+    SIGNPOSTED = "signposted", _l("Signposted elsewhere")
+    MARKED_DUPLICATE = "marked_duplicate", _l("Marked as a duplicate")
+    REFUSED = "refused", _l("Not taken forward")
     ACKNOWLEDGED = "acknowledged", _l("Acknowledged")
     ALLOCATED = "allocated", _l("Allocated")
     INVESTIGATION_STARTED = "investigation_started", _l("Investigation started")
+    PASSED_TO_SERVICE = "passed_to_service", _l("Passed to the service to investigate")
+    RETURNED_FROM_SERVICE = "returned_from_service", _l("Returned by the service")
+    RESPONSE_DRAFTED = "response_drafted", _l("Response drafted")
+    SUBMITTED_FOR_CHECK = "submitted_for_check", _l("Response sent for checking")
+    RETURNED_FOR_CHANGES = "returned_for_changes", _l("Response returned for changes")
     RESPONSE_SENT = "response_sent", _l("Response sent")
-    CLOSED = "closed", _l("Closed")
+    EXTENDED = "extended", _l("Deadline extended")
+    ESCALATION_REQUESTED = "escalation_requested", _l("Escalation requested")
+    ESCALATED = "escalated", _l("Escalated to the next stage")
     WITHDRAWN = "withdrawn", _l("Withdrawn")
+    CLOSED = "closed", _l("Closed")
+    REOPENED = "reopened", _l("Reopened")
+    REFERRED_TO_OMBUDSMAN = "referred_to_ombudsman", _l("Referred to the Ombudsman")
     NOTE_ADDED = "note_added", _l("Internal note added")

@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Enum, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, Boolean, Enum, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from shared.db import Base
-from shared.domain.enums import CaseKind, CaseStatus, Channel, ContactMethod, EventType
+from shared.domain.enums import CaseKind, CaseStatus, Channel, ClosureCode, ContactMethod, EventType
 from shared.models.people import User
+from shared.models.procedures import Procedure
 
 
 def _enum(cls: type) -> Enum:
@@ -59,11 +60,25 @@ class Case(Base):
     contact_phone: Mapped[str | None] = mapped_column(String(40))
     contact_address: Mapped[str | None] = mapped_column(Text)
     received_at: Mapped[datetime]
-    acknowledge_by: Mapped[date]
+    procedure_id: Mapped[int | None] = mapped_column(ForeignKey("procedures.id"))
+    # The current stage's deadlines, copied from its CaseStage row when they are set, for lists.
+    acknowledge_by: Mapped[date | None]
     respond_by: Mapped[date | None]
+    definition: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    draft_author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))
+    closure_code: Mapped[ClosureCode | None] = mapped_column(_enum(ClosureCode))
+    closure_reason: Mapped[str | None] = mapped_column(Text)
     closed_at: Mapped[datetime | None]
+    updated_at: Mapped[datetime | None]
+    # Optimistic locking: every change bumps it; a stale writer gets StaleDataError (a 409).
+    version: Mapped[int] = mapped_column(default=1)
+
+    __mapper_args__ = {"version_id_col": version}
 
     service: Mapped[Service] = relationship(lazy="raise")
+    procedure: Mapped[Procedure | None] = relationship(lazy="raise")
+    stages: Mapped[list[CaseStage]] = relationship(back_populates="case", lazy="raise", order_by="CaseStage.number")
     resident: Mapped[User | None] = relationship(foreign_keys=[resident_id], lazy="raise")
     officer: Mapped[User | None] = relationship(foreign_keys=[officer_id], lazy="raise")
     events: Mapped[list[CaseEvent]] = relationship(
@@ -72,11 +87,39 @@ class Case(Base):
 
     @property
     def next_date(self) -> date | None:
-        if self.status is CaseStatus.RECEIVED:
-            return self.acknowledge_by
-        if self.status.is_open:
-            return self.respond_by
-        return None
+        if not self.status.is_open:
+            return None
+        if self.status in {CaseStatus.RECEIVED, CaseStatus.TRIAGED, CaseStatus.ESCALATED}:
+            return self.acknowledge_by or self.respond_by
+        return self.respond_by
+
+
+class CaseStage(Base):
+    """One stage of a case under its procedure, with the deadlines set when their events happened."""
+
+    __tablename__ = "case_stages"
+    __table_args__ = (UniqueConstraint("case_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))
+    number: Mapped[int]
+    started_at: Mapped[datetime]
+    received_on: Mapped[date]  # day 0 of this stage's clocks
+    handler_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    acknowledge_by: Mapped[date | None]
+    acknowledged_at: Mapped[datetime | None]
+    respond_by: Mapped[date | None]
+    extended_to: Mapped[date | None]
+    extension_reason: Mapped[str | None] = mapped_column(Text)
+    responded_at: Mapped[datetime | None]
+    escalation_ends: Mapped[date | None]
+    findings: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+    case: Mapped[Case] = relationship(back_populates="stages", lazy="raise")
+
+    @property
+    def due(self) -> date | None:
+        return self.extended_to or self.respond_by
 
 
 class CaseEvent(Base):
@@ -91,6 +134,8 @@ class CaseEvent(Base):
     at: Mapped[datetime]
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     on_behalf_of_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    channel: Mapped[Channel | None] = mapped_column(_enum(Channel))
+    stage: Mapped[int | None]
     from_status: Mapped[CaseStatus | None] = mapped_column(_enum(CaseStatus))
     to_status: Mapped[CaseStatus] = mapped_column(_enum(CaseStatus))
     public: Mapped[bool] = mapped_column(Boolean, default=True)

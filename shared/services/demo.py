@@ -10,12 +10,10 @@ from sqlalchemy import func, select
 from shared.auth.passwords import hash_password
 from shared.clock import LONDON, to_london, utcnow
 from shared.db import db
-from shared.domain import deadlines
 from shared.domain.calendar import WorkingCalendar
-from shared.domain.enums import CaseKind, CaseStatus, Channel, ContactMethod, EventType, Role
-from shared.domain.references import new_reference
-from shared.domain.transitions import next_status
-from shared.models import Case, CaseEvent, Service, User
+from shared.domain.enums import CaseKind, Channel, ClosureCode, ContactMethod, EventType, Finding, Role
+from shared.models import Service, User
+from shared.services import engine, procedures
 
 DEMO_PASSWORD = "demo-password-2026"
 
@@ -113,33 +111,68 @@ STORIES = {
     ],
 }
 
-# How the demo's cases are spread over states (weights).
-STATE_MIX = [
-    (CaseStatus.RECEIVED, 18),
-    (CaseStatus.ACKNOWLEDGED, 14),
-    (CaseStatus.INVESTIGATING, 22),
-    (CaseStatus.RESPONDED, 14),
-    (CaseStatus.CLOSED, 28),
-    (CaseStatus.WITHDRAWN, 4),
+# How far along the engine each demo case has gone (weights); each path is a list of actions.
+E = EventType
+TO_TEAM = [E.TRIAGED_COMPLAINT, E.ACKNOWLEDGED, E.ALLOCATED, E.INVESTIGATION_STARTED]
+TO_RESPONSE = [*TO_TEAM, E.RESPONSE_DRAFTED, E.SUBMITTED_FOR_CHECK, E.RESPONSE_SENT]
+SCENARIOS = [
+    ([], 18),
+    ([E.TRIAGED_COMPLAINT], 6),
+    ([E.TRIAGED_COMPLAINT, E.ACKNOWLEDGED, E.ALLOCATED], 8),
+    (TO_TEAM, 10),
+    ([E.TRIAGED_COMPLAINT, E.ACKNOWLEDGED, E.ALLOCATED, E.PASSED_TO_SERVICE], 6),
+    ([*TO_TEAM, E.EXTENDED], 3),
+    ([*TO_TEAM, E.RESPONSE_DRAFTED, E.SUBMITTED_FOR_CHECK], 6),
+    (TO_RESPONSE, 10),
+    ([*TO_RESPONSE, E.CLOSED], 20),
+    ([*TO_RESPONSE, E.ESCALATION_REQUESTED, E.ESCALATED, E.ACKNOWLEDGED, E.ALLOCATED, E.INVESTIGATION_STARTED], 4),
+    ([E.TRIAGED_SERVICE_REQUEST], 5),
+    ([E.TRIAGED_FEEDBACK], 4),
+    ([E.TRIAGED_COMPLAINT, E.WITHDRAWN], 3),
 ]
-PATH = [EventType.ACKNOWLEDGED, EventType.INVESTIGATION_STARTED, EventType.RESPONSE_SENT, EventType.CLOSED]
-STEPS_FOR = {
-    CaseStatus.RECEIVED: 0,
-    CaseStatus.ACKNOWLEDGED: 1,
-    CaseStatus.INVESTIGATING: 2,
-    CaseStatus.RESPONDED: 3,
-    CaseStatus.CLOSED: 4,
-}
+REASONS = ["quality of service", "timeliness", "staff attitude and behaviour", "policy and procedure"]
 
 
 def has_data() -> bool:
     return bool(db.session.scalar(select(func.count(User.id))))
 
 
+def _walk(case, path, rng, now, moment, resident, officers, calendar) -> None:
+    """Take a case along `path` through the engine, a few working hours or days apart."""
+    author, checker = rng.sample(officers, 2)
+    for action in path:
+        moment = moment + timedelta(days=rng.randint(0, 3), hours=rng.randint(1, 8))
+        if moment > now:
+            return
+        actor, payload = author, {}
+        if action is EventType.TRIAGED_COMPLAINT:
+            payload = {"points": [case.what_happened.split(".")[0] + ".", "How my earlier reports were handled."],
+                       "outcome": case.outcome_wanted}
+        elif action is EventType.ALLOCATED:
+            payload = {"handler": author if case.stage == 1 else checker}
+            actor = checker
+        elif action is EventType.RESPONSE_DRAFTED:
+            payload = {"findings": {"1": rng.choice(list(Finding)).value, "2": rng.choice(list(Finding)).value}}
+            actor = author if case.stage == 1 else checker
+        elif action in {EventType.RESPONSE_SENT, EventType.RETURNED_FOR_CHANGES}:
+            actor = checker if case.stage == 1 else author
+        elif action is EventType.EXTENDED:
+            current = case.respond_by
+            payload = {"new_date": calendar.add(current, rng.randint(3, 10)), "reason": "We are waiting for a report from the service."}
+        elif action is EventType.TRIAGED_FEEDBACK:
+            payload = {"kind": rng.choice([CaseKind.COMPLIMENT, CaseKind.COMMENT])}
+        elif action is EventType.CLOSED:
+            payload = {"code": ClosureCode.RESPONDED}
+        elif action in {EventType.ESCALATION_REQUESTED, EventType.WITHDRAWN}:
+            actor = resident
+        engine.perform(case, action, actor, at=moment, **payload)
+
+
 def load(*, cases: int = 300, seed: int = 2026, nation: str = "england") -> str:
     rng = random.Random(seed)
     calendar = WorkingCalendar(nation)
     now = utcnow()
+    procedures.install_presets()
     services = {}
     for slug, name, name_cy, description, description_cy in SERVICES:
         service = Service(slug=slug, name=name, name_cy=name_cy, description=description, description_cy=description_cy, active=True)
@@ -170,69 +203,40 @@ def load(*, cases: int = 300, seed: int = 2026, nation: str = "england") -> str:
     db.session.flush()
 
     officers = [staff["officer@example.gov.uk"], staff["officer2@example.gov.uk"]]
+    agent = staff["agent@example.gov.uk"]
     slugs = list(services)
-    states, weights = zip(*STATE_MIX, strict=True)
+    paths, weights = zip(*SCENARIOS, strict=True)
     for index in range(cases):
         # The main demo resident gets a handful of cases so "Your cases" is never empty.
         resident = residents[0] if index % 40 == 0 else rng.choice(residents)
         slug = rng.choice(slugs)
         what, outcome = rng.choice(STORIES[slug])
-        status = rng.choices(states, weights)[0]
-        if status is CaseStatus.RECEIVED:
+        path = rng.choices(paths, weights)[0]
+        if not path:
             received_at = now - timedelta(hours=rng.randint(1, 24 * 6))
         else:
-            received_at = now - timedelta(days=rng.randint(8, 540), hours=rng.randint(0, 23))
-        local = to_london(received_at)
-        received_at = datetime.combine(local.date(), time(rng.randint(8, 19), rng.randint(0, 59)), LONDON).astimezone(received_at.tzinfo)
-        received_at = min(received_at, now)
+            received_at = now - timedelta(days=rng.randint(12 * len(path), 540), hours=rng.randint(0, 23))
+        local = to_london(received_at).date()
+        received_at = min(now, datetime.combine(local, time(rng.randint(8, 19), rng.randint(0, 59)), LONDON).astimezone(received_at.tzinfo))
         channel = rng.choices([Channel.ONLINE, Channel.PHONE, Channel.EMAIL, Channel.LETTER, Channel.FACE_TO_FACE], [55, 25, 12, 5, 3])[0]
-        case = Case(
-            reference=new_reference(),
+        method = rng.choices(list(ContactMethod), [70, 20, 10])[0]
+        case = engine.receive(
             kind=CaseKind.COMPLAINT,
-            status=next_status(None, EventType.RECEIVED),
-            stage=1,
+            service=services[slug],
+            resident=resident,
+            entered_by=resident if channel is Channel.ONLINE else agent,
+            on_behalf_of=None if channel is Channel.ONLINE else resident,
             channel=channel,
-            service_id=services[slug].id,
-            resident_id=resident.id,
-            entered_by_id=resident.id if channel is Channel.ONLINE else staff["agent@example.gov.uk"].id,
             what_happened=what,
             happened_on=(received_at - timedelta(days=rng.randint(1, 60))).date(),
             outcome_wanted=outcome,
-            contact_method=rng.choices(list(ContactMethod), [70, 20, 10])[0],
-            received_at=received_at,
-            acknowledge_by=calendar.due(received_at, deadlines.ACKNOWLEDGE_WITHIN),
+            contact_method=method,
+            contact_phone=f"07700 900 {rng.randint(0, 999):03d}" if method is ContactMethod.PHONE else None,
+            contact_address=f"{rng.randint(1, 120)} High Street\nRedbury\nRB1 {rng.randint(1, 9)}AA" if method is ContactMethod.POST else None,
+            procedure_slug="housing" if slug == "housing-repairs" else None,
+            at=received_at,
         )
-        if case.contact_method is ContactMethod.PHONE:
-            case.contact_phone = f"07700 900 {rng.randint(0, 999):03d}"
-        elif case.contact_method is ContactMethod.POST:
-            case.contact_address = f"{rng.randint(1, 120)} High Street\nRedbury\nRB1 {rng.randint(1, 9)}AA"
-        db.session.add(case)
-        db.session.flush()
-        events = [CaseEvent(case_id=case.id, type=EventType.RECEIVED, at=received_at,
-                            actor_id=case.entered_by_id, from_status=None, to_status=case.status,
-                            details={"channel": channel.value})]
-        moment = received_at
-        path = PATH[: STEPS_FOR.get(status, rng.randint(0, 2))]
-        for event_type in path:
-            moment = min(now, moment + timedelta(days=rng.randint(1, 6), hours=rng.randint(0, 8)))
-            officer = rng.choice(officers)
-            before = case.status
-            case.status = next_status(before, event_type)
-            if event_type is EventType.ACKNOWLEDGED:
-                case.officer_id = officer.id
-                case.respond_by = calendar.due(moment, deadlines.STAGE_ONE_WITHIN)
-            if event_type is EventType.CLOSED:
-                case.closed_at = moment
-            events.append(CaseEvent(case_id=case.id, type=event_type, at=moment, actor_id=case.officer_id or officer.id,
-                                    from_status=before, to_status=case.status))
-        if status is CaseStatus.WITHDRAWN:
-            moment = min(now, moment + timedelta(days=2))
-            before = case.status
-            case.status = next_status(before, EventType.WITHDRAWN)
-            case.closed_at = moment
-            events.append(CaseEvent(case_id=case.id, type=EventType.WITHDRAWN, at=moment, actor_id=resident.id,
-                                    from_status=before, to_status=case.status))
-        db.session.add_all(events)
+        _walk(case, path, rng, now, received_at, resident, officers, calendar)
     db.session.flush()
     return (f"Loaded {len(SERVICES)} services, {len(STAFF) + len(PORTAL_PEOPLE)} demo sign-ins, "
             f"{len(residents)} residents and {cases} cases. Demo password: {DEMO_PASSWORD}")

@@ -6,19 +6,14 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from flask import current_app, url_for
+from flask import url_for
 from sqlalchemy import delete, select
-from sqlalchemy.exc import IntegrityError
 
 from shared.clock import utcnow
 from shared.db import db
-from shared.domain import deadlines
-from shared.domain.calendar import WorkingCalendar
-from shared.domain.enums import CaseKind, Channel, ContactMethod, EventType
-from shared.domain.references import new_reference
-from shared.domain.transitions import next_status
-from shared.models import Case, CaseEvent, ComplaintDraft, Service, User
-from shared.services import outbox
+from shared.domain.enums import CaseKind, Channel, ContactMethod
+from shared.models import ComplaintDraft, Service, User
+from shared.services import engine, outbox
 
 # The questions of the complaint journey, in order; each is one page. A phone number or an
 # address is asked for on a page of its own, only when that is how the person wants contact.
@@ -36,10 +31,6 @@ class IncompleteComplaint(Exception):
     def __init__(self, step: str) -> None:
         super().__init__(step)
         self.step = step
-
-
-def calendar() -> WorkingCalendar:
-    return WorkingCalendar(current_app.config["SETTINGS"].nation)
 
 
 def get_draft(user: User) -> dict[str, Any]:
@@ -83,44 +74,26 @@ def active_services() -> list[Service]:
 
 
 def submit_complaint(user: User, answers: dict[str, Any]) -> Submitted:
-    """Record an online complaint from a signed-in resident, acknowledge it and clear the draft."""
+    """Record an online complaint from a signed-in resident, acknowledge receipt and clear the draft."""
     missing = first_unanswered(answers)
     if missing:
         raise IncompleteComplaint(missing)
     service = db.session.scalar(select(Service).where(Service.slug == answers["service"], Service.active.is_(True)))
     if service is None:
         raise IncompleteComplaint("service")
-    received_at = utcnow()
     method = ContactMethod(answers["contact_method"])
-    case = Case(
+    case = engine.receive(
         kind=CaseKind.COMPLAINT,
-        status=next_status(None, EventType.RECEIVED),
-        stage=1,
+        service=service,
+        resident=user,
+        entered_by=user,
         channel=Channel.ONLINE,
-        service_id=service.id,
-        resident_id=user.id,
-        entered_by_id=user.id,
         what_happened=answers["what_happened"],
         happened_on=date.fromisoformat(answers["happened_on"]) if answers.get("happened_on") else None,
         outcome_wanted=answers["outcome_wanted"],
         contact_method=method,
         contact_phone=answers.get("contact_phone") if method is ContactMethod.PHONE else None,
         contact_address=answers.get("contact_address") if method is ContactMethod.POST else None,
-        received_at=received_at,
-        acknowledge_by=calendar().due(received_at, deadlines.ACKNOWLEDGE_WITHIN),
-    )
-    _insert_with_unique_reference(case)
-    db.session.add(
-        CaseEvent(
-            case_id=case.id,
-            type=EventType.RECEIVED,
-            at=received_at,
-            actor_id=user.id,
-            from_status=None,
-            to_status=case.status,
-            public=True,
-            details={"channel": Channel.ONLINE.value},
-        )
     )
     db.session.execute(delete(ComplaintDraft).where(ComplaintDraft.user_id == user.id))
     outbox.queue(
@@ -136,16 +109,3 @@ def submit_complaint(user: User, answers: dict[str, Any]) -> Submitted:
     )
     db.session.flush()
     return Submitted(case.reference, case.acknowledge_by)
-
-
-def _insert_with_unique_reference(case: Case, attempts: int = 5) -> None:
-    # 40 random bits make a clash rare; a savepoint lets us retry without losing the transaction.
-    for _ in range(attempts):
-        case.reference = new_reference()
-        try:
-            with db.session.begin_nested():
-                db.session.add(case)
-            return
-        except IntegrityError:
-            continue
-    raise RuntimeError("could not allocate a unique case reference")

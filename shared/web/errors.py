@@ -6,7 +6,10 @@ from flask import Flask, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
+
+from shared.domain.transitions import EngineError
 
 # (title, what to tell the person) for each status we answer with a page.
 MESSAGES = {
@@ -35,6 +38,17 @@ def init_app(app: Flask) -> None:
         body = _l("To protect your information, the form expired. Go back, refresh the page and try again. We have not saved what you entered on that page.")
         template = "shared/error_partial.html" if request.htmx else "shared/error.html"
         return render_template(template, code=400, title=title, body=body), 400
+
+    @app.errorhandler(EngineError)
+    def engine_refused(error: EngineError):
+        """A case action the rules do not allow: say which rule, never a bare error."""
+        title = _l("Sorry, that cannot be done") if error.status_code == 409 else MESSAGES[403][0]
+        template = "shared/error_partial.html" if request.htmx else "shared/error.html"
+        return render_template(template, code=error.status_code, title=title, body=error.message), error.status_code
+
+    @app.errorhandler(StaleDataError)
+    def stale_case(_error: StaleDataError):
+        return render_error(409)
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

@@ -53,7 +53,8 @@ class GovukDateField(Field):
         return self.data.isoformat() if self.data else ""
 
     def process_formdata(self, valuelist):
-        self.raw_data = [v.strip() for v in valuelist] if valuelist else []
+        # Always three parts: a post missing the boxes (or with extra ones) must not break the widget.
+        self.raw_data = ([v.strip() for v in valuelist] + ["", "", ""])[:3]
         self.data = None
 
     def _fail(self, key: str, parts: tuple[str, ...] = ("day", "month", "year")) -> None:

@@ -7,8 +7,9 @@ from datetime import date, datetime
 from flask import Flask
 from flask_babel import format_date
 from flask_babel import gettext as _
+from markupsafe import Markup
 
-from shared.clock import to_london
+from shared.clock import to_london, utcnow
 
 
 def govuk_date(value: date | datetime | None) -> str:
@@ -35,6 +36,23 @@ def govuk_datetime(value: datetime | None) -> str:
     return _("%(date)s at %(time)s", date=govuk_date(value), time=govuk_time(value))
 
 
+def due_tag(due: date | None) -> Markup:
+    """An "Overdue" or "Due soon" tag for a deadline (≤2 working days left), or nothing."""
+    if due is None:
+        return Markup("")
+    from shared.services.calendar import council_calendar  # per-request calendar with closure days
+
+    calendar = council_calendar()
+    today = to_london(utcnow()).date()
+    if calendar.is_overdue(due, today):
+        return Markup('<strong class="govuk-tag govuk-tag--red">%s</strong>') % _("Overdue")
+    if calendar.is_due_soon(due, today):
+        return Markup('<strong class="govuk-tag govuk-tag--yellow">%s</strong>') % _("Due soon")
+    return Markup("")
+
+
 def init_app(app: Flask) -> None:
+    app.add_template_global(due_tag, "due_tag")
+    app.add_template_filter(date.fromisoformat, "iso_date")
     app.add_template_filter(govuk_date, "govuk_date")
     app.add_template_filter(govuk_datetime, "govuk_datetime")

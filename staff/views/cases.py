@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, render_template, request
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from shared.auth.access import staff
 from shared.clock import to_london, utcnow
+from shared.db import db
 from shared.domain import deadlines
-from shared.domain.calendar import WorkingCalendar
+from shared.domain.enums import EventType
 from shared.domain.policy import CASE_READER_ROLES, TRIAGE_ROLES
+from shared.domain.transitions import StaleCase, allowed_actions
 from shared.services import cases as case_queries
+from shared.services import engine
+from shared.services.calendar import council_calendar
 from staff import bp
+from staff.forms import NoteForm
 
 
 @bp.get("/triage")
@@ -19,10 +25,25 @@ from staff import bp
 def triage():
     page = max(1, request.args.get("page", 1, type=int))
     queue = case_queries.triage_queue(page)
-    calendar = WorkingCalendar(current_app.config["SETTINGS"].nation)
+    calendar = council_calendar()
     today = to_london(utcnow()).date()
     ages = {case.id: calendar.between(calendar.receipt_day(case.received_at), today) for case in queue.items}
     return render_template("staff/triage.html", queue=queue, ages=ages, target=deadlines.TRIAGE_TARGET)
+
+
+def _case_page(found, note_form=None, status: int = 200):
+    if note_form is None:
+        note_form = NoteForm(formdata=None, data={"version": found.version})
+    return (
+        render_template(
+            "staff/case.html",
+            case=found,
+            events=case_queries.timeline(current_user, found),
+            note_form=note_form if EventType.NOTE_ADDED in allowed_actions(found.status, current_user.role) else None,
+            form=note_form,
+        ),
+        status,
+    )
 
 
 @bp.get("/cases/<reference>")
@@ -31,4 +52,27 @@ def case(reference: str):
     found = case_queries.case_for(current_user, reference)
     if found is None:
         abort(404)
-    return render_template("staff/case.html", case=found, events=case_queries.timeline(current_user, found))
+    return _case_page(found)
+
+
+@bp.post("/cases/<reference>/notes")
+@staff(*CASE_READER_ROLES)
+def add_note(reference: str):
+    found = case_queries.case_for(current_user, reference)
+    if found is None:
+        abort(404)
+    form = NoteForm()
+    if not form.validate():
+        return _case_page(found, form, 400)
+    try:
+        engine.perform(found, EventType.NOTE_ADDED, current_user, text=form.text.data,
+                       expected_version=form.version.data and int(form.version.data))
+    except StaleCase as stale:
+        # Keep what they typed; show the case as it is now, with the new version to try again.
+        db.session.rollback()
+        found = case_queries.case_for(current_user, reference)
+        form.version.data = found.version
+        form.text.errors.append(stale.message)
+        return _case_page(found, form, 409)
+    flash(_("Note added."))
+    return redirect(url_for("staff.case", reference=reference))

@@ -1,0 +1,75 @@
+"""Procedures: install the presets, read the current versions, and edit by making a new version."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from shared.clock import utcnow
+from shared.db import db
+from shared.domain.procedures import PRESETS, ProcedureRules, StageRules
+from shared.models import Procedure, ProcedureStage, User
+
+
+def install_presets() -> int:
+    """Add any preset procedure the database lacks (version 1). Safe to run again; returns how many."""
+    existing = set(db.session.scalars(select(Procedure.slug).distinct()))
+    added = 0
+    for preset in PRESETS:
+        if preset.slug not in existing:
+            _store(preset, version=1, actor=None)
+            added += 1
+    db.session.flush()
+    return added
+
+
+def current(slug: str) -> Procedure | None:
+    return db.session.scalar(
+        select(Procedure)
+        .where(Procedure.slug == slug, Procedure.is_current.is_(True))
+        .options(selectinload(Procedure.stages))
+    )
+
+
+def all_current() -> list[Procedure]:
+    return list(
+        db.session.scalars(
+            select(Procedure).where(Procedure.is_current.is_(True)).options(selectinload(Procedure.stages)).order_by(Procedure.name)
+        )
+    )
+
+
+def new_version(slug: str, stages: list[StageRules], actor: User | None, **changes: object) -> Procedure:
+    """Save an edit as the next version; cases already running keep the version they started under."""
+    previous = current(slug)
+    if previous is None:
+        raise LookupError(slug)
+    rules = replace(previous.rules(), stages=tuple(stages), **changes)
+    latest = db.session.scalar(select(func.max(Procedure.version)).where(Procedure.slug == slug)) or 0
+    previous.is_current = False
+    db.session.flush()
+    return _store(rules, version=latest + 1, actor=actor)
+
+
+def _store(rules: ProcedureRules, *, version: int, actor: User | None) -> Procedure:
+    procedure = Procedure(
+        slug=rules.slug,
+        version=version,
+        is_current=True,
+        name=rules.name,
+        name_cy=rules.name_cy,
+        kind=rules.kind,
+        ombudsman=rules.ombudsman,
+        created_at=utcnow(),
+        created_by_id=actor.id if actor else None,
+    )
+    db.session.add(procedure)
+    db.session.flush()
+    for stage in rules.stages:
+        row = ProcedureStage.from_rules(stage)
+        row.procedure_id = procedure.id
+        db.session.add(row)
+    db.session.flush()
+    return procedure
