@@ -44,13 +44,6 @@ def db_group() -> None:
 def db_upgrade(revision: str) -> None:
     """Migrate the database up to REVISION (default: the latest)."""
     migrate.upgrade(db.engine, revision)
-    if revision == "head":
-        from shared.services import procedures
-
-        added = procedures.install_presets()
-        db.session.commit()
-        if added:
-            click.echo(f"Installed {added} preset procedures.")
     click.echo(f"Database at {revision}.")
 
 

@@ -409,3 +409,21 @@ def test_a_refused_action_is_shown_as_a_409_explanation(app):
         body = response.get_data(as_text=True)
         assert response.status_code == 409
         assert "Sorry, that cannot be done" in body and "already been extended once" in body
+
+
+def test_complex_member_enquiries_get_an_agreed_date(ctx):
+    case = new_case(kind=CaseKind.MEMBER_ENQUIRY)
+    act(case, EventType.TRIAGED_COMPLAINT, procedure="member-enquiry-complex", points=["Drainage on Mill Lane"])
+    assert case.respond_by is None
+    with pytest.raises(GuardFailed, match="at most 92 days"):
+        act(case, EventType.ACKNOWLEDGED, agreed_date=date(2027, 4, 1))
+    act(case, EventType.ACKNOWLEDGED, agreed_date=date(2027, 2, 26))
+    assert case.respond_by == date(2027, 2, 26)
+
+
+def test_every_preset_is_installed_by_the_migrations(ctx):
+    from shared.domain.procedures import PRESETS
+
+    installed = {p.slug: p.rules() for p in procedures.all_current()}
+    for preset in PRESETS:
+        assert installed[preset.slug] == preset, preset.slug

@@ -65,7 +65,11 @@ def agreed_date(stage: StageRules, received_on: date, agreed: date | None) -> No
     if agreed <= received_on:
         raise GuardFailed(_l("The agreed response date must be after the complaint was received."))
     if stage.agreed_max_days and agreed > received_on + timedelta(days=stage.agreed_max_days):
-        raise GuardFailed(_l("The agreed response date can be at most 6 months after the complaint was received."))
+        if stage.agreed_max_days >= 180:
+            raise GuardFailed(_l("The agreed response date can be at most 6 months after the complaint was received."))
+        raise GuardFailed(
+            _l("The agreed response date can be at most %(days)s days after the case was received.", days=stage.agreed_max_days)
+        )
 
 
 def escalation_window(window_ends: date | None, today: date, by_staff: bool) -> None:

@@ -99,6 +99,12 @@ PRESETS: tuple[ProcedureRules, ...] = (
         (StageRules(1, "Enquiry", "Ymholiad", acknowledge_within=None, respond_within=10, respond_from=ClockStart.RECEIPT),),
     ),
     ProcedureRules(
+        "member-enquiry-complex", "Member enquiries (complex, agreed date)", "Ymholiadau gan aelodau (cymhleth, dyddiad wedi'i gytuno)",
+        ProcedureKind.MEMBER_ENQUIRY, Ombudsman.NONE,
+        (StageRules(1, "Enquiry", "Ymholiad", acknowledge_within=None, respond_within=None, respond_from=ClockStart.AGREED,
+                    agreed_max_days=92),),
+    ),
+    ProcedureRules(
         "feedback", "Compliments and comments", "Canmoliaeth a sylwadau",
         ProcedureKind.FEEDBACK, Ombudsman.NONE,
         (StageRules(1, "Acknowledge and pass on", "Cydnabod a throsglwyddo", acknowledge_within=5, respond_within=None),),

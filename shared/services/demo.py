@@ -13,7 +13,7 @@ from shared.db import db
 from shared.domain.calendar import WorkingCalendar
 from shared.domain.enums import CaseKind, Channel, ClosureCode, ContactMethod, EventType, Finding, Role
 from shared.models import Service, User
-from shared.services import engine, procedures
+from shared.services import engine
 
 DEMO_PASSWORD = "demo-password-2026"
 
@@ -172,7 +172,6 @@ def load(*, cases: int = 300, seed: int = 2026, nation: str = "england") -> str:
     rng = random.Random(seed)
     calendar = WorkingCalendar(nation)
     now = utcnow()
-    procedures.install_presets()
     services = {}
     for slug, name, name_cy, description, description_cy in SERVICES:
         service = Service(slug=slug, name=name, name_cy=name_cy, description=description, description_cy=description_cy, active=True)

@@ -1,4 +1,7 @@
-"""Procedures: install the presets, read the current versions, and edit by making a new version."""
+"""Procedures: read the current versions, and edit one by making a new version.
+
+The presets are installed by the migrations (each with its own frozen copy of the data).
+"""
 
 from __future__ import annotations
 
@@ -9,20 +12,8 @@ from sqlalchemy.orm import selectinload
 
 from shared.clock import utcnow
 from shared.db import db
-from shared.domain.procedures import PRESETS, ProcedureRules, StageRules
+from shared.domain.procedures import ProcedureRules, StageRules
 from shared.models import Procedure, ProcedureStage, User
-
-
-def install_presets() -> int:
-    """Add any preset procedure the database lacks (version 1). Safe to run again; returns how many."""
-    existing = set(db.session.scalars(select(Procedure.slug).distinct()))
-    added = 0
-    for preset in PRESETS:
-        if preset.slug not in existing:
-            _store(preset, version=1, actor=None)
-            added += 1
-    db.session.flush()
-    return added
 
 
 def current(slug: str) -> Procedure | None:
