@@ -91,6 +91,22 @@ CLOSED_STATUSES = frozenset(
 )
 
 
+class CaseReason(LabelledEnum):
+    """What a complaint is about, for reports (seed 000's reason categories)."""
+
+    QUALITY_OF_SERVICE = "quality_of_service", _l("Quality of service")
+    TIMELINESS = "timeliness", _l("Timeliness")
+    STAFF_ATTITUDE = "staff_attitude", _l("Staff attitude and behaviour")
+    POLICY = "policy", _l("Policy and procedure")
+
+
+class RemedyKind(LabelledEnum):
+    APOLOGY = "apology", _l("Apology")
+    EXPLANATION = "explanation", _l("Explanation")
+    ACTION = "action", _l("Action to put things right")
+    PAYMENT = "payment", _l("Financial payment")
+
+
 class ClosureCode(LabelledEnum):
     RESPONDED = "responded", _l("Responded")
     WITHDRAWN = "withdrawn", _l("Withdrawn")

@@ -1,9 +1,9 @@
 """SQLAlchemy models, one module per aggregate; importing this registers them all."""
 
 from shared.models.calendar import ClosureDay
-from shared.models.cases import Case, CaseEvent, CaseStage, ComplaintDraft, Service
+from shared.models.cases import Case, CaseEvent, CaseResponse, CaseStage, ComplaintDraft, Organisation, Service
 from shared.models.outbox import OutboxMessage
 from shared.models.people import User, UserSession
 from shared.models.procedures import Procedure, ProcedureStage
 
-__all__ = ["Case", "CaseEvent", "CaseStage", "Procedure", "ProcedureStage", "ClosureDay", "ComplaintDraft", "OutboxMessage", "Service", "User", "UserSession"]
+__all__ = ["Case", "CaseEvent", "CaseResponse", "Organisation", "CaseStage", "Procedure", "ProcedureStage", "ClosureDay", "ComplaintDraft", "OutboxMessage", "Service", "User", "UserSession"]

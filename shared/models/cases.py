@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Enum, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Enum, ForeignKey, Index, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from shared.db import Base
-from shared.domain.enums import CaseKind, CaseStatus, Channel, ClosureCode, ContactMethod, EventType
+from shared.domain.enums import CaseKind, CaseReason, CaseStatus, Channel, ClosureCode, ContactMethod, EventType
 from shared.models.people import User
 from shared.models.procedures import Procedure
 
@@ -67,6 +67,11 @@ class Case(Base):
     definition: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     draft_author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))
+    reason: Mapped[CaseReason | None] = mapped_column(_enum(CaseReason))
+    vulnerable: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    vulnerability_note: Mapped[str | None] = mapped_column(Text)
+    split_from_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))
+    signposted_to_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
     closure_code: Mapped[ClosureCode | None] = mapped_column(_enum(ClosureCode))
     closure_reason: Mapped[str | None] = mapped_column(Text)
     closed_at: Mapped[datetime | None]
@@ -154,3 +159,47 @@ class ComplaintDraft(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), unique=True)
     answers: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     updated_at: Mapped[datetime]
+
+
+class Organisation(Base):
+    """Somewhere the council signposts people to (admin-edited)."""
+
+    __tablename__ = "organisations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    name_cy: Mapped[str | None] = mapped_column(String(200))
+    helps_with: Mapped[str] = mapped_column(Text, default="")
+    contact: Mapped[str] = mapped_column(Text, default="")
+    website: Mapped[str | None] = mapped_column(String(300))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    def display_name(self, locale: str) -> str:
+        return self.name_cy if locale == "cy" and self.name_cy else self.name
+
+
+class CaseResponse(Base):
+    """A stage's response: drafted, checked by someone else, then sent and never changed."""
+
+    __tablename__ = "case_responses"
+    __table_args__ = (Index("ix_case_responses_case_id_stage", "case_id", "stage"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))
+    stage: Mapped[int]
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    body: Mapped[str] = mapped_column(Text, default="")
+    # point id -> {"finding": Finding value, "reason": text}
+    findings: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # [{"kind": RemedyKind value, "detail": text, "amount_pence": int | None}]
+    remedies: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    # [{"what": text, "owner": text, "due": "YYYY-MM-DD"}]
+    actions: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    checker_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    check_comments: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    sent_at: Mapped[datetime | None]
+
+    author: Mapped[User] = relationship(foreign_keys=[author_id], lazy="raise")
+    checker: Mapped[User | None] = relationship(foreign_keys=[checker_id], lazy="raise")
