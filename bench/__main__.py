@@ -72,10 +72,15 @@ def main() -> None:
             "resident: your cases": ("resident", "/cases"),
             "officer: triage queue": ("officer", "/staff/triage"),
             "officer: case page": ("officer", f"/staff/cases/{reference}"),
+            "officer: case list, filtered": ("officer", "/staff/cases?state=open&due=soon&sort=due"),
+            "officer: case list, search": ("officer", "/staff/cases?q=repair"),
+            "responder: case list": ("responder", "/staff/cases?state=open"),
         }
-        clients = {None: app.test_client(), "resident": app.test_client(), "officer": app.test_client()}
+        clients = {None: app.test_client(), "resident": app.test_client(), "officer": app.test_client(),
+                   "responder": app.test_client()}
         _sign_in(clients["resident"], "/sign-in", "resident@example.com", demo.DEMO_PASSWORD)
         _sign_in(clients["officer"], "/staff/sign-in", "officer@example.gov.uk", demo.DEMO_PASSWORD)
+        _sign_in(clients["responder"], "/staff/sign-in", "responder@example.gov.uk", demo.DEMO_PASSWORD)
 
         floor_p95 = None
         print(f"{'page':28} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'× floor':>8} {'queries':>8}")

@@ -125,7 +125,7 @@ def test_resident_complains_and_officer_sees_it_in_triage(any_page: Page, javasc
     # It is listed in the resident's cases.
     service_nav(page).get_by_role("link", name="Your cases").click()
     expect(page.get_by_role("heading", name="Your cases", level=1)).to_be_visible()
-    expect(page.get_by_role("link", name=reference)).to_be_visible()
+    expect(page.get_by_role("link", name=reference, exact=True)).to_be_visible()
     axe_check(page)
 
     service_nav(page).get_by_role("button", name="Sign out").click()
@@ -147,7 +147,7 @@ def test_resident_complains_and_officer_sees_it_in_triage(any_page: Page, javasc
     expect(row).to_contain_text("Waste and recycling")
     expect(row).to_contain_text(re.compile(r"\d+ working days?"))
 
-    row.get_by_role("link", name=reference).click()
+    row.get_by_role("link", name=reference, exact=True).click()
     expect(page.get_by_role("heading", name=f"Case {reference}", level=1)).to_be_visible()
     expect(page.get_by_role("heading", name="Received (online)")).to_be_visible()
     axe_check(page)

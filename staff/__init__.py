@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from shared.domain.enums import Role
-from shared.domain.policy import TRIAGE_ROLES
+from shared.domain.policy import CASE_READER_ROLES, TRIAGE_ROLES
 
 bp = Blueprint("staff", __name__)
 
@@ -17,11 +17,15 @@ def chrome() -> dict:
         items.append({"href": url_for("staff.home"), "text": _("Home"), "active": endpoint == "staff.home"})
         if current_user.role in TRIAGE_ROLES:
             items.append({"href": url_for("staff.triage"), "text": _("Triage"), "active": endpoint == "staff.triage"})
+        if current_user.role in CASE_READER_ROLES:
+            items.append({"href": url_for("staff.case_list"), "text": _("Cases"), "active": endpoint == "staff.case_list"})
         if current_user.role is Role.ADMIN:
             items.append({"href": url_for("staff.closure_days"), "text": _("Closure days"),
                           "active": endpoint.startswith("staff.closure_day")})
             items.append({"href": url_for("staff.procedure_list"), "text": _("Procedures"),
                           "active": endpoint.startswith("staff.procedure")})
+            items.append({"href": url_for("staff.organisations"), "text": _("Organisations"),
+                          "active": endpoint.startswith("staff.organisation")})
         items.append({"href": url_for("staff.sign_out"), "text": _("Sign out"), "form": True})
     return {
         "service_name": _("Complaints back office"),
@@ -31,4 +35,14 @@ def chrome() -> dict:
     }
 
 
-from staff.views import accounts, admin_calendar, admin_procedures, cases, home  # noqa: E402,F401  (routes register on import)
+from staff.views import (  # noqa: E402,F401  (routes register on import)
+    accounts,
+    admin_calendar,
+    admin_organisations,
+    admin_procedures,
+    case_list,
+    cases,
+    casework,
+    home,
+    triage,
+)

@@ -13,7 +13,7 @@ from shared.auth.passwords import hash_password
 from shared.clock import utcnow
 from shared.domain.enums import CaseKind, CaseStatus, Channel, ContactMethod, EventType, Role
 from shared.domain.references import new_reference
-from shared.models import Case, CaseEvent, CaseStage, Procedure, Service, User
+from shared.models import Case, CaseEvent, CaseStage, Organisation, Procedure, Service, User
 
 PASSWORD = "correct horse battery staple"
 _HASH = hash_password(PASSWORD)
@@ -61,7 +61,7 @@ class Factory:
             reference=new_reference(),
             kind=fields.pop("kind", CaseKind.COMPLAINT),
             status=status,
-            stage=1,
+            stage=fields.pop("stage", 1),
             channel=fields.pop("channel", Channel.ONLINE),
             service_id=service.id,
             resident_id=resident.id if resident else None,
@@ -70,14 +70,14 @@ class Factory:
             outcome_wanted=fields.pop("outcome_wanted", "Collect it."),
             contact_method=ContactMethod.EMAIL,
             received_at=received_at,
-            acknowledge_by=(received_at + timedelta(days=7)).date(),
+            acknowledge_by=fields.pop("acknowledge_by", (received_at + timedelta(days=7)).date()),
             procedure_id=self.procedure_id(fields.pop("procedure", "corporate")),
             definition=fields.pop("definition", {}),
             **fields,
         )
         self.session.add(case)
         self.session.flush()
-        self.session.add(CaseStage(case_id=case.id, number=1, started_at=received_at, received_on=received_at.date(),
+        self.session.add(CaseStage(case_id=case.id, number=case.stage, started_at=received_at, received_on=received_at.date(),
                                    acknowledge_by=case.acknowledge_by, findings={}))
         self.session.add(
             CaseEvent(case_id=case.id, type=EventType.RECEIVED, at=received_at, actor_id=case.resident_id,
@@ -85,6 +85,19 @@ class Factory:
         )
         self.session.commit()
         return case
+
+    def organisation(self, name: str = "Citizens Advice", *, active: bool = True, **fields) -> Organisation:
+        organisation = Organisation(
+            name=name,
+            name_cy=fields.pop("name_cy", None),
+            helps_with=fields.pop("helps_with", "Free advice on debt, benefits, housing and consumer problems."),
+            contact=fields.pop("contact", "Adviceline 0800 144 8848"),
+            website=fields.pop("website", "https://www.citizensadvice.org.uk"),
+            active=active,
+        )
+        self.session.add(organisation)
+        self.session.commit()
+        return organisation
 
 
 def sign_in(client, user: User, *, staff: bool = False, password: str = PASSWORD):

@@ -107,11 +107,47 @@ EXPECTED: dict[str, Route] = {
     "staff.home": Route(GET, "staff:admin,agent,manager,officer,responder", get=only(STAFF, STAFF_SIGN_IN)),
     "staff.triage": Route(GET, "staff:manager,officer", get=only({OFFICER, MANAGER}, STAFF_SIGN_IN)),
     "staff.find_case": Route(GET, "staff:agent,manager,officer,responder", get=only(CASE_READERS, STAFF_SIGN_IN)),
+    "staff.case_list": Route(GET, "staff:agent,manager,officer,responder", get=only(CASE_READERS, STAFF_SIGN_IN)),
     "staff.case": Route(GET, "staff:agent,manager,officer,responder", get=only(CASE_READERS, STAFF_SIGN_IN)),
     # An empty note is refused with the form's message (400); the case page is not changed.
     "staff.add_note": Route(
         POST, "staff:agent,manager,officer,responder", post=only({v: 400 for v in CASE_READERS}, STAFF_SIGN_IN)
     ),
+    # back office: case work. The sample case is only received, so every action that needs a later
+    # state is refused with the engine's reason (409); withdraw and close are open at any time.
+    **{
+        f"staff.{name}": Route(GET_POST, "staff:manager,officer", get=only({OFFICER: 409, MANAGER: 409}, STAFF_SIGN_IN),
+                               post=only({OFFICER: 409, MANAGER: 409}, STAFF_SIGN_IN))
+        for name in ("acknowledge", "start_investigation", "pass_to_service", "escalate", "refer_to_ombudsman",
+                     "reopen", "extend", "check_response")
+    },
+    **{
+        f"staff.{name}": Route(GET_POST, "staff:manager,officer,responder",
+                               get=only({v: 409 for v in (OFFICER, MANAGER, RESPONDER)}, STAFF_SIGN_IN),
+                               post=only({v: 409 for v in (OFFICER, MANAGER, RESPONDER)}, STAFF_SIGN_IN))
+        for name in ("returned_from_service", "response", "submit_response")
+    },
+    # An empty form is refused with the form's messages (400).
+    "staff.withdraw": Route(GET_POST, "staff:agent,manager,officer", get=only({AGENT, OFFICER, MANAGER}, STAFF_SIGN_IN),
+                            post=only({v: 400 for v in (AGENT, OFFICER, MANAGER)}, STAFF_SIGN_IN)),
+    "staff.close_case": Route(GET_POST, "staff:manager,officer", get=only({OFFICER, MANAGER}, STAFF_SIGN_IN),
+                              post=only({OFFICER: 400, MANAGER: 400}, STAFF_SIGN_IN)),
+    # No extension and no sent response yet: nothing to show.
+    "staff.extended": Route(GET, "staff:manager,officer", get=only({OFFICER: 404, MANAGER: 404}, STAFF_SIGN_IN)),
+    "staff.response_letter": Route(GET, "staff:agent,manager,officer,responder",
+                                   get=only({v: 404 for v in CASE_READERS}, STAFF_SIGN_IN)),
+    # back office: triage. The sample case is only received; empty forms are refused with their messages (400).
+    "staff.triage_decision": Route(GET_POST, "staff:agent,manager,officer", get=only({AGENT, OFFICER, MANAGER}, STAFF_SIGN_IN),
+                                   post=only({v: 400 for v in (AGENT, OFFICER, MANAGER)}, STAFF_SIGN_IN)),
+    # The sample decision is "complaint", which agents may record too.
+    "staff.triage_details": Route(GET_POST, "staff:agent,manager,officer", get=only({AGENT, OFFICER, MANAGER}, STAFF_SIGN_IN),
+                                  post=only({v: 400 for v in (AGENT, OFFICER, MANAGER)}, STAFF_SIGN_IN)),
+    "staff.split": Route(GET_POST, "staff:manager,officer", get=only({OFFICER, MANAGER}, STAFF_SIGN_IN),
+                         post=only({OFFICER: 400, MANAGER: 400}, STAFF_SIGN_IN)),
+    "staff.allocate": Route(GET_POST, "staff:manager,officer", get=only({OFFICER, MANAGER}, STAFF_SIGN_IN),
+                            post=only({OFFICER: 400, MANAGER: 400}, STAFF_SIGN_IN)),
+    # Nothing selected: the queue again, with the error.
+    "staff.triage_allocate": Route(POST, "staff:manager,officer", post=only({OFFICER: 400, MANAGER: 400}, STAFF_SIGN_IN)),
     # back office: administration
     "staff.closure_days": Route(GET, "staff:admin", get=only({ADMIN}, STAFF_SIGN_IN)),
     "staff.procedure_list": Route(GET, "staff:admin", get=only({ADMIN}, STAFF_SIGN_IN)),
@@ -126,6 +162,13 @@ EXPECTED: dict[str, Route] = {
     ),
     # the sample closure day does not exist
     "staff.closure_day_remove": Route(POST, "staff:admin", post=only({ADMIN: 404}, STAFF_SIGN_IN)),
+    "staff.organisations": Route(GET, "staff:admin", get=only({ADMIN}, STAFF_SIGN_IN)),
+    "staff.organisation_new": Route(GET_POST, "staff:admin", get=only({ADMIN}, STAFF_SIGN_IN),
+                                    post=only({ADMIN: 400}, STAFF_SIGN_IN)),
+    # the sample organisation does not exist
+    "staff.organisation_edit": Route(GET_POST, "staff:admin", get=only({ADMIN: 404}, STAFF_SIGN_IN),
+                                     post=only({ADMIN: 404}, STAFF_SIGN_IN)),
+    "staff.organisation_deactivate": Route(POST, "staff:admin", post=only({ADMIN: 404}, STAFF_SIGN_IN)),
 }
 
 
@@ -216,7 +259,8 @@ def _visit_as(visitor: str, client, session, make, world):
 
 def _sample_url(app, endpoint: str, world) -> str:
     samples = {"reference": world["case"].reference, "token": "not-a-valid-token", "slug": "service",
-               "filename": "dist/portal.css", "day_id": 0}
+               "filename": "dist/portal.css", "day_id": 0,
+               "decision": "complaint", "organisation_id": 0}
     rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
     values = {name: samples[name] for name in rule.arguments}
     return app.url_map.bind("localhost").build(endpoint, values)

@@ -12,7 +12,7 @@ from shared.clock import LONDON, to_london, utcnow
 from shared.db import db
 from shared.domain.calendar import WorkingCalendar
 from shared.domain.enums import CaseKind, Channel, ClosureCode, ContactMethod, EventType, Finding, Role
-from shared.models import Service, User
+from shared.models import Organisation, Service, User
 from shared.services import engine
 
 DEMO_PASSWORD = "demo-password-2026"
@@ -111,6 +111,38 @@ STORIES = {
     ],
 }
 
+# Where triage signposts people: (name, Welsh name, what they help with, how to contact, website).
+ORGANISATIONS = [
+    ("Citizens Advice", "Cyngor ar Bopeth",
+     "Free, confidential advice on debt, benefits, housing, employment and consumer problems.",
+     "Adviceline (England) 0800 144 8848, Advicelink (Wales) 0800 702 2020, Monday to Friday 9am to 5pm.",
+     "https://www.citizensadvice.org.uk"),
+    ("Local Government and Social Care Ombudsman", None,
+     "Complaints about councils and adult social care providers, once the council's own complaints procedure is finished.",
+     "0300 061 0614, Monday to Friday 10am to 4pm, or complain online.",
+     "https://www.lgo.org.uk"),
+    ("Housing Ombudsman", "Yr Ombwdsmon Tai",
+     "Complaints about social landlords (council and housing association homes) once the landlord's complaints procedure is finished.",
+     "0300 111 3000, Monday to Friday 9:15am to 5pm.",
+     "https://www.housing-ombudsman.org.uk"),
+    ("POhWER", None,
+     "Independent advocacy, including NHS complaints advocacy and Care Act advocacy, for people who need help to make a complaint.",
+     "0300 456 2370, or text 'pohwer' with your name and number to 81025.",
+     "https://www.pohwer.net"),
+    ("Age UK", None,
+     "Information and advice for older people and their families on care, money, housing and staying well.",
+     "Age UK Advice Line 0800 678 1602, every day 8am to 7pm.",
+     "https://www.ageuk.org.uk"),
+    ("NSPCC", None,
+     "Concerns about a child's safety or wellbeing. In an emergency, call 999.",
+     "Helpline 0808 800 5000; Childline for children and young people 0800 1111.",
+     "https://www.nspcc.org.uk"),
+    ("Shelter", None,
+     "Housing advice for people who are homeless or at risk of losing their home, and for private tenants.",
+     "Emergency helpline 0808 800 4444.",
+     "https://www.shelter.org.uk"),
+]
+
 # How far along the engine each demo case has gone (weights); each path is a list of actions.
 E = EventType
 TO_TEAM = [E.TRIAGED_COMPLAINT, E.ACKNOWLEDGED, E.ALLOCATED, E.INVESTIGATION_STARTED]
@@ -178,6 +210,10 @@ def load(*, cases: int = 300, seed: int = 2026, nation: str = "england") -> str:
         db.session.add(service)
         services[slug] = service
     db.session.flush()
+
+    for name, name_cy, helps_with, contact, website in ORGANISATIONS:
+        db.session.add(Organisation(name=name, name_cy=name_cy, helps_with=helps_with, contact=contact,
+                                    website=website, active=True))
 
     shared_hash = hash_password(DEMO_PASSWORD)
     confirmed = now - timedelta(days=400)

@@ -23,11 +23,11 @@ from shared.clock import to_london, utcnow
 from shared.db import db
 from shared.domain import guards
 from shared.domain.calendar import WorkingCalendar
-from shared.domain.enums import CaseKind, Channel, ClosureCode, ContactMethod, EventType, Ombudsman, Role
+from shared.domain.enums import CaseKind, CaseReason, Channel, ClosureCode, ContactMethod, EventType, Ombudsman, Role
 from shared.domain.procedures import DEFAULT_COMPLAINT_PROCEDURE, ClockStart, ProcedureRules, StageRules
 from shared.domain.references import new_reference
 from shared.domain.transitions import GuardFailed, RoleNotAllowed, StaleCase, next_status, transition_for
-from shared.models import Case, CaseEvent, CaseStage, Procedure, Service, User
+from shared.models import Case, CaseEvent, CaseStage, Organisation, Procedure, Service, User
 from shared.services.calendar import council_calendar
 
 
@@ -257,25 +257,51 @@ def _close(context: _Context, code: ClosureCode | None, reason: str | None = Non
 
 def _triage_complaint(context: _Context) -> None:
     case, payload = context.case, context.payload
-    slug = payload.get("procedure")
-    if slug:
-        procedure = current_procedure(slug)
+    # Check everything before changing anything.
+    reason = payload.get("reason")
+    if reason is not None and not isinstance(reason, CaseReason):
+        raise GuardFailed(_l("Choose what the complaint is about."))
+    vulnerable = bool(payload.get("vulnerable"))
+    note = (payload.get("vulnerability_note") or "").strip()
+    if vulnerable:
+        guards.required_text(note, _l("Describe the vulnerability or risk, and what has been done about it."))
+    chosen = payload.get("procedure")  # a slug, or a current Procedure with its stages loaded
+    if chosen:
+        procedure = chosen if isinstance(chosen, Procedure) else current_procedure(chosen)
         if procedure.id != case.procedure_id:
-            # A different procedure restarts the clocks from receipt under its own rules.
+            # A different procedure restarts the clocks from receipt under its own rules. The stage
+            # row is rewritten in place (one UPDATE rather than a DELETE and an INSERT).
+            old = _stage_row(case)
             case.procedure_id = procedure.id
             context._rules = procedure.rules()
-            old = _stage_row(case)
-            if old is not None:
-                db.session.delete(old)
-                db.session.flush()
-            db.session.add(_start_stage(case, context.rules.stages[0], case.received_at, context.calendar))
+            fresh = _start_stage(case, context.rules.stages[0], case.received_at, context.calendar)
+            if old is None:
+                db.session.add(fresh)
+            else:
+                for column in ("number", "started_at", "received_on", "acknowledge_by", "respond_by"):
+                    setattr(old, column, getattr(fresh, column))
+                old.acknowledged_at = old.extended_to = old.extension_reason = None
+                context._stage = old
             context.details["procedure"] = procedure.slug
+    service = payload.get("service")
+    if service is not None and service.id != case.service_id:
+        context.details["service"] = {"from": case.service_id, "to": service.id, "name": service.name}
+        case.service_id = service.id
     points = [p.strip() for p in payload.get("points", []) if p and p.strip()]
     if points or payload.get("outcome"):
         case.definition = {
             "points": [{"id": str(index), "text": text} for index, text in enumerate(points, start=1)],
             "outcome": (payload.get("outcome") or case.outcome_wanted).strip(),
         }
+        context.details["points"] = len(points)
+    if reason is not None:
+        case.reason = reason
+        context.details["reason"] = reason.value
+    if "vulnerable" in payload:
+        case.vulnerable = vulnerable
+        case.vulnerability_note = note if vulnerable else None
+        # The note itself stays on the case: events are read by more people than the case's handler.
+        context.details["vulnerable"] = vulnerable
 
 
 def _service_request(context: _Context) -> None:
@@ -293,15 +319,22 @@ def _feedback(context: _Context) -> None:
 
 def _signpost(context: _Context) -> None:
     organisation = context.payload.get("organisation")
-    guards.required_text(organisation, _l("Choose the organisation the person was signposted to."))
-    context.details["organisation"] = organisation
-    _close(context, ClosureCode.REFERRED_ELSEWHERE, organisation)
+    if not isinstance(organisation, Organisation) or not organisation.active:
+        raise GuardFailed(_l("Choose the organisation the person was signposted to."))
+    context.case.signposted_to_id = organisation.id
+    context.details["organisation"] = {"id": organisation.id, "name": organisation.name}
+    note = (context.payload.get("note") or "").strip()
+    if note:
+        context.details["note"] = note
+    _close(context, ClosureCode.REFERRED_ELSEWHERE, organisation.name)
 
 
 def _duplicate(context: _Context) -> None:
     original = context.payload.get("duplicate_of")
-    if original is None or original.id == context.case.id:
+    if original is None:
         raise GuardFailed(_l("Give the reference of the case this one duplicates."))
+    if original.id == context.case.id:
+        raise GuardFailed(_l("A case cannot be a duplicate of itself: give the reference of the other case."))
     context.case.duplicate_of_id = original.id
     context.details["duplicate_of"] = original.reference
     _close(context, ClosureCode.DUPLICATE, None)
@@ -332,12 +365,14 @@ def _allocate(context: _Context) -> None:
     if handler is None or handler.role not in {Role.OFFICER, Role.MANAGER, Role.RESPONDER} or not handler.is_active:
         raise GuardFailed(_l("Choose an officer, manager or service responder to handle the case."))
     if context.stage_rules.different_handler and context.case.stage > context.rules.stages[0].number:
-        previous = db.session.scalar(
-            select(CaseStage.handler_id)
-            .where(CaseStage.case_id == context.case.id, CaseStage.number < context.case.stage)
+        # This stage and the earlier ones in one query (the current one is needed below anyway).
+        rows = db.session.scalars(
+            select(CaseStage)
+            .where(CaseStage.case_id == context.case.id, CaseStage.number <= context.case.stage)
             .order_by(CaseStage.number.desc())
-            .limit(1)
-        )
+        ).all()
+        context._stage = next((row for row in rows if row.number == context.case.stage), None)
+        previous = next((row.handler_id for row in rows if row.number < context.case.stage), None)
         guards.different_person(
             handler.id, previous, _l("This stage must be handled by someone other than the previous stage's handler.")
         )
@@ -370,10 +405,19 @@ def _send_response(context: _Context) -> None:
     guards.different_person(
         context.actor.id, context.case.draft_author_id, _l("Someone other than the author must check the response.")
     )
-    stage = context.stage
-    stage.responded_at = context.at
+    if context._rules is None:
+        # One query rather than two: approving and sending is the busiest request in case work.
+        from sqlalchemy.orm import joinedload
+
+        procedure = db.session.execute(
+            select(Procedure).where(Procedure.id == context.case.procedure_id).options(joinedload(Procedure.stages))
+        ).unique().scalar_one()
+        context._rules = procedure.rules()
+    # Read the rules before changing the stage, so no autoflush writes the stage twice.
     following = context.next_stage_rules()
     window = context.stage_rules.escalation_window
+    stage = context.stage
+    stage.responded_at = context.at
     if following is not None and window:
         stage.escalation_ends = context.calendar.add(context.calendar.receipt_day(context.at), window)
         context.details["escalation_ends"] = stage.escalation_ends.isoformat()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.main import wtforms_errors as _wtforms_errors
+from wtforms.fields.choices import SelectChoice
 
 
 class RedressForm(FlaskForm):
@@ -22,3 +23,8 @@ def error_summary_params(form: FlaskForm) -> dict:
                 if item["href"] == f"#{field.id}":
                     item["href"] = f"#{field.id}-{first_bad}"
     return params
+
+
+def select_choices(pairs) -> list[SelectChoice]:
+    """(value, label) pairs as WTForms choices (tuples are deprecated in WTForms 3.3)."""
+    return [SelectChoice(value, label) for value, label in pairs]

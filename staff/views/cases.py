@@ -1,34 +1,21 @@
-"""The triage queue and the staff case page."""
+"""The staff case page (the triage queue lives in staff/views/triage.py)."""
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from shared.auth.access import staff
-from shared.clock import to_london, utcnow
 from shared.db import db
-from shared.domain import deadlines
 from shared.domain.enums import EventType
-from shared.domain.policy import CASE_READER_ROLES, TRIAGE_ROLES
+from shared.domain.policy import CASE_READER_ROLES
 from shared.domain.transitions import StaleCase, allowed_actions
 from shared.services import cases as case_queries
-from shared.services import engine
-from shared.services.calendar import council_calendar
+from shared.services import casework, engine, responses
 from staff import bp
 from staff.forms import NoteForm
-
-
-@bp.get("/triage")
-@staff(*TRIAGE_ROLES)
-def triage():
-    page = max(1, request.args.get("page", 1, type=int))
-    queue = case_queries.triage_queue(page)
-    calendar = council_calendar()
-    today = to_london(utcnow()).date()
-    ages = {case.id: calendar.between(calendar.receipt_day(case.received_at), today) for case in queue.items}
-    return render_template("staff/triage.html", queue=queue, ages=ages, target=deadlines.TRIAGE_TARGET)
+from staff.views.casework import case_actions
 
 
 def _case_page(found, note_form=None, status: int = 200):
@@ -39,6 +26,9 @@ def _case_page(found, note_form=None, status: int = 200):
             "staff/case.html",
             case=found,
             events=case_queries.timeline(current_user, found),
+            actions=case_actions(found, current_user.role),
+            stage=casework.current_stage(found),
+            draft=responses.response_for(found),
             note_form=note_form if EventType.NOTE_ADDED in allowed_actions(found.status, current_user.role) else None,
             form=note_form,
         ),

@@ -1,0 +1,295 @@
+"""Triage, split and allocation forms, and the signposting organisations' admin form."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxInput,
+    GovRadioInput,
+    GovSelect,
+    GovSubmitInput,
+    GovTextArea,
+    GovTextInput,
+)
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+
+from shared.domain.enums import CaseReason
+from shared.domain.references import normalise
+from shared.services.triage import MAX_PARTS, MIN_PARTS
+from shared.web.forms import RedressForm
+
+MAX_TEXT = 10_000
+
+
+def _radio(label, message):
+    return RadioField(label, widget=GovRadioInput(), validators=[InputRequired(message)], validate_choice=True,
+                      invalid_choice_message=message)
+
+
+class _CaseForm(RedressForm):
+    # The case version the page showed: a stale one means someone else changed the case first.
+    version = HiddenField()
+
+    @property
+    def expected_version(self) -> int | None:
+        try:
+            return int(self.version.data)
+        except (TypeError, ValueError):
+            return None
+
+
+class DecisionForm(_CaseForm):
+    decision = _radio(_l("What is this contact?"), _l("Select what this contact is"))
+    submit = SubmitField(_l("Continue"), widget=GovSubmitInput())
+
+    def __init__(self, *args, decisions=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.decision.choices = [SelectChoice(d.value, d.label) for d in decisions]
+
+
+class ComplaintForm(_CaseForm):
+    procedure = _radio(_l("Which procedure applies?"), _l("Select the procedure that applies"))
+    service = SelectField(
+        _l("Which service is the complaint about?"),
+        widget=GovSelect(),
+        validators=[InputRequired(_l("Select the service the complaint is about"))],
+        validate_choice=True,
+        invalid_choice_message=_l("Select the service the complaint is about"),
+    )
+    reason = _radio(_l("What is the complaint mainly about?"), _l("Select what the complaint is mainly about"))
+    points = TextAreaField(
+        _l("What are the points of the complaint?"),
+        widget=GovTextArea(),
+        validators=[
+            DataRequired(_l("Enter at least one point of the complaint")),
+            Length(max=MAX_TEXT, message=_l("The points must be 10,000 characters or fewer")),
+        ],
+    )
+    outcome = TextAreaField(
+        _l("What outcome does the person want?"),
+        widget=GovTextArea(),
+        validators=[
+            DataRequired(_l("Enter the outcome the person wants")),
+            Length(max=MAX_TEXT, message=_l("The outcome must be 10,000 characters or fewer")),
+        ],
+    )
+    vulnerable = BooleanField(_l("The person may be vulnerable or at risk"), widget=GovCheckboxInput())
+    vulnerability_note = TextAreaField(
+        _l("Vulnerability or risk"),
+        widget=GovTextArea(),
+        validators=[Length(max=MAX_TEXT, message=_l("The note must be 10,000 characters or fewer"))],
+    )
+    submit = SubmitField(_l("Record as a complaint"), widget=GovSubmitInput())
+
+    def __init__(self, *args, procedures=(), services=(), locale="en", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.procedure.choices = [SelectChoice(p.slug, p.display_name(locale)) for p in procedures]
+        # Held so the session's identity map keeps them: the service then looks them up for free.
+        self.procedures = {p.slug: p for p in procedures}
+        self.services = list(services)
+        self.service.choices = [SelectChoice("", _l("Choose a service"))] + [
+            SelectChoice(str(s.id), s.display_name(locale)) for s in services
+        ]
+        self.reason.choices = [SelectChoice(value, label) for value, label in CaseReason.choices()]
+
+    @property
+    def point_list(self) -> list[str]:
+        return [line.strip() for line in (self.points.data or "").splitlines() if line.strip()]
+
+    def validate_points(self, field):
+        if not self.point_list:
+            raise ValidationError(_l("Enter at least one point of the complaint"))
+
+    def validate_vulnerability_note(self, field):
+        if self.vulnerable.data and not (field.data or "").strip():
+            raise ValidationError(_l("Describe the vulnerability or risk, and what has been done about it"))
+
+
+class SignpostForm(_CaseForm):
+    organisation = _radio(_l("Which organisation was the person signposted to?"),
+                          _l("Select the organisation the person was signposted to"))
+    note = TextAreaField(
+        _l("Anything else to record (optional)"),
+        widget=GovTextArea(),
+        validators=[Optional(), Length(max=MAX_TEXT, message=_l("The note must be 10,000 characters or fewer"))],
+    )
+    submit = SubmitField(_l("Record as signposted"), widget=GovSubmitInput())
+
+    def __init__(self, *args, organisations=(), locale="en", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organisation.choices = [SelectChoice(str(o.id), o.display_name(locale)) for o in organisations]
+        self.organisation_hints = {str(o.id): o.helps_with for o in organisations}
+
+
+class DuplicateForm(_CaseForm):
+    reference = StringField(
+        _l("Which case does this one duplicate?"),
+        description=_l("Enter its reference, for example, RDR-7K2M-9QXD"),
+        widget=GovTextInput(),
+        validators=[DataRequired(_l("Enter the reference of the case this one duplicates"))],
+    )
+    submit = SubmitField(_l("Record as a duplicate"), widget=GovSubmitInput())
+
+    def validate_reference(self, field):
+        if normalise(field.data or "") is None:
+            raise ValidationError(_l("Enter a case reference in the correct format, like RDR-7K2M-9QXD"))
+
+
+class RefuseForm(_CaseForm):
+    reason = TextAreaField(
+        _l("Why is the complaint not being taken forward?"),
+        widget=GovTextArea(),
+        validators=[
+            DataRequired(_l("Enter why the complaint is not being taken forward")),
+            Length(max=MAX_TEXT, message=_l("The reason must be 10,000 characters or fewer")),
+        ],
+    )
+    ombudsman_right_given = BooleanField(
+        _l("I have told the person they can ask the Ombudsman to look at this decision"),
+        widget=GovCheckboxInput(),
+        validators=[DataRequired(_l("Confirm you have told the person about their right to go to the Ombudsman"))],
+    )
+    submit = SubmitField(_l("Record as not taken forward"), widget=GovSubmitInput())
+
+
+class SplitForm(_CaseForm):
+    submit = SubmitField(_l("Split the case"), widget=GovSubmitInput())
+
+    def __init__(self, *args, services=(), locale="en", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.services = list(services)  # kept in the identity map for the service's look-ups
+        self.service_ids = {str(s.id) for s in self.services}
+        choices = [SelectChoice("", _l("Choose a service"))] + [
+            SelectChoice(str(s.id), s.display_name(locale)) for s in services
+        ]
+        for number in range(1, MAX_PARTS + 1):
+            self[f"service_{number}"].choices = choices
+
+    @property
+    def parts(self) -> list[tuple[str, int]]:
+        found = []
+        for number in range(1, MAX_PARTS + 1):
+            text = (self[f"issue_{number}"].data or "").strip()
+            if text:
+                found.append((text, int(self[f"service_{number}"].data)))
+        return found
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        filled = 0
+        for number in range(1, MAX_PARTS + 1):
+            issue, service = self[f"issue_{number}"], self[f"service_{number}"]
+            if (issue.data or "").strip():
+                filled += 1
+                if service.data not in self.service_ids:
+                    service.errors = [*service.errors, _l("Select the service issue %(number)s is about", number=number)]
+                    valid = False
+        if filled < MIN_PARTS:
+            first_empty = next(self[f"issue_{n}"] for n in range(1, MAX_PARTS + 1) if not (self[f"issue_{n}"].data or "").strip())
+            first_empty.errors = [*first_empty.errors, _l("Enter at least 2 separate issues")]
+            valid = False
+        return valid
+
+
+for _number in range(1, MAX_PARTS + 1):
+    setattr(SplitForm, f"issue_{_number}", TextAreaField(
+        _l("Issue %(number)s", number=_number),
+        widget=GovTextArea(),
+        validators=[Optional(), Length(max=MAX_TEXT, message=_l("Each issue must be 10,000 characters or fewer"))],
+    ))
+    setattr(SplitForm, f"service_{_number}", SelectField(
+        _l("Service for issue %(number)s", number=_number), widget=GovSelect(), validate_choice=False,
+    ))
+
+
+class AllocateForm(_CaseForm):
+    handler = _radio(_l("Who should handle this case?"), _l("Select who should handle this case"))
+    submit = SubmitField(_l("Allocate"), widget=GovSubmitInput())
+
+    def __init__(self, *args, handlers=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.handlers = list(handlers)
+        self.handler.choices = [SelectChoice(str(h.user.id), h.user.full_name) for h in self.handlers]
+
+
+class BulkAllocateForm(RedressForm):
+    # The queue's row checkboxes (drawn by the table); the first one carries the id "cases".
+    cases = SelectMultipleField(_l("Cases"), validate_choice=False)
+    handler = SelectField(
+        _l("Allocate the selected cases to"),
+        widget=GovSelect(),
+        validators=[InputRequired(_l("Select who to allocate the cases to"))],
+        validate_choice=True,
+        invalid_choice_message=_l("Select who to allocate the cases to"),
+    )
+    submit = SubmitField(_l("Allocate selected"), widget=GovSubmitInput())
+
+    def __init__(self, *args, handlers=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.handler.choices = [SelectChoice("", _l("Choose a person"))] + [
+            SelectChoice(str(h.user.id), h.user.full_name) for h in handlers
+        ]
+
+    @property
+    def references(self) -> list[str]:
+        return [r for r in (self.cases.data or []) if r]
+
+    def validate_cases(self, field):
+        if not self.references:
+            raise ValidationError(_l("Select at least one case to allocate"))
+
+
+class OrganisationForm(RedressForm):
+    name = StringField(
+        _l("Name"),
+        widget=GovTextInput(),
+        validators=[
+            DataRequired(_l("Enter the organisation's name")),
+            Length(max=200, message=_l("Name must be 200 characters or fewer")),
+        ],
+    )
+    name_cy = StringField(
+        _l("Welsh name (optional)"),
+        widget=GovTextInput(),
+        validators=[Optional(), Length(max=200, message=_l("Welsh name must be 200 characters or fewer"))],
+    )
+    helps_with = TextAreaField(
+        _l("What they help with"),
+        widget=GovTextArea(),
+        validators=[
+            DataRequired(_l("Enter what the organisation helps with")),
+            Length(max=2000, message=_l("What they help with must be 2,000 characters or fewer")),
+        ],
+    )
+    contact = TextAreaField(
+        _l("How to contact them"),
+        widget=GovTextArea(),
+        validators=[
+            DataRequired(_l("Enter how to contact the organisation")),
+            Length(max=2000, message=_l("How to contact them must be 2,000 characters or fewer")),
+        ],
+    )
+    website = StringField(
+        _l("Website (optional)"),
+        description=_l("For example, https://www.citizensadvice.org.uk"),
+        widget=GovTextInput(),
+        validators=[Optional(), Length(max=300, message=_l("Website must be 300 characters or fewer"))],
+    )
+    active = BooleanField(_l("Offer this organisation when signposting"), widget=GovCheckboxInput(), default=True)
+    submit = SubmitField(_l("Save organisation"), widget=GovSubmitInput())
+
+    def validate_website(self, field):
+        value = (field.data or "").strip()
+        if value and (not value.startswith("https://") or len(value) <= len("https://") or " " in value):
+            raise ValidationError(_l("Enter a website address that starts with https://"))

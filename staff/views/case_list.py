@@ -1,0 +1,118 @@
+"""The staff case list: search, filters as removable tags, saved views, sortable columns, pages."""
+
+from __future__ import annotations
+
+from flask import render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from shared.auth.access import staff
+from shared.clock import to_london, utcnow
+from shared.domain.enums import CaseStatus, Role
+from shared.domain.policy import CASE_READER_ROLES
+from shared.services import search
+from shared.services.calendar import council_calendar
+from shared.services.search import DEFAULT_ORDER, CaseFilters, DueThresholds, FilterOptions
+from staff import bp
+from staff.forms_search import CaseSearchForm, query_params
+
+
+def saved_views(user) -> list[tuple[str, str, CaseFilters]]:
+    """Presets of the same filters (key, label, filters); "team" for a responder is their service's."""
+    team = _("My service") if user.role is Role.RESPONDER else _("My team")
+    return [
+        ("mine", _("My cases"), CaseFilters(officer=user.id, state="open")),
+        ("team", team, CaseFilters(state="open")),
+        ("check", _("Awaiting check"), CaseFilters(statuses=(CaseStatus.AWAITING_QUALITY_CHECK,))),
+        ("overdue", _("Overdue"), CaseFilters(due="overdue")),
+        ("triage", _("Triage"), CaseFilters(statuses=(CaseStatus.RECEIVED,), sort="received", order="asc")),
+    ]
+
+
+def _url(filters: CaseFilters) -> str:
+    return url_for("staff.case_list", **query_params(filters))
+
+
+def _choice_label(field, value: str) -> str:
+    return next((str(choice.label) for choice in field.choices if str(choice.value) == value), value)
+
+
+def _selected(form: CaseSearchForm, filters: CaseFilters) -> list[dict]:
+    """The chosen filters as MoJ filter tags, each linking to the list without it."""
+    first = filters.but(page=1)
+    categories: list[dict] = []
+
+    def add(heading: str, items: list[tuple[str, CaseFilters]]) -> None:
+        categories.append({"heading": heading, "items": [{"text": t, "href": _url(f)} for t, f in items]})
+
+    if filters.q:
+        add(_("Search"), [(filters.q, first.but(q=""))])
+    if filters.state:
+        add(_("Open or closed"), [(_choice_label(form.state, filters.state), first.but(state=""))])
+    if filters.statuses:
+        add(_("Status"), [(str(s.label), first.but(statuses=tuple(x for x in filters.statuses if x is not s)))
+                          for s in filters.statuses])
+    if filters.due:
+        add(_("Due date"), [(_choice_label(form.due, filters.due), first.but(due=""))])
+    if filters.kind:
+        add(_("Kind"), [(str(filters.kind.label), first.but(kind=None))])
+    if filters.procedure:
+        add(_("Procedure"), [(_choice_label(form.procedure, filters.procedure), first.but(procedure=None))])
+    if filters.stage is not None:
+        add(_("Stage"), [(_choice_label(form.stage, str(filters.stage)), first.but(stage=None))])
+    if filters.service_id is not None and "service" in form:
+        add(_("Service"), [(_choice_label(form.service, str(filters.service_id)), first.but(service_id=None))])
+    if filters.officer is not None:
+        add(_("Handler"), [(_choice_label(form.officer, str(filters.officer)), first.but(officer=None))])
+    if filters.vulnerable:
+        add(_("Vulnerability"), [(_("Vulnerability flag"), first.but(vulnerable=False))])
+    return categories
+
+
+def _sort_headers(filters: CaseFilters) -> dict[str, dict]:
+    headers = {}
+    for key in search.SORTS:
+        active = filters.sort == key
+        if active:
+            order = "asc" if filters.order == "desc" else "desc"
+            aria = "ascending" if filters.order == "asc" else "descending"
+        else:
+            order, aria = DEFAULT_ORDER[key], "none"
+        headers[key] = {"href": _url(filters.but(sort=key, order=order, page=1)), "aria_sort": aria}
+    return headers
+
+
+@bp.get("/cases")
+@staff(*CASE_READER_ROLES)
+def case_list():
+    options = search.filter_options(current_user)
+    if current_user.id not in {id_ for id_, _name in options.handlers}:  # "My cases" works for anyone
+        options = FilterOptions(options.services, options.procedures,
+                                [(current_user.id, current_user.full_name), *options.handlers])
+    form = CaseSearchForm(request.args, options, str(get_locale()))
+    # Only a too-long search is an error; values nobody offered are simply ignored.
+    if request.args:
+        form.validate()
+    filters = form.filters(request.args)
+    calendar = council_calendar()
+    thresholds = DueThresholds.for_today(calendar, to_london(utcnow()).date())
+    found = search.find_cases(current_user, filters, thresholds)
+    filters = filters.but(page=found.page)
+
+    current_params = query_params(filters)
+    views = [
+        {"text": label, "href": _url(preset), "current": query_params(preset) == current_params}
+        for _key, label, preset in saved_views(current_user)
+    ]
+    return render_template(
+        "staff/cases/list.html",
+        form=form,
+        found=found,
+        filters=filters,
+        views=views,
+        selected=_selected(form, filters),
+        clear_url=url_for("staff.case_list"),
+        headers=_sort_headers(filters),
+        page_params=query_params(filters),
+    )

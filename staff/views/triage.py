@@ -1,0 +1,306 @@
+"""Triage pages: the queue, the decision on a new contact (one page per decision), split, allocation."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask import abort, flash, redirect, render_template, request, session, url_for
+from flask_babel import get_locale, ngettext
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from shared.auth.access import staff
+from shared.clock import to_london, utcnow
+from shared.db import db
+from shared.domain import deadlines
+from shared.domain.enums import CaseReason, Role
+from shared.domain.policy import TRIAGE_ROLES
+from shared.domain.transitions import EngineError, StaleCase
+from shared.models import Case
+from shared.services import cases as case_queries
+from shared.services import triage as triage_service
+from shared.services.calendar import council_calendar
+from shared.services.triage import Decision
+from staff import bp
+from staff.forms_triage import (
+    AllocateForm,
+    BulkAllocateForm,
+    ComplaintForm,
+    DecisionForm,
+    DuplicateForm,
+    RefuseForm,
+    SignpostForm,
+    SplitForm,
+)
+
+DECIDERS = (Role.AGENT, Role.OFFICER, Role.MANAGER)  # the transition table's first-contact roles
+TEAM = (Role.OFFICER, Role.MANAGER)
+_REFUSED_KEY = "bulk_allocation_refused"
+
+
+def current_locale() -> str:
+    return str(get_locale())
+
+
+# --- the queue ---------------------------------------------------------------------------------
+
+
+def _queue_page(bulk_form: BulkAllocateForm | None = None, status: int = 200):
+    page = max(1, request.args.get("page", 1, type=int))
+    queue = case_queries.triage_queue(page)
+    calendar = council_calendar()
+    today = to_london(utcnow()).date()
+    ages = {case.id: calendar.between(calendar.receipt_day(case.received_at), today) for case in queue.items}
+    handlers = triage_service.handlers()
+    if bulk_form is None:
+        bulk_form = BulkAllocateForm(formdata=None, handlers=handlers)
+    selected = set(request.form.getlist("cases")) if request.method == "POST" else set()
+    return render_template(
+        "staff/triage.html", queue=queue, ages=ages, target=deadlines.TRIAGE_TARGET, handlers=handlers,
+        form=bulk_form, selected=selected, refused=session.pop(_REFUSED_KEY, None) if status == 200 else None,
+    ), status
+
+
+@bp.get("/triage")
+@staff(*TRIAGE_ROLES)
+def triage():
+    return _queue_page()
+
+
+@bp.post("/triage/allocate")
+@staff(*TEAM)
+def triage_allocate():
+    form = BulkAllocateForm(handlers=triage_service.handlers())
+    if not form.validate():
+        return _queue_page(form, 400)
+    references = form.references[:case_queries.PAGE_SIZE]
+    try:
+        result = triage_service.allocate_many(references, current_user, handler_id=int(form.handler.data))
+    except EngineError as refused:
+        form.handler.errors = [refused.message]
+        return _queue_page(form, 400)
+    if result.allocated:
+        flash(ngettext("%(num)s case allocated to %(name)s.", "%(num)s cases allocated to %(name)s.",
+                       len(result.allocated), name=result.handler.full_name))
+    if result.refused:
+        session[_REFUSED_KEY] = result.refused
+    return redirect(url_for("staff.triage"))
+
+
+# --- the decision ------------------------------------------------------------------------------
+
+
+def _load(reference: str) -> Case:
+    found = case_queries.case_for(current_user, reference)
+    if found is None:
+        abort(404)
+    return found
+
+
+def _attempt(reference: str, form, error_field, call: Callable[[Case], object], render: Callable, found: Case):
+    """Run one service call; a refusal comes back as the form's error, keeping what was typed."""
+    try:
+        # A savepoint: a refusal undoes only this attempt, and the page can still use what it loaded.
+        with db.session.begin_nested():
+            call(found)
+    except StaleCase as stale:
+        db.session.rollback()
+        found = _load(reference)
+        form.version.data = found.version  # the next try is against the case as it is now
+        error_field.errors = [*error_field.errors, stale.message]
+        return render(found, form, 409)
+    except EngineError as refused:
+        error_field.errors = [*error_field.errors, refused.message]
+        return render(found, form, refused.status_code if refused.status_code == 403 else 400)
+    return None
+
+
+def _decision_page(found: Case, form: DecisionForm | None, status: int = 200):
+    decisions = triage_service.decisions_for(found, current_user)
+    if form is None:
+        form = DecisionForm(formdata=None, data={"version": found.version}, decisions=decisions)
+    back_url = url_for("staff.triage") if current_user.role in TRIAGE_ROLES else url_for("staff.case", reference=found.reference)
+    return render_template("staff/triage/decision.html", case=found, form=form if decisions else None,
+                           back_url=back_url), status
+
+
+@bp.route("/cases/<reference>/triage", methods=["GET", "POST"])
+@staff(*DECIDERS)
+def triage_decision(reference: str):
+    found = _load(reference)
+    if request.method == "GET":
+        return _decision_page(found, None)
+    decisions = triage_service.decisions_for(found, current_user)
+    form = DecisionForm(decisions=decisions)
+    if not form.validate():
+        return _decision_page(found, form, 400)
+    decision = Decision(form.decision.data)
+    if decision is Decision.SPLIT:
+        return redirect(url_for("staff.split", reference=reference))
+    if decision.needs_details:
+        return redirect(url_for("staff.triage_details", reference=reference, decision=decision.value))
+
+    def call(case):
+        triage_service.decide_simple(case, current_user, decision, version=form.expected_version)
+
+    failed = _attempt(reference, form, form.decision, call, _decision_page, found)
+    if failed:
+        return failed
+    flash(_("Case %(reference)s recorded as: %(decision)s.", reference=reference, decision=decision.label))
+    return redirect(_after_decision(reference))
+
+
+def _after_decision(reference: str) -> str:
+    # Back to the queue for those who work it; the contact centre goes back to the case.
+    return url_for("staff.triage") if current_user.role in TRIAGE_ROLES else url_for("staff.case", reference=reference)
+
+
+_DETAIL_DECISIONS = "any(complaint, signpost, duplicate, refuse)"
+
+
+def _details_form(decision: Decision, found: Case, formdata=None):
+    locale = current_locale()
+    kwargs: dict = {}
+    if decision is Decision.COMPLAINT:
+        kwargs = {"procedures": triage_service.complaint_procedures(), "services": triage_service.active_services(),
+                  "locale": locale}
+    elif decision is Decision.SIGNPOST:
+        kwargs = {"organisations": triage_service.active_organisations(), "locale": locale}
+    form_class = {Decision.COMPLAINT: ComplaintForm, Decision.SIGNPOST: SignpostForm,
+                  Decision.DUPLICATE: DuplicateForm, Decision.REFUSE: RefuseForm}[decision]
+    if formdata is None:
+        data: dict = {"version": found.version}
+        if decision is Decision.COMPLAINT:
+            data.update(procedure=triage_service.procedure_slug(found), service=str(found.service_id),
+                        reason=found.reason.value if found.reason else None, outcome=found.outcome_wanted,
+                        points="\n".join(p["text"] for p in found.definition.get("points", [])),
+                        vulnerable=found.vulnerable, vulnerability_note=found.vulnerability_note)
+        return form_class(formdata=None, data=data, **kwargs)
+    return form_class(**kwargs)
+
+
+def _details_renderer(decision: Decision):
+    def render(found: Case, form, status: int = 200):
+        return render_template(f"staff/triage/{decision.value}.html", case=found, form=form, decision=decision), status
+
+    return render
+
+
+@bp.route(f"/cases/<reference>/triage/<{_DETAIL_DECISIONS}:decision>", methods=["GET", "POST"])
+@staff(*DECIDERS)
+def triage_details(reference: str, decision: str):
+    found = _load(reference)
+    chosen = Decision(decision)
+    if chosen not in triage_service.decisions_for(found, current_user):
+        abort(404)
+    render = _details_renderer(chosen)
+    if request.method == "GET":
+        return render(found, _details_form(chosen, found))
+    form = _details_form(chosen, found, formdata=True)
+    if not form.validate():
+        return render(found, form, 400)
+    actor, version = current_user, form.expected_version
+    error_field = form.submit
+    if chosen is Decision.COMPLAINT:
+        error_field = form.procedure
+
+        def call(case):
+            triage_service.triage_complaint(
+                case, actor, version=version, procedure=form.procedures[form.procedure.data],
+                service_id=int(form.service.data),
+                reason=CaseReason(form.reason.data), points=form.point_list, outcome=form.outcome.data,
+                vulnerable=form.vulnerable.data, vulnerability_note=form.vulnerability_note.data,
+            )
+    elif chosen is Decision.SIGNPOST:
+        error_field = form.organisation
+
+        def call(case):
+            triage_service.signpost(case, actor, version=version, organisation_id=int(form.organisation.data),
+                                    note=form.note.data)
+    elif chosen is Decision.DUPLICATE:
+        error_field = form.reference
+
+        def call(case):
+            triage_service.mark_duplicate(case, actor, version=version, reference=form.reference.data)
+    else:
+        error_field = form.reason
+
+        def call(case):
+            triage_service.refuse(case, actor, version=version, reason=form.reason.data,
+                                  ombudsman_right_given=form.ombudsman_right_given.data)
+
+    failed = _attempt(reference, form, error_field, call, render, found)
+    if failed:
+        return failed
+    flash(_("Case %(reference)s recorded as: %(decision)s.", reference=reference, decision=chosen.label))
+    return redirect(url_for("staff.case", reference=reference) if chosen is Decision.COMPLAINT else _after_decision(reference))
+
+
+# --- split -------------------------------------------------------------------------------------
+
+
+def _split_page(found: Case, form: SplitForm | None, status: int = 200):
+    if form is None:
+        form = SplitForm(formdata=None, data={"version": found.version, "service_1": str(found.service_id)},
+                         services=triage_service.active_services(), locale=current_locale())
+    return render_template("staff/triage/split.html", case=found, form=form), status
+
+
+@bp.route("/cases/<reference>/split", methods=["GET", "POST"])
+@staff(*TEAM)
+def split(reference: str):
+    found = _load(reference)
+    if Decision.SPLIT not in triage_service.decisions_for(found, current_user):
+        abort(404)
+    if request.method == "GET":
+        return _split_page(found, None)
+    form = SplitForm(services=triage_service.active_services(), locale=current_locale())
+    if not form.validate():
+        return _split_page(found, form, 400)
+    created: list[Case] = []
+
+    def call(case):
+        created.extend(triage_service.split(case, current_user, version=form.expected_version, parts=form.parts))
+
+    failed = _attempt(reference, form, form.issue_1, call, _split_page, found)
+    if failed:
+        return failed
+    flash(ngettext("Case %(reference)s was split: %(num)s new case, %(references)s, is in the triage queue.",
+                   "Case %(reference)s was split: %(num)s new cases, %(references)s, are in the triage queue.",
+                   len(created), reference=reference, references=", ".join(c.reference for c in created)))
+    return redirect(url_for("staff.case", reference=reference))
+
+
+# --- allocation --------------------------------------------------------------------------------
+
+
+def _allocate_page(found: Case, form: AllocateForm | None, status: int = 200):
+    handlers = form.handlers if form is not None else triage_service.handlers(found.service_id)
+    if form is None:
+        form = AllocateForm(formdata=None, data={"version": found.version,
+                                                 "handler": str(found.officer_id) if found.officer_id else None},
+                            handlers=handlers)
+    return render_template("staff/triage/allocate.html", case=found, form=form, handlers=handlers), status
+
+
+@bp.route("/cases/<reference>/allocate", methods=["GET", "POST"])
+@staff(*TEAM)
+def allocate(reference: str):
+    found = _load(reference)
+    if request.method == "GET":
+        return _allocate_page(found, None)
+    handlers = triage_service.handlers(found.service_id)
+    form = AllocateForm(handlers=handlers)
+    if not form.validate():
+        return _allocate_page(found, form, 400)
+    chosen: list = []
+
+    def call(case):
+        chosen.append(triage_service.allocate(case, current_user, version=form.expected_version,
+                                              handler_id=int(form.handler.data)))
+
+    failed = _attempt(reference, form, form.handler, call, _allocate_page, found)
+    if failed:
+        return failed
+    flash(_("Case %(reference)s allocated to %(name)s.", reference=reference, name=chosen[0].full_name))
+    return redirect(url_for("staff.case", reference=reference))
