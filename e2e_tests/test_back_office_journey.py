@@ -1,0 +1,264 @@
+"""The back office end to end: triage, case work, a checked response, stage 2 and closure.
+
+Officer Priya Shah triages the oldest contact in the queue as a complaint, works it and writes the
+response; Tom Evans checks it (returning it once), sends it, escalates to stage 2 and allocates it
+to a different handler; the case is then closed. Run with JavaScript on and off, axe on every page.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from e2e_tests.conftest import PASSWORD, axe_check, expect_scripts
+
+pytestmark = pytest.mark.e2e
+
+REFERENCE = re.compile(r"RDR-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}")
+OFFICER = ("officer@example.gov.uk", "Priya Shah")
+OFFICER2 = ("officer2@example.gov.uk", "Tom Evans")
+POINTS = ("The green bin was not collected on two collection days.", "Nobody replied to the first report.")
+OUTCOME = "Collect the bin and explain why it was missed."
+
+
+def service_nav(page: Page):
+    return page.get_by_role("navigation", name="Menu")
+
+
+def heading(page: Page, name: str):
+    return page.get_by_role("heading", name=name, level=1)
+
+
+def case_action(page: Page, name: str):
+    return page.get_by_role("group", name="Case actions").get_by_role("button", name=name, exact=True)
+
+
+def error_summary(page: Page):
+    return page.get_by_role("alert").filter(has=page.get_by_role("heading", name="There is a problem"))
+
+
+def sign_in(page: Page, email: str, javascript: bool) -> None:
+    page.goto("/staff/sign-in")
+    expect(heading(page, "Sign in to the back office")).to_be_visible()
+    expect_scripts(page, javascript)
+    axe_check(page)
+    page.get_by_label("Work email address", exact=True).fill(email)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(service_nav(page).get_by_role("button", name="Sign out")).to_be_visible()
+    axe_check(page)
+
+
+def sign_out(page: Page) -> None:
+    service_nav(page).get_by_role("button", name="Sign out").click()
+    expect(page.get_by_text("You have signed out.")).to_be_visible()
+    axe_check(page)
+
+
+def open_case(page: Page, reference: str) -> None:
+    """Find the case with the case search and open it."""
+    page.goto(f"/staff/cases?q={reference}")
+    expect(page.get_by_role("link", name=reference, exact=True)).to_be_visible()
+    axe_check(page)
+    page.get_by_role("link", name=reference, exact=True).click()
+    expect(heading(page, f"Case {reference}")).to_be_visible()
+    axe_check(page)
+
+
+def case_status(page: Page):
+    return page.get_by_role("region", name="Case summary")
+
+
+def write_response(page: Page, body: str) -> None:
+    expect(heading(page, "Write the response")).to_be_visible()
+    axe_check(page)
+    for number, (point, finding) in enumerate(zip(POINTS, ("Upheld", "Partly upheld"), strict=True), start=1):
+        page.get_by_role("group", name=f"Point {number}: {point}").get_by_role("radio", name=finding, exact=True).check()
+        page.get_by_label(f"Reason for the finding on point {number}", exact=True).fill(
+            f"Reason {number}: the crew records show the street was missed."
+        )
+    page.get_by_role("checkbox", name="Apology", exact=True).check()
+    page.get_by_label("Apology: details (optional)").fill("We are sorry the bin was missed.")
+    page.get_by_label("Response letter", exact=True).fill(body)
+    page.get_by_role("button", name="Save draft").click()
+    expect(page.get_by_text("Draft response saved.")).to_be_visible()
+    axe_check(page)
+
+
+def send_for_checking(page: Page) -> None:
+    case_action(page, "Send for checking").click()
+    expect(heading(page, "Send the response for checking")).to_be_visible()
+    axe_check(page)
+    page.get_by_role("button", name="Send the response for checking").click()
+    expect(page.get_by_text("Response sent for checking.")).to_be_visible()
+    expect(case_status(page)).to_contain_text("Response being checked")
+    axe_check(page)
+
+
+def test_officer_works_a_complaint_through_two_stages(any_page: Page, javascript: bool) -> None:
+    page = any_page
+    page.set_default_timeout(10_000)
+    letter = "Dear resident,\n\nThank you for your complaint about your green bin."
+
+    # Priya signs in and takes the oldest contact in the triage queue.
+    sign_in(page, OFFICER[0], javascript)
+    service_nav(page).get_by_role("link", name="Triage").click()
+    expect(heading(page, "Triage queue")).to_be_visible()
+    axe_check(page)
+    first_row = page.get_by_role("table").get_by_role("row").nth(1)
+    reference = REFERENCE.search(first_row.get_by_role("rowheader").inner_text()).group(0)
+    first_row.get_by_role("link", name=f"Triage case {reference}").click()
+
+    expect(heading(page, "What is this contact?")).to_be_visible()
+    axe_check(page)
+    page.get_by_role("radio", name="A complaint", exact=True).check()
+    page.get_by_role("button", name="Continue").click()
+
+    expect(heading(page, "Record the complaint")).to_be_visible()
+    axe_check(page)
+    page.get_by_role("radio", name="Corporate complaints (Complaint Handling Code)").check()
+    page.get_by_role("radio", name="Timeliness", exact=True).check()
+    page.get_by_label("What are the points of the complaint?").fill("\n".join(POINTS))
+    page.get_by_label("What outcome does the person want?").fill(OUTCOME)
+    page.get_by_role("button", name="Record as a complaint").click()
+
+    # The case page shows the complaint definition.
+    expect(heading(page, f"Case {reference}")).to_be_visible()
+    expect(page.get_by_text(f"Case {reference} recorded as: A complaint.")).to_be_visible()
+    definition = page.locator("ol.govuk-list--number")
+    for point in POINTS:
+        expect(definition).to_contain_text(point)
+    expect(page.get_by_text(OUTCOME, exact=True)).to_be_visible()
+    expect(case_status(page)).to_contain_text("Triaged as a complaint")
+    axe_check(page)
+
+    # Allocate to herself, acknowledge, investigate.
+    case_action(page, "Allocate").click()
+    expect(heading(page, "Who should handle this case?")).to_be_visible()
+    axe_check(page)
+    page.get_by_role("radio", name=OFFICER[1], exact=True).check()
+    page.get_by_role("button", name="Allocate").click()
+    expect(page.get_by_text(f"Case {reference} allocated to {OFFICER[1]}.")).to_be_visible()
+    axe_check(page)
+
+    case_action(page, "Acknowledge").click()
+    expect(heading(page, "Acknowledge the complaint")).to_be_visible()
+    axe_check(page)
+    page.get_by_role("button", name="Acknowledge").click()
+    expect(page.get_by_text("Case acknowledged.")).to_be_visible()
+    axe_check(page)
+
+    case_action(page, "Start investigation").click()
+    expect(heading(page, "Start the investigation")).to_be_visible()
+    axe_check(page)
+    page.get_by_role("button", name="Start the investigation").click()
+    expect(page.get_by_text("Investigation started.")).to_be_visible()
+    axe_check(page)
+
+    # Write the response and send it for checking.
+    case_action(page, "Write the response").click()
+    write_response(page, letter)
+    send_for_checking(page)
+
+    # The author cannot check her own response.
+    case_action(page, "Check the response").click()
+    expect(heading(page, "Check the response")).to_be_visible()
+    axe_check(page)
+    page.get_by_role("button", name="Approve and send").click()
+    expect(error_summary(page)).to_contain_text("Someone other than the author must check the response.")
+    expect(heading(page, "Check the response")).to_be_visible()
+    axe_check(page)
+    sign_out(page)
+
+    # Tom returns it for changes.
+    sign_in(page, OFFICER2[0], javascript)
+    open_case(page, reference)
+    case_action(page, "Check the response").click()
+    expect(heading(page, "Check the response")).to_be_visible()
+    axe_check(page)
+    comment = "Say when the bin will be collected."
+    page.get_by_label("What needs to change?").fill(comment)
+    page.get_by_role("button", name="Return for changes").click()
+    expect(page.get_by_text("Response returned to the author for changes.")).to_be_visible()
+    expect(case_status(page)).to_contain_text("Response returned for changes")
+    axe_check(page)
+    sign_out(page)
+
+    # Priya redrafts (seeing the checker's comments) and sends it again.
+    sign_in(page, OFFICER[0], javascript)
+    page.goto(f"/staff/cases/{reference}")
+    expect(heading(page, f"Case {reference}")).to_be_visible()
+    expect(page.get_by_text(comment, exact=True)).to_be_visible()
+    axe_check(page)
+    case_action(page, "Write the response").click()
+    expect(page.get_by_text(comment, exact=True)).to_be_visible()
+    letter = f"{letter}\n\nWe will collect your bin on Friday."
+    write_response(page, letter)
+    send_for_checking(page)
+    sign_out(page)
+
+    # Tom approves and sends it.
+    sign_in(page, OFFICER2[0], javascript)
+    open_case(page, reference)
+    case_action(page, "Check the response").click()
+    expect(heading(page, "Check the response")).to_be_visible()
+    expect(page.get_by_text("We will collect your bin on Friday.")).to_be_visible()
+    axe_check(page)
+    page.get_by_role("button", name="Approve and send").click()
+    expect(page.get_by_text("Response approved and sent.")).to_be_visible()
+    expect(case_status(page)).to_contain_text("Response sent")
+    expect(page.get_by_role("heading", name="Stage 1 response (sent)")).to_be_visible()
+    axe_check(page)
+
+    page.get_by_role("link", name="View the letter").click()
+    expect(heading(page, f"Our response to your complaint {reference} (stage 1)")).to_be_visible()
+    expect(page.get_by_text("We will collect your bin on Friday.")).to_be_visible()
+    axe_check(page)
+    page.get_by_role("link", name="Back to the case").click()
+    expect(heading(page, f"Case {reference}")).to_be_visible()
+
+    # Stage 2: escalate, then allocate to someone other than the stage 1 handler.
+    case_action(page, "Escalate to the next stage").click()
+    expect(heading(page, "Escalate to the next stage")).to_be_visible()
+    axe_check(page)
+    page.get_by_role("button", name="Escalate to the next stage").click()
+    expect(page.get_by_text("Escalated to the next stage.")).to_be_visible()
+    expect(case_status(page)).to_contain_text("stage 2")
+    axe_check(page)
+
+    case_action(page, "Allocate").click()
+    expect(heading(page, "Who should handle this case?")).to_be_visible()
+    axe_check(page)
+    page.get_by_role("radio", name=OFFICER[1], exact=True).check()
+    page.get_by_role("button", name="Allocate").click()
+    expect(error_summary(page)).to_contain_text("This stage must be handled by someone other than the previous stage's handler.")
+    axe_check(page)
+    page.get_by_role("radio", name=OFFICER2[1], exact=True).check()
+    page.get_by_role("button", name="Allocate").click()
+    expect(page.get_by_text(f"Case {reference} allocated to {OFFICER2[1]}.")).to_be_visible()
+    axe_check(page)
+
+    # Close it: the person has taken the matter elsewhere.
+    case_action(page, "Close").click()
+    expect(heading(page, "Close the case")).to_be_visible()
+    axe_check(page)
+    page.get_by_role("radio", name="Referred elsewhere", exact=True).check()
+    page.get_by_label("Reason", exact=True).fill("The person has taken the matter to their councillor.")
+    page.get_by_role("button", name="Close the case").click()
+    expect(page.get_by_text("The case has been closed.")).to_be_visible()
+    expect(page.get_by_text("Closed: Referred elsewhere.")).to_be_visible()
+    axe_check(page)
+
+    # The timeline lists every step, in order.
+    titles = [title.strip() for title in page.locator(".moj-timeline__title").all_inner_texts()]
+    expected = [
+        "Triaged as a complaint", "Allocated", "Acknowledged", "Investigation started", "Response drafted",
+        "Response sent for checking", "Response returned for changes", "Response drafted",
+        "Response sent for checking", "Response sent", "Escalated to the next stage", "Allocated", "Closed",
+    ]
+    assert titles[0].startswith("Received"), titles
+    assert titles[-len(expected):] == expected, titles
+    expect(page.get_by_text("Reason: Say when the bin will be collected.")).to_be_visible()
+    expect(page.get_by_text("Now at stage 2.")).to_be_visible()
