@@ -107,6 +107,21 @@ class RemedyKind(LabelledEnum):
     PAYMENT = "payment", _l("Financial payment")
 
 
+class LearningStatus(LabelledEnum):
+    PLANNED = "planned", _l("Planned"), "govuk-tag--grey"
+    IN_PROGRESS = "in_progress", _l("In progress"), "govuk-tag--blue"
+    DONE = "done", _l("Done"), "govuk-tag--green"
+    CANCELLED = "cancelled", _l("Cancelled"), "govuk-tag--grey"
+
+
+class OmbudsmanDecision(LabelledEnum):
+    PENDING = "pending", _l("Awaiting decision"), "govuk-tag--grey"
+    NOT_INVESTIGATED = "not_investigated", _l("Not investigated"), "govuk-tag--blue"
+    NO_FAULT = "no_fault", _l("No fault"), "govuk-tag--green"
+    FAULT_NO_INJUSTICE = "fault_no_injustice", _l("Fault, no injustice"), "govuk-tag--orange"
+    FAULT_INJUSTICE = "fault_injustice", _l("Fault with injustice"), "govuk-tag--red"
+
+
 class ClosureCode(LabelledEnum):
     RESPONDED = "responded", _l("Responded")
     WITHDRAWN = "withdrawn", _l("Withdrawn")

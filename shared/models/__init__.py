@@ -2,8 +2,23 @@
 
 from shared.models.calendar import ClosureDay
 from shared.models.cases import Case, CaseEvent, CaseResponse, CaseStage, ComplaintDraft, Organisation, Service
+from shared.models.followup import (
+    InformationRequest,
+    LearningAction,
+    OmbudsmanRecommendation,
+    OmbudsmanReferral,
+    ResponseTemplate,
+    learning_action_cases,
+)
 from shared.models.outbox import OutboxMessage
 from shared.models.people import User, UserSession
 from shared.models.procedures import Procedure, ProcedureStage
 
-__all__ = ["Case", "CaseEvent", "CaseResponse", "Organisation", "CaseStage", "Procedure", "ProcedureStage", "ClosureDay", "ComplaintDraft", "OutboxMessage", "Service", "User", "UserSession"]
+__all__ = [
+    "InformationRequest",
+    "LearningAction",
+    "OmbudsmanRecommendation",
+    "OmbudsmanReferral",
+    "ResponseTemplate",
+    "learning_action_cases",
+    "Case", "CaseEvent", "CaseResponse", "Organisation", "CaseStage", "Procedure", "ProcedureStage", "ClosureDay", "ComplaintDraft", "OutboxMessage", "Service", "User", "UserSession"]
