@@ -15,6 +15,7 @@ from shared.services import cases as case_queries
 from shared.services import casework, engine, responses
 from staff import bp
 from staff.forms import NoteForm
+from staff.panels import panels_for
 from staff.views.casework import case_actions
 
 
@@ -31,6 +32,7 @@ def _case_page(found, note_form=None, status: int = 200):
             draft=responses.response_for(found),
             note_form=note_form if EventType.NOTE_ADDED in allowed_actions(found.status, current_user.role) else None,
             form=note_form,
+            panels=panels_for(found),
         ),
         status,
     )
