@@ -57,12 +57,13 @@ def add_note(reference: str):
     if not form.validate():
         return _case_page(found, form, 400)
     try:
-        engine.perform(found, EventType.NOTE_ADDED, current_user, text=form.text.data,
-                       expected_version=form.version.data and int(form.version.data))
+        # A savepoint: a refused note undoes only itself, so the page can be shown again cheaply.
+        with db.session.begin_nested():
+            engine.perform(found, EventType.NOTE_ADDED, current_user, text=form.text.data,
+                           expected_version=form.version.data and int(form.version.data))
     except StaleCase as stale:
         # Keep what they typed; show the case as it is now, with the new version to try again.
-        db.session.rollback()
-        found = case_queries.case_for(current_user, reference)
+        db.session.refresh(found)
         form.version.data = found.version
         form.text.errors.append(stale.message)
         return _case_page(found, form, 409)
