@@ -32,6 +32,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(users_group)
     app.cli.add_command(demo_data)
     app.cli.add_command(working_days_group)
+    app.cli.add_command(reminders)
 
 
 @click.group("db")
@@ -163,3 +164,16 @@ def working_days_add(start: date, days: int, nation: str | None, no_closures: bo
 def working_days_between(start: date, end: date, nation: str | None, no_closures: bool) -> None:
     """Print how many working days there are after START up to and including END."""
     click.echo(str(_calendar(nation, no_closures).between(start, end)))
+
+
+@click.command("reminders")
+@with_appcontext
+def reminders() -> None:
+    """Queue reminders for overdue, unanswered requests for information (safe to run again)."""
+    from shared.services import information
+
+    # Mail templates render with the page chrome, which reads the request: stand one up at our address.
+    with current_app.test_request_context(base_url=current_app.config["SETTINGS"].base_url):
+        done = information.send_reminders()
+    db.session.commit()
+    click.echo(f"Reminded {done.requests} overdue requests for information ({done.messages} messages queued).")

@@ -7,6 +7,8 @@ from flask_login import current_user
 from shared.domain.enums import Role
 from shared.domain.policy import CASE_READER_ROLES, TRIAGE_ROLES
 
+TASK_ROLES = frozenset({Role.OFFICER, Role.MANAGER, Role.RESPONDER})  # requests for information
+
 bp = Blueprint("staff", __name__)
 
 
@@ -19,6 +21,14 @@ def chrome() -> dict:
             items.append({"href": url_for("staff.triage"), "text": _("Triage"), "active": endpoint == "staff.triage"})
         if current_user.role in CASE_READER_ROLES:
             items.append({"href": url_for("staff.case_list"), "text": _("Cases"), "active": endpoint == "staff.case_list"})
+        if current_user.role in TASK_ROLES:
+            items.append({"href": url_for("staff.tasks"), "text": _("Tasks"),
+                          "active": endpoint in {"staff.tasks", "staff.information_request"}})
+        if current_user.role in (Role.OFFICER, Role.MANAGER):
+            items.append({"href": url_for("staff.learning_list"), "text": _("Learning"),
+                          "active": endpoint.startswith("staff.learning")})
+            items.append({"href": url_for("staff.ombudsman_list"), "text": _("Ombudsman"),
+                          "active": endpoint.startswith("staff.ombudsman")})
         if current_user.role is Role.ADMIN:
             items.append({"href": url_for("staff.closure_days"), "text": _("Closure days"),
                           "active": endpoint.startswith("staff.closure_day")})
@@ -26,6 +36,8 @@ def chrome() -> dict:
                           "active": endpoint.startswith("staff.procedure")})
             items.append({"href": url_for("staff.organisations"), "text": _("Organisations"),
                           "active": endpoint.startswith("staff.organisation")})
+            items.append({"href": url_for("staff.response_templates"), "text": _("Templates"),
+                          "active": endpoint.startswith("staff.response_template")})
         items.append({"href": url_for("staff.sign_out"), "text": _("Sign out"), "form": True})
     return {
         "service_name": _("Complaints back office"),
@@ -40,9 +52,13 @@ from staff.views import (  # noqa: E402,F401  (routes register on import)
     admin_calendar,
     admin_organisations,
     admin_procedures,
+    admin_templates,
     case_list,
     cases,
     casework,
     home,
+    information,
+    learning,
+    ombudsman,
     triage,
 )

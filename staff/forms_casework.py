@@ -9,17 +9,21 @@ from decimal import Decimal, InvalidOperation
 from flask_babel import lazy_gettext as _l
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
+    GovCheckboxInput,
     GovRadioInput,
+    GovSelect,
     GovSubmitInput,
     GovTextArea,
     GovTextInput,
 )
 from wtforms import (
+    BooleanField,
     FieldList,
     Form,
     FormField,
     HiddenField,
     RadioField,
+    SelectField,
     SelectMultipleField,
     StringField,
     SubmitField,
@@ -194,6 +198,10 @@ class ResponseForm(CaseActionForm):
     payment_amount = StringField(_l("Amount of the payment, in pounds"), description=_l("For example, 150 or 75.50"),
                                  widget=GovTextInput())
     actions = FieldList(FormField(_ActionRow), min_entries=3, max_entries=3)
+    # Starting from a template: choices are set per case by the view; nothing is saved by it.
+    template_id = SelectField(_l("Start from a template"), choices=[], validate_choice=False, widget=GovSelect())
+    replace_body = BooleanField(_l("Replace the letter I have already written"), widget=GovCheckboxInput())
+    use_template = SubmitField(_l("Use template"), widget=GovSubmitInput())
     body = TextAreaField(
         _l("Response letter"),
         description=_l("Write to the person in plain English. Say what you found, what you will do and how to take the complaint further."),

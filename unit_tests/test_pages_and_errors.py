@@ -18,7 +18,7 @@ from unit_tests.factories import PASSWORD, separate_app, sign_in
 
 PUBLIC_PAGES = [
     "/", "/accessibility", "/privacy", "/cookies", "/contact", "/sign-in", "/register", "/forgotten-password",
-    "/check-your-email", "/check-your-email?sent=reset", "/staff/sign-in",
+    "/check-your-email", "/check-your-email?sent=reset", "/staff/sign-in", "/you-said-we-did",
 ]
 HX = {"HX-Request": "true"}
 

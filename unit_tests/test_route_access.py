@@ -78,6 +78,7 @@ EXPECTED: dict[str, Route] = {
     "portal.privacy": Route(GET, "public", get=everyone(200)),
     "portal.cookies": Route(GET, "public", get=everyone(200)),
     "portal.contact": Route(GET, "public", get=everyone(200)),
+    "portal.you_said_we_did": Route(GET, "public", get=everyone(200)),
     "portal.sign_in": Route(GET_POST, "public", get=everyone(200), post=everyone(200)),
     "portal.sign_out": Route(POST, "public", post=everyone(Redirect("/"))),
     "portal.register": Route(GET_POST, "public", get=everyone(200), post=everyone(200)),
@@ -169,6 +170,44 @@ EXPECTED: dict[str, Route] = {
     "staff.organisation_edit": Route(GET_POST, "staff:admin", get=only({ADMIN: 404}, STAFF_SIGN_IN),
                                      post=only({ADMIN: 404}, STAFF_SIGN_IN)),
     "staff.organisation_deactivate": Route(POST, "staff:admin", post=only({ADMIN: 404}, STAFF_SIGN_IN)),
+    # back office: learning actions. Every staff member may read them; the complaints team edits;
+    # a responder may change the status of their own service's actions. The sample action does not exist.
+    "staff.learning_list": Route(GET, "staff:admin,agent,manager,officer,responder", get=only(STAFF, STAFF_SIGN_IN)),
+    "staff.learning_new": Route(GET_POST, "staff:manager,officer", get=only({OFFICER, MANAGER}, STAFF_SIGN_IN),
+                                post=only({OFFICER: 400, MANAGER: 400}, STAFF_SIGN_IN)),
+    "staff.learning_action": Route(GET, "staff:admin,agent,manager,officer,responder",
+                                   get=only({v: 404 for v in STAFF}, STAFF_SIGN_IN)),
+    "staff.learning_edit": Route(GET_POST, "staff:manager,officer", get=only({OFFICER: 404, MANAGER: 404}, STAFF_SIGN_IN),
+                                 post=only({OFFICER: 404, MANAGER: 404}, STAFF_SIGN_IN)),
+    "staff.learning_status": Route(POST, "staff:manager,officer,responder",
+                                   post=only({OFFICER: 404, MANAGER: 404, RESPONDER: 404}, STAFF_SIGN_IN)),
+    "staff.learning_link": Route(POST, "staff:manager,officer", post=only({OFFICER: 404, MANAGER: 404}, STAFF_SIGN_IN)),
+    "staff.learning_unlink": Route(POST, "staff:manager,officer", post=only({OFFICER: 404, MANAGER: 404}, STAFF_SIGN_IN)),
+    # back office: Ombudsman enquiries (the complaints team). An empty enquiry is refused with the
+    # form's messages (400); the sample referral and recommendation do not exist (404).
+    "staff.ombudsman_list": Route(GET, "staff:manager,officer", get=only({OFFICER, MANAGER}, STAFF_SIGN_IN)),
+    "staff.ombudsman_new": Route(GET_POST, "staff:manager,officer", get=only({OFFICER, MANAGER}, STAFF_SIGN_IN),
+                                 post=only({OFFICER: 400, MANAGER: 400}, STAFF_SIGN_IN)),
+    **{
+        f"staff.{name}": Route(GET_POST, "staff:manager,officer", get=only({OFFICER: 404, MANAGER: 404}, STAFF_SIGN_IN),
+                               post=only({OFFICER: 404, MANAGER: 404}, STAFF_SIGN_IN))
+        for name in ("ombudsman_referral", "ombudsman_recommendation_new", "ombudsman_comply")
+    },
+    # back office: requests for information. An empty ask is refused with the form's messages (400);
+    # the sample request does not exist (404).
+    "staff.information_new": Route(GET_POST, "staff:manager,officer", get=only({OFFICER, MANAGER}, STAFF_SIGN_IN),
+                                   post=only({OFFICER: 400, MANAGER: 400}, STAFF_SIGN_IN)),
+    "staff.tasks": Route(GET, "staff:manager,officer,responder", get=only({OFFICER, MANAGER, RESPONDER}, STAFF_SIGN_IN)),
+    "staff.information_request": Route(GET_POST, "staff:manager,officer,responder",
+                                       get=only({OFFICER: 404, MANAGER: 404, RESPONDER: 404}, STAFF_SIGN_IN),
+                                       post=only({OFFICER: 404, MANAGER: 404, RESPONDER: 404}, STAFF_SIGN_IN)),
+    "staff.response_templates": Route(GET, "staff:admin", get=only({ADMIN}, STAFF_SIGN_IN)),
+    # An empty form is refused with the form's messages (400).
+    "staff.response_template_new": Route(GET_POST, "staff:admin", get=only({ADMIN}, STAFF_SIGN_IN),
+                                         post=only({ADMIN: 400}, STAFF_SIGN_IN)),
+    # the sample template does not exist
+    "staff.response_template_edit": Route(GET_POST, "staff:admin", get=only({ADMIN: 404}, STAFF_SIGN_IN),
+                                          post=only({ADMIN: 404}, STAFF_SIGN_IN)),
 }
 
 
@@ -260,7 +299,7 @@ def _visit_as(visitor: str, client, session, make, world):
 def _sample_url(app, endpoint: str, world) -> str:
     samples = {"reference": world["case"].reference, "token": "not-a-valid-token", "slug": "service",
                "filename": "dist/portal.css", "day_id": 0,
-               "decision": "complaint", "organisation_id": 0}
+               "decision": "complaint", "organisation_id": 0, "action_id": 0, "referral_id": 0, "recommendation_id": 0, "request_id": 0, "template_id": 0}
     rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
     values = {name: samples[name] for name in rule.arguments}
     return app.url_map.bind("localhost").build(endpoint, values)

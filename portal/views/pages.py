@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from flask import render_template
+from flask import render_template, request
 from flask_login import current_user
 
 from portal import bp
 from shared.auth.access import public
 from shared.domain.enums import Role
+from shared.services import learning
 
 
 @bp.get("/")
@@ -39,3 +40,10 @@ def cookies():
 @public
 def contact():
     return render_template("portal/contact.html")
+
+
+@bp.get("/you-said-we-did")
+@public
+def you_said_we_did():
+    page = request.args.get("page", "")
+    return render_template("portal/you_said_we_did.html", found=learning.published(int(page) if page.isdigit() else 1))

@@ -12,7 +12,7 @@ from shared.clock import LONDON, to_london, utcnow
 from shared.db import db
 from shared.domain.calendar import WorkingCalendar
 from shared.domain.enums import CaseKind, Channel, ClosureCode, ContactMethod, EventType, Finding, Role
-from shared.models import Organisation, Service, User
+from shared.models import Organisation, ResponseTemplate, Service, User
 from shared.services import engine
 
 DEMO_PASSWORD = "demo-password-2026"
@@ -162,6 +162,77 @@ SCENARIOS = [
     ([E.TRIAGED_FEEDBACK], 4),
     ([E.TRIAGED_COMPLAINT, E.WITHDRAWN], 3),
 ]
+# (name, locale, stage, body): council wording, one row per language.
+RESPONSE_TEMPLATES = [
+    ("Stage 1 response", "en", 1, """Dear {{ resident_name }}
+
+Your complaint {{ reference }} about {{ service }}
+
+Thank you for telling us about your complaint, which we received on {{ received_date }}. I have looked into what happened and this letter explains what I found.
+
+[Say what you found for each point, and why.]
+
+[Say what we will do to put things right, and by when.]
+
+If you are not satisfied with this response, you can ask us to look at your complaint again at stage 2. Please tell us by {{ escalation_deadline }} and say why you are not satisfied. You can reply to this letter, use our website or phone us, and quote {{ reference }}.
+
+Yours sincerely
+
+{{ officer_name }}
+{{ council_name }}
+"""),
+    ("Ymateb cam 1", "cy", 1, """Annwyl {{ resident_name }}
+
+Eich cwyn {{ reference }} am {{ service }}
+
+Diolch am roi gwybod i ni am eich cwyn, a ddaeth i law ar {{ received_date }}. Rwyf wedi edrych ar yr hyn a ddigwyddodd ac mae'r llythyr hwn yn esbonio'r hyn a ganfûm.
+
+[Dywedwch beth a ganfuwyd ar gyfer pob pwynt, a pham.]
+
+[Dywedwch beth y byddwn yn ei wneud i unioni pethau, ac erbyn pryd.]
+
+Os nad ydych yn fodlon â'r ymateb hwn, gallwch ofyn i ni edrych ar eich cwyn eto yng ngham 2. Rhowch wybod i ni erbyn {{ escalation_deadline }} a dywedwch pam nad ydych yn fodlon. Gallwch ateb y llythyr hwn, defnyddio ein gwefan neu ein ffonio, gan ddyfynnu {{ reference }}.
+
+Yn gywir
+
+{{ officer_name }}
+{{ council_name }}
+"""),
+    ("Stage 2 final response", "en", 2, """Dear {{ resident_name }}
+
+Your complaint {{ reference }} about {{ service }}: our final response
+
+You asked us to look at your complaint again. I was not involved at stage 1, and I have reviewed the complaint and how it was handled.
+
+[Say what you found for each point, and why.]
+
+[Say what we will do to put things right, and by when.]
+
+This is the council's final response. If you are not satisfied, you can ask the {{ ombudsman_name }} to look at your complaint. The {{ ombudsman_name }} is independent and free to use. You should usually contact them within 12 months, and quote {{ reference }}.
+
+Yours sincerely
+
+{{ officer_name }}
+{{ council_name }}
+"""),
+    ("Ymateb terfynol cam 2", "cy", 2, """Annwyl {{ resident_name }}
+
+Eich cwyn {{ reference }} am {{ service }}: ein hymateb terfynol
+
+Gofynnoch i ni edrych ar eich cwyn eto. Nid oeddwn yn rhan o gam 1, ac rwyf wedi adolygu'r gwyn a sut yr ymdriniwyd â hi.
+
+[Dywedwch beth a ganfuwyd ar gyfer pob pwynt, a pham.]
+
+[Dywedwch beth y byddwn yn ei wneud i unioni pethau, ac erbyn pryd.]
+
+Dyma ymateb terfynol y cyngor. Os nad ydych yn fodlon, gallwch ofyn i {{ ombudsman_name }} edrych ar eich cwyn. Mae'r Ombwdsmon yn annibynnol ac am ddim. Fel arfer dylech gysylltu â nhw o fewn 12 mis, gan ddyfynnu {{ reference }}.
+
+Yn gywir
+
+{{ officer_name }}
+{{ council_name }}
+"""),
+]
 REASONS = ["quality of service", "timeliness", "staff attitude and behaviour", "policy and procedure"]
 
 
@@ -214,6 +285,9 @@ def load(*, cases: int = 300, seed: int = 2026, nation: str = "england") -> str:
     for name, name_cy, helps_with, contact, website in ORGANISATIONS:
         db.session.add(Organisation(name=name, name_cy=name_cy, helps_with=helps_with, contact=contact,
                                     website=website, active=True))
+
+    for name, locale, stage, body in RESPONSE_TEMPLATES:
+        db.session.add(ResponseTemplate(name=name, locale=locale, stage=stage, body=body, active=True, updated_at=now))
 
     shared_hash = hash_password(DEMO_PASSWORD)
     confirmed = now - timedelta(days=400)

@@ -17,6 +17,7 @@ class Summary:
     awaiting_triage: int | None = None
     allocated_to_me: int | None = None
     open_for_service: int | None = None
+    information_requests: int | None = None
     users_by_role: list[tuple[Role, int]] = field(default_factory=list)
 
 
@@ -34,6 +35,9 @@ def summary_for(user: User) -> Summary:
         summary.open_for_service = db.session.scalar(
             select(func.count(Case.id)).where(Case.service_id == user.service_id, Case.status.in_(open_statuses))
         )
+        from shared.services import information  # open requests for information for this responder
+
+        summary.information_requests = information.open_count(user)
     if user.role is Role.ADMIN:
         rows = db.session.execute(select(User.role, func.count(User.id)).group_by(User.role)).all()
         summary.users_by_role = sorted(((role, count) for role, count in rows), key=lambda r: list(Role).index(r[0]))

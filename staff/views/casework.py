@@ -20,7 +20,7 @@ from shared.domain.enums import EventType, Finding, RemedyKind, Role
 from shared.domain.transitions import EngineError, StaleCase, allowed_actions, transition_for
 from shared.models import Case
 from shared.services import cases as case_queries
-from shared.services import casework, responses
+from shared.services import casework, responses, templates
 from staff import bp
 from staff.forms_casework import (
     AcknowledgeForm,
@@ -282,16 +282,21 @@ def response(reference: str):
     found = _load(reference)
     transition_for(found.status, EventType.RESPONSE_DRAFTED, current_user.role)
     points = found.definition.get("points", [])
+    resident_locale, offered = templates.offered_for(found)
 
     def render(case, form, status=200, existing=None):
         existing = existing or responses.response_for(case)
+        form.template_id.choices = [("", _("Choose a template")),
+                                    *((str(o.id), o.label) for o in templates.offers(offered, resident_locale))]
         return render_template("staff/casework/response.html", case=case, form=form, points=points,
-                               existing=existing), status
+                               existing=existing, offered=offered), status
 
     if request.method == "GET":
         existing = responses.response_for(found)
         return render(found, response_form(points, existing, version=found.version), existing=existing)
     form = response_form(points, formdata=request.form)
+    if form.use_template.data:
+        return _use_template(found, form, offered, render)
     if not form.validate():
         return render(found, form, 400)
     refused = _attempt(
@@ -302,6 +307,26 @@ def response(reference: str):
         return refused
     flash(_("Draft response saved. Send it for checking when it is ready."))
     return redirect(url_for("staff.case", reference=reference))
+
+
+def _use_template(found: Case, form, offered: list, render):
+    """Fill the letter from the chosen template and give the page back; nothing is saved, and what
+    else was typed stays. A letter that already has words is replaced only if the officer says so."""
+    chosen = next((t for t in offered if str(t.id) == (form.template_id.data or "")), None)
+    if chosen is None:
+        form.template_id.errors = [_("Choose a template")]
+        return render(found, form, 400)
+    if (form.body.data or "").strip() and not form.replace_body.data:
+        form.replace_body.errors = [_("The letter already has words in it. Tick the box to replace them with the "
+                                      "template, or clear the letter first")]
+        return render(found, form, 400)
+    try:
+        form.body.data = templates.render(chosen.body, templates.case_values(found, current_user, chosen.locale))
+    except templates.TemplateProblem:
+        form.template_id.errors = [_("This template has a mistake in its merge fields. Ask an administrator to fix it")]
+        return render(found, form, 400)
+    form.replace_body.data = False
+    return render(found, form)
 
 
 @bp.route("/cases/<reference>/check", methods=["GET", "POST"])

@@ -1,0 +1,110 @@
+"""Requests for information: ask a service from the case page, the task list, the responder's answer."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from shared.auth.access import staff
+from shared.db import db
+from shared.domain.enums import Role
+from shared.domain.transitions import EngineError, StaleCase
+from shared.models import Case
+from shared.services import cases as case_queries
+from shared.services import information
+from staff import bp
+from staff.forms_information import AnswerForm, AskForm
+from staff.panels import case_panel
+
+TEAM = (Role.OFFICER, Role.MANAGER)
+TASK_ROLES = (Role.OFFICER, Role.MANAGER, Role.RESPONDER)
+
+
+@case_panel
+def _information_panel(case: Case) -> tuple[str, dict]:
+    can_ask = current_user.role in TEAM
+    return "staff/information/_panel.html", {"requests": information.requests_for_case(case), "can_ask": can_ask}
+
+
+def _load(reference: str) -> Case:
+    found = case_queries.case_for(current_user, reference)
+    if found is None:
+        abort(404)
+    return found
+
+
+def _ask_page(found: Case, form: AskForm, status: int = 200):
+    return render_template("staff/information/ask.html", case=found, form=form,
+                           suggested=information.suggested_due()), status
+
+
+@bp.route("/cases/<reference>/information/new", methods=["GET", "POST"])
+@staff(*TEAM)
+def information_new(reference: str):
+    found = _load(reference)
+    choices = {"services": information.active_services(), "responders": information.active_responders(),
+               "locale": str(get_locale())}
+    if request.method == "GET":
+        return _ask_page(found, AskForm(formdata=None, data={"service": str(found.service_id)}, **choices))
+    form = AskForm(**choices)
+    if not form.validate():
+        return _ask_page(found, form, 400)
+    try:
+        information.ask(found, current_user, question=form.question.data, service_id=int(form.service.data),
+                        responder_id=form.responder_id, due_on=form.due_on.data)
+    except information.InformationError as refused:
+        db.session.rollback()
+        form.refuse(refused.message, refused.field or "question")
+        return _ask_page(_load(reference), form, 400)
+    except (StaleCase, EngineError) as refused:
+        db.session.rollback()
+        form.refuse(refused.message, "question")
+        return _ask_page(_load(reference), form, getattr(refused, "status_code", 409))
+    flash(_("Request for information sent."))
+    return redirect(url_for("staff.case", reference=reference))
+
+
+@bp.get("/tasks")
+@staff(*TASK_ROLES)
+def tasks():
+    page = max(1, request.args.get("page", 1, type=int))
+    return render_template("staff/information/tasks.html", tasks=information.open_tasks(current_user, page),
+                           today=information.today())
+
+
+def _answer_page(found, form: AnswerForm | None, status: int = 200):
+    if form is None and found.answered_at is None:
+        form = AnswerForm(formdata=None)
+    return render_template("staff/information/answer.html", item=found, form=form), status
+
+
+@bp.route("/information/<int:request_id>", methods=["GET", "POST"])
+@staff(*TASK_ROLES)
+def information_request(request_id: int):
+    found = information.request_for(current_user, request_id)
+    if found is None:
+        abort(404)
+    if request.method == "GET":
+        return _answer_page(found, None)
+    form = AnswerForm()
+    if found.answered_at is not None:
+        form.validate()
+        form.answer.errors = [_("This request has already been answered")]
+        return _answer_page(found, form, 409)
+    if not form.validate():
+        return _answer_page(found, form, 400)
+    try:
+        information.answer(found, current_user, form.answer.data)
+    except information.InformationError as refused:
+        db.session.rollback()
+        form.refuse(refused.message)
+        return _answer_page(information.request_for(current_user, request_id), form, 409)
+    except (StaleCase, EngineError) as refused:
+        db.session.rollback()
+        form.refuse(refused.message)
+        return _answer_page(information.request_for(current_user, request_id), form,
+                            getattr(refused, "status_code", 409))
+    flash(_("Answer sent to the complaints team."))
+    return redirect(url_for("staff.tasks"))
