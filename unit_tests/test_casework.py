@@ -376,3 +376,13 @@ def test_the_case_page_shows_only_the_allowed_actions_and_stays_within_the_query
     assert "Respond by" in body
     agent_page = client_for(app, session, team["agent"]).get(base).get_data(as_text=True)
     assert f'href="{base}/withdraw"' in agent_page and f'href="{base}/investigate"' not in agent_page
+
+
+def test_the_check_is_offered_to_others_but_not_to_the_author(app, session, team):
+    reference = triaged_case(app, team)
+    act(app, reference, EventType.ACKNOWLEDGED, team["manager"])
+    act(app, reference, EventType.RESPONSE_DRAFTED, team["author"], findings={"1": "upheld", "2": "not_upheld"})
+    act(app, reference, EventType.SUBMITTED_FOR_CHECK, team["author"])
+    check = f'href="/staff/cases/{reference}/check"'
+    assert check not in client_for(app, session, team["author"]).get(f"/staff/cases/{reference}").get_data(as_text=True)
+    assert check in client_for(app, session, team["checker"]).get(f"/staff/cases/{reference}").get_data(as_text=True)

@@ -27,7 +27,7 @@ def _case_page(found, note_form=None, status: int = 200):
             "staff/case.html",
             case=found,
             events=case_queries.timeline(current_user, found),
-            actions=case_actions(found, current_user.role),
+            actions=case_actions(found, current_user),
             stage=casework.current_stage(found),
             draft=responses.response_for(found),
             note_form=note_form if EventType.NOTE_ADDED in allowed_actions(found.status, current_user.role) else None,

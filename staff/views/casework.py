@@ -18,7 +18,7 @@ from shared.auth.access import staff
 from shared.db import db
 from shared.domain.enums import EventType, Finding, RemedyKind, Role
 from shared.domain.transitions import EngineError, StaleCase, allowed_actions, transition_for
-from shared.models import Case
+from shared.models import Case, User
 from shared.services import cases as case_queries
 from shared.services import casework, responses, templates
 from staff import bp
@@ -69,13 +69,15 @@ def _casework_helpers() -> dict:
     }
 
 
-def case_actions(case: Case, role: Role) -> list[dict]:
-    """Buttons for the case page: what the engine allows this role now, one per page."""
+def case_actions(case: Case, user: User) -> list[dict]:
+    """Buttons for the case page: what the engine allows this person now, one per page."""
     seen, buttons = set(), []
-    for action in allowed_actions(case.status, role):
+    for action in allowed_actions(case.status, user.role):
         page = ACTION_PAGES.get(action)
         if page is None or page[0] in seen:
             continue
+        if page[0] == "staff.check_response" and case.draft_author_id == user.id:
+            continue  # someone else must check a response (the engine refuses the author anyway)
         seen.add(page[0])
         buttons.append({"text": page[1], "href": url_for(page[0], reference=case.reference)})
     return buttons
