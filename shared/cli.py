@@ -97,7 +97,9 @@ def demo_data(cases: int, if_empty: bool, seed: int) -> None:
     if if_empty and demo.has_data():
         click.echo("Demo data already loaded.")
         return
-    summary = demo.load(cases=cases, seed=seed, nation=current_app.config["SETTINGS"].nation)
+    # A request context at the public address: the demo's messages carry links.
+    with current_app.test_request_context(base_url=current_app.config["SETTINGS"].base_url):
+        summary = demo.load(cases=cases, seed=seed, nation=current_app.config["SETTINGS"].nation)
     db.session.commit()
     click.echo(summary)
 

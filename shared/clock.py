@@ -28,6 +28,11 @@ def set_now(value: datetime | str | None) -> None:
         _fixed = value.astimezone(UTC)
 
 
+def fixed_now() -> datetime | None:
+    """The moment the process stands on, if one was set (so it can be put back)."""
+    return _fixed
+
+
 def configure_from_env(production: bool) -> None:
     value = os.environ.get("REDRESS_NOW")
     if value and not production:

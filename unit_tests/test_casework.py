@@ -386,3 +386,27 @@ def test_the_check_is_offered_to_others_but_not_to_the_author(app, session, team
     check = f'href="/staff/cases/{reference}/check"'
     assert check not in client_for(app, session, team["author"]).get(f"/staff/cases/{reference}").get_data(as_text=True)
     assert check in client_for(app, session, team["checker"]).get(f"/staff/cases/{reference}").get_data(as_text=True)
+
+
+def test_a_sent_response_reaches_the_residents_portal_and_their_inbox(app, session, team):
+    from shared.models import OutboxMessage
+
+    reference = triaged_case(app, team)
+    act(app, reference, EventType.ACKNOWLEDGED, team["manager"])
+    author = client_for(app, session, team["author"])
+    assert post(author, f"/staff/cases/{reference}/response", response_data("Dear Jane, we are sorry."),
+                session=session, reference=reference).status_code == 302
+    assert post(author, f"/staff/cases/{reference}/response/submit", {"submit": "y"},
+                session=session, reference=reference).status_code == 302
+    checker = client_for(app, session, team["checker"])
+    assert post(checker, f"/staff/cases/{reference}/check", {"submit": "y"},
+                session=session, reference=reference).status_code == 302
+    case = case_row(session, reference)
+    message = session.scalar(select(OutboxMessage).where(OutboxMessage.case_id == case.id,
+                                                        OutboxMessage.template == "response_sent"))
+    assert message is not None and message.recipient == team["resident"].email
+    assert "we are sorry" not in message.body  # no complaint or response text in email, only a link
+    resident = client_for(app, session, team["resident"])
+    page = resident.get(f"/cases/{reference}").get_data(as_text=True)
+    assert "Our response at stage 1" in page and "Dear Jane, we are sorry." in page
+    assert "The crew missed the street." in page and "Upheld" in page

@@ -7,8 +7,9 @@ from flask_login import current_user
 
 from portal import bp
 from shared.auth.access import portal
-from shared.domain.enums import Role
+from shared.domain.enums import Finding, Role
 from shared.services import cases as case_queries
+from shared.services import responses
 
 
 @bp.get("/cases")
@@ -24,4 +25,10 @@ def case(reference: str):
     found = case_queries.case_for(current_user, reference)
     if found is None:
         abort(404)
-    return render_template("portal/case.html", case=found, events=case_queries.timeline(current_user, found))
+    return render_template(
+        "portal/case.html",
+        case=found,
+        events=case_queries.timeline(current_user, found),
+        sent=responses.sent_for(found),
+        finding_of=Finding,
+    )

@@ -7,13 +7,14 @@ from datetime import datetime, time, timedelta
 
 from sqlalchemy import func, select
 
+from shared import clock
 from shared.auth.passwords import hash_password
 from shared.clock import LONDON, to_london, utcnow
 from shared.db import db
 from shared.domain.calendar import WorkingCalendar
-from shared.domain.enums import CaseKind, Channel, ClosureCode, ContactMethod, EventType, Finding, Role
+from shared.domain.enums import CaseKind, Channel, ClosureCode, ContactMethod, EventType, Finding, RemedyKind, Role
 from shared.models import Organisation, ResponseTemplate, Service, User
-from shared.services import engine
+from shared.services import engine, responses
 
 DEMO_PASSWORD = "demo-password-2026"
 
@@ -268,7 +269,45 @@ def _walk(case, path, rng, now, moment, resident, officers, calendar) -> None:
             payload = {"code": ClosureCode.RESPONDED}
         elif action in {EventType.ESCALATION_REQUESTED, EventType.WITHDRAWN}:
             actor = resident
-        engine.perform(case, action, actor, at=moment, **payload)
+        if action is EventType.RESPONSE_DRAFTED:
+            # Through the responses service, so the words exist for checking, the letter and the portal.
+            _at(moment, responses.save_draft, case, actor, None, _demo_draft(case, payload["findings"], rng))
+        elif action is EventType.RESPONSE_SENT:
+            _at(moment, responses.approve_and_send, case, actor, None)
+        else:
+            engine.perform(case, action, actor, at=moment, **payload)
+
+
+def _at(moment, function, *args):
+    """Run a service as if it were `moment` (demo history), then put the clock back."""
+    before = clock.fixed_now()
+    clock.set_now(moment)
+    try:
+        return function(*args)
+    finally:
+        clock.set_now(before)
+
+
+def _demo_draft(case, findings: dict[str, str], rng) -> responses.Draft:
+    reasons = {
+        "upheld": "We agree this fell short of what we should provide.",
+        "partly_upheld": "We got some of this right, but not all of it.",
+        "not_upheld": "We looked at our records and found the service was provided as it should be.",
+    }
+    points = {point["id"]: point["text"] for point in case.definition.get("points", [])}
+    body = (
+        "Thank you for your complaint. We have looked into each point you raised.\n\n"
+        + "\n".join(f"{points.get(pid, pid)} {reasons[finding]}" for pid, finding in findings.items())
+        + "\n\nIf you are not satisfied with this response, you can ask us to look at it again at stage 2."
+    )
+    remedies = [responses.Remedy(RemedyKind.APOLOGY, "We are sorry for the trouble this caused.")]
+    if "upheld" in findings.values() and rng.random() < 0.3:
+        remedies.append(responses.Remedy(RemedyKind.PAYMENT, "For the time and trouble", rng.choice([5000, 10000, 25000])))
+    return responses.Draft(
+        findings={pid: (Finding(finding), reasons[finding]) for pid, finding in findings.items()},
+        body=body,
+        remedies=remedies,
+    )
 
 
 def load(*, cases: int = 300, seed: int = 2026, nation: str = "england") -> str:

@@ -10,15 +10,16 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from flask import url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from shared.clock import utcnow
 from shared.db import db
-from shared.domain.enums import EventType, Finding, RemedyKind
+from shared.domain.enums import ContactMethod, EventType, Finding, RemedyKind
 from shared.domain.transitions import GuardFailed
 from shared.models import Case, CaseResponse, User
-from shared.services import engine
+from shared.services import engine, outbox
 
 
 @dataclass
@@ -109,8 +110,42 @@ def approve_and_send(case: Case, checker: User, version: int | None) -> CaseResp
     response.checker_id = checker.id
     response.sent_at = event.at
     response.updated_at = event.at
+    _tell_the_resident(case)
     db.session.flush()
     return response
+
+
+def _tell_the_resident(case: Case) -> None:
+    """An email that the response is ready to read online (no complaint text in it).
+
+    People who asked for post get the printed letter (the letter view) instead.
+    """
+    if case.resident_id is None or case.contact_method is ContactMethod.POST:
+        return
+    resident = db.session.get(User, case.resident_id)
+    if resident is None or not resident.email:
+        return
+    outbox.queue(
+        "response_sent",
+        recipient=resident.email,
+        locale=resident.locale or "en",
+        user_id=resident.id,
+        case_id=case.id,
+        name=resident.full_name,
+        reference=case.reference,
+        case_url=url_for("portal.case", reference=case.reference, _external=True),
+    )
+
+
+def sent_for(case: Case) -> list[CaseResponse]:
+    """Every response sent on a case, first stage first: what the resident may read."""
+    return list(
+        db.session.scalars(
+            select(CaseResponse)
+            .where(CaseResponse.case_id == case.id, CaseResponse.sent_at.is_not(None))
+            .order_by(CaseResponse.stage, CaseResponse.id)
+        )
+    )
 
 
 def return_for_changes(case: Case, checker: User, version: int | None, comments: str | None) -> CaseResponse:
