@@ -19,6 +19,7 @@ pytestmark = pytest.mark.e2e
 REFERENCE = re.compile(r"RDR-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}")
 OFFICER = ("officer@example.gov.uk", "Priya Shah")
 OFFICER2 = ("officer2@example.gov.uk", "Tom Evans")
+RESPONDER = ("responder@example.gov.uk", "Gareth Lewis")  # housing repairs
 POINTS = ("The green bin was not collected on two collection days.", "Nobody replied to the first report.")
 OUTCOME = "Collect the bin and explain why it was missed."
 
@@ -157,6 +158,36 @@ def test_officer_works_a_complaint_through_two_stages(any_page: Page, javascript
     expect(page.get_by_text("Investigation started.")).to_be_visible()
     axe_check(page)
 
+    # Ask the housing repairs service for information; its responder answers from their tasks.
+    page.get_by_role("link", name="Ask the service for information").click()
+    expect(heading(page, "Ask the service for information")).to_be_visible()
+    axe_check(page)
+    page.get_by_label("What do you need to know?").fill("When did the crew last visit this street?")
+    page.get_by_label("Which service are you asking?").select_option(label="Housing repairs")
+    suggested = re.search(r"For example, (\d+) (\d+) (\d{4})", page.locator("main").inner_text())
+    page.get_by_label("Day").fill(suggested.group(1))
+    page.get_by_label("Month").fill(suggested.group(2))
+    page.get_by_label("Year").fill(suggested.group(3))
+    page.get_by_role("button", name="Send the request").click()
+    expect(heading(page, f"Case {reference}")).to_be_visible()
+    axe_check(page)
+    sign_out(page)
+
+    sign_in(page, RESPONDER[0], javascript)
+    service_nav(page).get_by_role("link", name="Tasks").click()
+    expect(heading(page, "Tasks")).to_be_visible()
+    axe_check(page)
+    page.get_by_role("link", name=f"Answer the request about case {reference}").click()
+    expect(page.get_by_text("When did the crew last visit this street?")).to_be_visible()
+    axe_check(page)
+    page.get_by_label("Answer").fill("The crew visited on Tuesday and missed the street because of parked cars.")
+    page.get_by_role("button", name="Send the answer").click()
+    axe_check(page)
+    sign_out(page)
+    sign_in(page, OFFICER[0], javascript)
+    open_case(page, reference)
+    expect(page.locator("main")).to_contain_text("missed the street because of parked cars")
+
     # Write the response and send it for checking.
     case_action(page, "Write the response").click()
     write_response(page, letter)
@@ -255,7 +286,9 @@ def test_officer_works_a_complaint_through_two_stages(any_page: Page, javascript
     # The timeline lists every step, in order.
     titles = [title.strip() for title in page.locator(".moj-timeline__title").all_inner_texts()]
     expected = [
-        "Triaged as a complaint", "Allocated", "Acknowledged", "Investigation started", "Response drafted",
+        "Triaged as a complaint", "Allocated", "Acknowledged", "Investigation started",
+        "Internal note added", "Internal note added",  # the information request and its answer
+        "Response drafted",
         "Response sent for checking", "Response returned for changes", "Response drafted",
         "Response sent for checking", "Response sent", "Escalated to the next stage", "Allocated", "Closed",
     ]
