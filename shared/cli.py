@@ -8,7 +8,7 @@ from datetime import date
 
 import click
 from flask import Flask, current_app
-from flask.cli import FlaskGroup, with_appcontext
+from flask.cli import AppGroup, FlaskGroup, with_appcontext
 
 from shared import migrate
 from shared.config import NATIONS
@@ -35,7 +35,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(reminders)
 
 
-@click.group("db")
+@click.group("db", cls=AppGroup)
 def db_group() -> None:
     """Database migrations."""
 
@@ -62,7 +62,7 @@ def db_revision(message: str) -> None:
     migrate.revision(db.engine, message)
 
 
-@click.group("users")
+@click.group("users", cls=AppGroup)
 def users_group() -> None:
     """Manage accounts."""
 
@@ -87,6 +87,7 @@ def users_create(email: str, full_name: str, role: str, password: str, service_s
 
 
 @click.command("demo-data")
+@with_appcontext
 @click.option("--cases", default=300, show_default=True, help="How many cases to generate.")
 @click.option("--if-empty", is_flag=True, help="Do nothing when the database already has users.")
 @click.option("--seed", default=2026, show_default=True)

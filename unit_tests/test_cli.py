@@ -1,0 +1,54 @@
+"""The `redress` command: creating accounts and loading the demo council."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from shared.auth.passwords import verify_password
+from shared.domain.enums import Role
+from shared.models import Case, Service, User
+
+
+def test_users_create_makes_a_confirmed_account_that_can_sign_in(app, session):
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["users", "create", "--email", "New.Officer@Council.gov.uk", "--name", "New Officer",
+                                 "--role", "officer", "--password", "a long enough password"])
+    assert result.exit_code == 0, result.output
+    assert "Created officer new.officer@council.gov.uk." in result.output
+    user = session.scalar(select(User).where(User.email == "new.officer@council.gov.uk"))
+    assert user.role is Role.OFFICER and user.email_confirmed_at is not None
+    assert verify_password(user.password_hash, "a long enough password")
+
+
+def test_users_create_refuses_a_duplicate_and_an_unknown_service(app, make):
+    make.user(Role.OFFICER, email="taken@council.gov.uk")
+    runner = app.test_cli_runner()
+    duplicate = runner.invoke(args=["users", "create", "--email", "taken@council.gov.uk", "--name", "X", "--role", "officer",
+                                    "--password", "a long enough password"])
+    assert duplicate.exit_code == 1 and "already exists" in duplicate.output
+    unknown = runner.invoke(args=["users", "create", "--email", "r@council.gov.uk", "--name", "R", "--role", "responder",
+                                  "--password", "a long enough password", "--service", "no-such-service"])
+    assert unknown.exit_code == 1 and "no service" in unknown.output
+
+
+def test_users_create_links_a_responder_to_their_service(app, make, session):
+    service = make.service("parks-test", "Parks")
+    result = app.test_cli_runner().invoke(args=["users", "create", "--email", "parks@council.gov.uk", "--name", "P",
+                                                "--role", "responder", "--password", "a long enough password",
+                                                "--service", "parks-test"])
+    assert result.exit_code == 0, result.output
+    assert session.scalar(select(User.service_id).where(User.email == "parks@council.gov.uk")) == service.id
+
+
+def test_demo_data_loads_once(app, session):
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["demo-data", "--cases", "20", "--if-empty"])
+    if "already loaded" in first.output:  # the shared test database already holds users
+        first = runner.invoke(args=["demo-data", "--cases", "20"])
+    assert first.exit_code == 0, first.output
+    assert "20 cases" in first.output
+    assert session.scalar(select(func.count()).select_from(Service).where(Service.slug == "housing-repairs")) == 1
+    assert session.scalar(select(func.count()).select_from(User).where(User.email == "officer@example.gov.uk")) == 1
+    assert session.scalar(select(func.count()).select_from(Case)) >= 20
+    again = runner.invoke(args=["demo-data", "--if-empty"])
+    assert again.exit_code == 0 and "already loaded" in again.output
