@@ -226,3 +226,19 @@ def test_a_case_without_a_resident_is_not_anyones_own():
 def test_only_case_readers_see_internal_events(role):
     expected = role in {Role.AGENT, Role.OFFICER, Role.RESPONDER, Role.MANAGER}
     assert sees_internal_events(_viewer(role)) is expected
+
+
+@pytest.mark.parametrize(
+    ("happened_on", "today", "late"),
+    [
+        (date(2025, 11, 22), date(2026, 11, 22), False),  # exactly 12 months: still in time
+        (date(2025, 11, 21), date(2026, 11, 22), True),
+        (date(2025, 12, 31), date(2026, 11, 22), False),
+        (date(2024, 2, 29), date(2025, 3, 1), True),
+        (date(2026, 11, 22), date(2026, 11, 22), False),
+    ],
+)
+def test_the_twelve_month_time_limit(happened_on, today, late):
+    from shared.domain.deadlines import is_late_complaint
+
+    assert is_late_complaint(happened_on, today) is late

@@ -21,6 +21,7 @@ from portal.forms import (
 )
 from shared.auth.access import portal
 from shared.clock import to_london, utcnow
+from shared.domain import deadlines
 from shared.domain.enums import ContactMethod, Role
 from shared.services import cases as case_queries
 from shared.services import intake
@@ -142,8 +143,7 @@ def complaint_check():
         return redirect(url_for("portal.complaint_sent", reference=submitted.reference))
     services = {s.slug: s for s in intake.active_services()}
     happened_on = date.fromisoformat(answers["happened_on"])
-    today = to_london(utcnow()).date()
-    over_a_year = (today - happened_on).days > 365
+    over_a_year = deadlines.is_late_complaint(happened_on, to_london(utcnow()).date())
     return render_template(
         "portal/complaint/check.html",
         form=form,

@@ -91,10 +91,14 @@ class Case(Base):
     )
 
     @property
+    def awaiting_acknowledgement(self) -> bool:
+        return self.status in {CaseStatus.RECEIVED, CaseStatus.TRIAGED, CaseStatus.ESCALATED}
+
+    @property
     def next_date(self) -> date | None:
         if not self.status.is_open:
             return None
-        if self.status in {CaseStatus.RECEIVED, CaseStatus.TRIAGED, CaseStatus.ESCALATED}:
+        if self.awaiting_acknowledgement:
             return self.acknowledge_by or self.respond_by
         return self.respond_by
 
