@@ -306,3 +306,13 @@ def test_a_request_over_the_size_limit_gets_the_413_page(app, client, session, r
     assert "The file or text you sent is too large" in page
     assert "Traceback" not in page
     assert _draft(session, resident) is None
+
+
+@pytest.mark.parametrize(("happened_on", "warned"), [("2024-01-15", True), ("2026-03-02", False)])
+def test_check_answers_warns_when_the_matter_is_over_twelve_months_old(client, session, resident, happened_on, warned):
+    from shared import clock
+
+    clock.set_now("2026-11-22T10:00")
+    _save_draft(session, resident, {**COMPLETE, "happened_on": happened_on})
+    page = client.get("/complaint/check-your-answers").get_data(as_text=True)
+    assert ("This happened more than 12 months ago." in page) is warned
