@@ -19,6 +19,16 @@ def different_person(actor_id: int, other_id: int | None, message: object) -> No
         raise GuardFailed(message)
 
 
+def may_check(checker_id: int, author_id: int | None) -> bool:
+    """A response is checked by someone other than the person who wrote it (seed 000)."""
+    return author_id is None or checker_id != author_id
+
+
+def checked_by_someone_else(checker_id: int, author_id: int | None) -> None:
+    if not may_check(checker_id, author_id):
+        raise GuardFailed(_l("Someone other than the author must check the response."))
+
+
 def findings_complete(points: Sequence[Mapping], findings: Mapping[str, str]) -> None:
     """A response answers every point of the complaint definition with a finding."""
     if not points:

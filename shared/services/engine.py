@@ -401,18 +401,14 @@ def _submit(context: _Context) -> None:
 
 
 def _return_for_changes(context: _Context) -> None:
-    guards.different_person(
-        context.actor.id, context.case.draft_author_id, _l("Someone other than the author must check the response.")
-    )
+    guards.checked_by_someone_else(context.actor.id, context.case.draft_author_id)
     reason = context.payload.get("reason")
     guards.required_text(reason, _l("Say what needs to change in the response."))
     context.details["reason"] = reason
 
 
 def _send_response(context: _Context) -> None:
-    guards.different_person(
-        context.actor.id, context.case.draft_author_id, _l("Someone other than the author must check the response.")
-    )
+    guards.checked_by_someone_else(context.actor.id, context.case.draft_author_id)
     # Read the rules before changing the stage, so no autoflush writes the stage twice.
     following = context.next_stage_rules()
     window = context.stage_rules.escalation_window

@@ -16,6 +16,7 @@ from flask_login import current_user
 
 from shared.auth.access import staff
 from shared.db import db
+from shared.domain import guards
 from shared.domain.enums import EventType, Finding, RemedyKind, Role
 from shared.domain.transitions import EngineError, StaleCase, allowed_actions, transition_for
 from shared.models import Case, User
@@ -76,8 +77,8 @@ def case_actions(case: Case, user: User) -> list[dict]:
         page = ACTION_PAGES.get(action)
         if page is None or page[0] in seen:
             continue
-        if page[0] == "staff.check_response" and case.draft_author_id == user.id:
-            continue  # someone else must check a response (the engine refuses the author anyway)
+        if page[0] == "staff.check_response" and not guards.may_check(user.id, case.draft_author_id):
+            continue  # not offered to the author; the engine refuses them anyway
         seen.add(page[0])
         buttons.append({"text": page[1], "href": url_for(page[0], reference=case.reference)})
     return buttons
