@@ -98,41 +98,34 @@ class NoteForm(RedressForm):
     submit = SubmitField(_l("Add note"), widget=GovSubmitInput())
 
 
+class _WorkingDaysField(IntegerField):
+    """A number of working days, with GOV.UK messages (WTForms' own would say "Not a valid integer value")."""
+
+    def __init__(self, label=None, *, minimum: int = 1, **kwargs):
+        range_message = (
+            _l("Enter a number of working days from 0 to 250")
+            if minimum == 0
+            else _l("Enter a number of working days from 1 to 250")
+        )
+        kwargs.setdefault("widget", GovTextInput())
+        super().__init__(
+            label, [Optional(), NumberRange(min=minimum, max=250, message=range_message)], **kwargs
+        )
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(_l("Enter a whole number of working days, like 10")) from None
+
+
 class _StageClocksForm(Form):
     """One stage's clocks, in working days; blank means the stage has no such clock."""
 
-    acknowledge_within = IntegerField(
-        _l("Acknowledge within (working days)"),
-        widget=GovTextInput(),
-        validators=[
-            Optional(),
-            NumberRange(min=0, max=250, message=_l("Enter a number of working days from 0 to 250")),
-        ],
-    )
-    respond_within = IntegerField(
-        _l("Respond within (working days)"),
-        widget=GovTextInput(),
-        validators=[
-            Optional(),
-            NumberRange(min=1, max=250, message=_l("Enter a number of working days from 1 to 250")),
-        ],
-    )
-    extension_max = IntegerField(
-        _l("Longest extension (working days)"),
-        widget=GovTextInput(),
-        validators=[
-            Optional(),
-            NumberRange(min=1, max=250, message=_l("Enter a number of working days from 1 to 250")),
-        ],
-    )
-    escalation_window = IntegerField(
-        _l("Time to ask for the next stage (working days)"),
-        widget=GovTextInput(),
-        validators=[
-            Optional(),
-            NumberRange(min=1, max=250, message=_l("Enter a number of working days from 1 to 250")),
-        ],
-    )
+    acknowledge_within = _WorkingDaysField(_l("Acknowledge within (working days)"), minimum=0)
+    respond_within = _WorkingDaysField(_l("Respond within (working days)"), minimum=1)
+    extension_max = _WorkingDaysField(_l("Longest extension (working days)"), minimum=1)
+    escalation_window = _WorkingDaysField(_l("Time to ask for the next stage (working days)"), minimum=1)
 
     class Meta:
         csrf = False

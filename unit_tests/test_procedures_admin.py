@@ -63,6 +63,7 @@ def test_bad_clocks_keep_what_was_typed_and_save_nothing(client, make, session):
     page = response.get_data(as_text=True)
     assert response.status_code == 200 and "There is a problem" in page
     assert "Enter a number of working days from 1 to 250" in page
+    assert "Enter a whole number of working days, like 10" in page
     assert 'value="ten"' in page and 'value="900"' in page
     assert 'href="#stages-1-extension_max"' in page
     assert session.scalar(select(Procedure).where(Procedure.slug == "corporate", Procedure.is_current.is_(True))).version == 1
