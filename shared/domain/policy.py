@@ -36,3 +36,27 @@ def can_view_case(viewer: _Viewer, case: _CaseLike) -> bool:
 
 def sees_internal_events(viewer: _Viewer) -> bool:
     return viewer.role in CASE_READER_ROLES
+
+
+class _ServiceItem(Protocol):
+    service_id: int
+
+
+def _team_or_the_services_responder(viewer: _Viewer, service_id: int) -> bool:
+    if viewer.role in CASEWORK_ROLES:
+        return True
+    return viewer.role is Role.RESPONDER and viewer.service_id is not None and viewer.service_id == service_id
+
+
+def can_answer_information_request(viewer: _Viewer, request: _ServiceItem) -> bool:
+    """The complaints team, or a responder of the service asked. Anyone else gets "not found"."""
+    return _team_or_the_services_responder(viewer, request.service_id)
+
+
+def can_edit_learning(viewer: _Viewer) -> bool:
+    return viewer.role in CASEWORK_ROLES
+
+
+def can_update_learning_status(viewer: _Viewer, action: _ServiceItem) -> bool:
+    """The complaints team may; a service responder only for their own service's actions."""
+    return _team_or_the_services_responder(viewer, action.service_id)

@@ -17,6 +17,7 @@ from sqlalchemy.orm import joinedload
 
 from shared.clock import to_london, utcnow
 from shared.db import db
+from shared.domain import policy
 from shared.domain.calendar import WorkingCalendar
 from shared.domain.enums import EventType, Role
 from shared.domain.policy import CASEWORK_ROLES
@@ -40,14 +41,10 @@ class InformationError(Exception):
         self.field = field
 
 
-# --- who may see a request (kept with the queries that enforce it) -------------------------------
+# --- who may see a request: the rule is in shared.domain.policy; the query below enforces it ---
 
 
-def can_answer(viewer: User, request: InformationRequest) -> bool:
-    """The complaints team, or a responder of the service asked. Anyone else gets "not found"."""
-    if viewer.role in CASEWORK_ROLES:
-        return True
-    return viewer.role is Role.RESPONDER and viewer.service_id is not None and viewer.service_id == request.service_id
+can_answer = policy.can_answer_information_request
 
 
 def _open_for(viewer: User):

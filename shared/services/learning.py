@@ -11,6 +11,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from shared.clock import to_london, utcnow
 from shared.db import db
+from shared.domain import policy
 from shared.domain.enums import LearningStatus, Role
 from shared.domain.references import normalise
 from shared.models import Case, LearningAction, Service, User, learning_action_cases
@@ -35,15 +36,9 @@ def is_overdue(status: LearningStatus, due_on: date | None, on: date | None = No
     return due_on is not None and status not in FINISHED and due_on < (on or today())
 
 
-def may_edit(user: User) -> bool:
-    return user.role in TEAM
-
-
-def may_update_status(user: User, action: LearningAction) -> bool:
-    """The complaints team may; a service responder only for their own service's actions."""
-    if user.role in TEAM:
-        return True
-    return user.role is Role.RESPONDER and user.service_id is not None and user.service_id == action.service_id
+# Who may change learning actions: the one policy module decides.
+may_edit = policy.can_edit_learning
+may_update_status = policy.can_update_learning_status
 
 
 @dataclass(frozen=True)
