@@ -12,9 +12,10 @@ from dataclasses import dataclass
 from flask_babel import lazy_gettext as _l
 
 from shared.domain.enums import CLOSED_STATUSES, CaseStatus, EventType, Role
+from shared.domain.policy import CASEWORK_ROLES
 
 S = CaseStatus
-TEAM = frozenset({Role.OFFICER, Role.MANAGER})
+TEAM = CASEWORK_ROLES  # the complaints team
 FIRST_CONTACT = TEAM | {Role.AGENT}
 CASEWORKERS = TEAM | {Role.RESPONDER}
 OPEN = frozenset(s for s in CaseStatus if s not in CLOSED_STATUSES)

@@ -19,7 +19,6 @@ from shared.services.cases import Page
 
 PAGE_SIZE = 25
 FINISHED = frozenset({LearningStatus.DONE, LearningStatus.CANCELLED})
-TEAM = frozenset({Role.OFFICER, Role.MANAGER})
 
 
 class UnknownReference(ValueError):

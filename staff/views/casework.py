@@ -18,6 +18,7 @@ from shared.auth.access import staff
 from shared.db import db
 from shared.domain import guards
 from shared.domain.enums import EventType, Finding, RemedyKind, Role
+from shared.domain.policy import CASEWORK_ROLES
 from shared.domain.transitions import EngineError, StaleCase, allowed_actions, transition_for
 from shared.models import Case, User
 from shared.services import cases as case_queries
@@ -34,7 +35,7 @@ from staff.forms_casework import (
     response_form,
 )
 
-TEAM = (Role.OFFICER, Role.MANAGER)
+TEAM = CASEWORK_ROLES  # the complaints team
 CASEWORKERS = (Role.OFFICER, Role.MANAGER, Role.RESPONDER)
 READERS = (Role.AGENT, Role.OFFICER, Role.MANAGER, Role.RESPONDER)
 

@@ -10,6 +10,7 @@ from flask_login import current_user
 from shared.auth.access import staff
 from shared.db import db
 from shared.domain.enums import Role
+from shared.domain.policy import CASEWORK_ROLES
 from shared.domain.transitions import EngineError, StaleCase
 from shared.models import Case
 from shared.services import cases as case_queries
@@ -18,7 +19,7 @@ from staff import bp
 from staff.forms_information import AnswerForm, AskForm
 from staff.panels import case_panel
 
-TEAM = (Role.OFFICER, Role.MANAGER)
+TEAM = CASEWORK_ROLES  # the complaints team
 TASK_ROLES = (Role.OFFICER, Role.MANAGER, Role.RESPONDER)
 
 

@@ -9,12 +9,13 @@ from flask_login import current_user
 
 from shared.auth.access import staff
 from shared.domain.enums import LearningStatus, Role
+from shared.domain.policy import CASEWORK_ROLES
 from shared.services import learning
 from shared.services.learning import LearningFilters, UnknownReference
 from staff import bp
 from staff.forms_followup import LearningEditForm, LearningForm, LearningStatusForm, LinkCaseForm
 
-TEAM = (Role.OFFICER, Role.MANAGER)
+TEAM = CASEWORK_ROLES  # the complaints team
 READERS = (Role.AGENT, Role.OFFICER, Role.RESPONDER, Role.MANAGER, Role.ADMIN)
 
 

@@ -11,7 +11,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from shared.auth.access import staff
-from shared.domain.enums import Ombudsman, Role
+from shared.domain.enums import Ombudsman
+from shared.domain.policy import CASEWORK_ROLES
 from shared.services import cases as case_queries
 from shared.services import learning
 from shared.services import ombudsman as service
@@ -19,7 +20,7 @@ from staff import bp
 from staff.forms_followup import ComplyForm, EnquiryForm, RecommendationForm, ReferralForm
 from staff.panels import case_panel
 
-TEAM = (Role.OFFICER, Role.MANAGER)
+TEAM = CASEWORK_ROLES  # the complaints team
 
 
 @case_panel

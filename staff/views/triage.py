@@ -14,7 +14,7 @@ from shared.clock import to_london, utcnow
 from shared.db import db
 from shared.domain import deadlines
 from shared.domain.enums import CaseReason, Role
-from shared.domain.policy import TRIAGE_ROLES
+from shared.domain.policy import CASEWORK_ROLES, TRIAGE_ROLES
 from shared.domain.transitions import EngineError, StaleCase
 from shared.models import Case
 from shared.services import cases as case_queries
@@ -34,7 +34,7 @@ from staff.forms_triage import (
 )
 
 DECIDERS = (Role.AGENT, Role.OFFICER, Role.MANAGER)  # the transition table's first-contact roles
-TEAM = (Role.OFFICER, Role.MANAGER)
+TEAM = CASEWORK_ROLES  # the complaints team
 _REFUSED_KEY = "bulk_allocation_refused"
 
 
