@@ -5,17 +5,13 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Enum, ForeignKey, Index, String, Text, UniqueConstraint, false
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from shared.db import Base
+from shared.db import Base, enum_column
 from shared.domain.enums import CaseKind, CaseReason, CaseStatus, Channel, ClosureCode, ContactMethod, EventType
 from shared.models.people import User
 from shared.models.procedures import Procedure
-
-
-def _enum(cls: type) -> Enum:
-    return Enum(cls, native_enum=False, length=30, values_callable=lambda e: [m.value for m in e])
 
 
 class Service(Base):
@@ -45,10 +41,10 @@ class Case(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     reference: Mapped[str] = mapped_column(String(20), unique=True)
-    kind: Mapped[CaseKind] = mapped_column(_enum(CaseKind))
-    status: Mapped[CaseStatus] = mapped_column(_enum(CaseStatus))
+    kind: Mapped[CaseKind] = mapped_column(enum_column(CaseKind))
+    status: Mapped[CaseStatus] = mapped_column(enum_column(CaseStatus))
     stage: Mapped[int] = mapped_column(default=1)
-    channel: Mapped[Channel] = mapped_column(_enum(Channel))
+    channel: Mapped[Channel] = mapped_column(enum_column(Channel))
     service_id: Mapped[int] = mapped_column(ForeignKey("services.id"))
     resident_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
@@ -56,7 +52,7 @@ class Case(Base):
     what_happened: Mapped[str] = mapped_column(Text)
     happened_on: Mapped[date | None]
     outcome_wanted: Mapped[str] = mapped_column(Text)
-    contact_method: Mapped[ContactMethod] = mapped_column(_enum(ContactMethod))
+    contact_method: Mapped[ContactMethod] = mapped_column(enum_column(ContactMethod))
     contact_phone: Mapped[str | None] = mapped_column(String(40))
     contact_address: Mapped[str | None] = mapped_column(Text)
     received_at: Mapped[datetime]
@@ -67,12 +63,12 @@ class Case(Base):
     definition: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     draft_author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))
-    reason: Mapped[CaseReason | None] = mapped_column(_enum(CaseReason))
+    reason: Mapped[CaseReason | None] = mapped_column(enum_column(CaseReason))
     vulnerable: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     vulnerability_note: Mapped[str | None] = mapped_column(Text)
     split_from_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))
     signposted_to_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
-    closure_code: Mapped[ClosureCode | None] = mapped_column(_enum(ClosureCode))
+    closure_code: Mapped[ClosureCode | None] = mapped_column(enum_column(ClosureCode))
     closure_reason: Mapped[str | None] = mapped_column(Text)
     closed_at: Mapped[datetime | None]
     updated_at: Mapped[datetime | None]
@@ -139,14 +135,14 @@ class CaseEvent(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))
-    type: Mapped[EventType] = mapped_column(_enum(EventType))
+    type: Mapped[EventType] = mapped_column(enum_column(EventType))
     at: Mapped[datetime]
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     on_behalf_of_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    channel: Mapped[Channel | None] = mapped_column(_enum(Channel))
+    channel: Mapped[Channel | None] = mapped_column(enum_column(Channel))
     stage: Mapped[int | None]
-    from_status: Mapped[CaseStatus | None] = mapped_column(_enum(CaseStatus))
-    to_status: Mapped[CaseStatus] = mapped_column(_enum(CaseStatus))
+    from_status: Mapped[CaseStatus | None] = mapped_column(enum_column(CaseStatus))
+    to_status: Mapped[CaseStatus] = mapped_column(enum_column(CaseStatus))
     public: Mapped[bool] = mapped_column(Boolean, default=True)
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 

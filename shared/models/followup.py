@@ -4,17 +4,13 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Column, Enum, ForeignKey, Index, String, Table, Text
+from sqlalchemy import Boolean, Column, ForeignKey, Index, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from shared.db import Base
+from shared.db import Base, enum_column
 from shared.domain.enums import LearningStatus, Ombudsman, OmbudsmanDecision
 from shared.models.cases import Case, Service
 from shared.models.people import User
-
-
-def _enum(cls: type) -> Enum:
-    return Enum(cls, native_enum=False, length=30, values_callable=lambda e: [m.value for m in e])
 
 
 class InformationRequest(Base):
@@ -62,7 +58,7 @@ class LearningAction(Base):
     service_id: Mapped[int] = mapped_column(ForeignKey("services.id"))
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     due_on: Mapped[date | None]
-    status: Mapped[LearningStatus] = mapped_column(_enum(LearningStatus))
+    status: Mapped[LearningStatus] = mapped_column(enum_column(LearningStatus))
     you_said: Mapped[str | None] = mapped_column(Text)  # for the public "you said, we did" list
     we_did: Mapped[str | None] = mapped_column(Text)
     published: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -82,12 +78,12 @@ class OmbudsmanReferral(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
-    ombudsman: Mapped[Ombudsman] = mapped_column(_enum(Ombudsman))
+    ombudsman: Mapped[Ombudsman] = mapped_column(enum_column(Ombudsman))
     their_reference: Mapped[str] = mapped_column(String(60))
     received_on: Mapped[date]
     information_due_on: Mapped[date | None]
     information_sent_on: Mapped[date | None]
-    decision: Mapped[OmbudsmanDecision] = mapped_column(_enum(OmbudsmanDecision))
+    decision: Mapped[OmbudsmanDecision] = mapped_column(enum_column(OmbudsmanDecision))
     decided_on: Mapped[date | None]
     created_at: Mapped[datetime]
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

@@ -4,17 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, Enum, ForeignKey, String, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from shared.db import Base
+from shared.db import Base, enum_column
 from shared.domain.enums import Ombudsman, ProcedureKind
 from shared.domain.procedures import ClockStart, ProcedureRules, StageRules
 from shared.models.people import User
-
-
-def _enum(cls: type) -> Enum:
-    return Enum(cls, native_enum=False, length=30, values_callable=lambda e: [m.value for m in e])
 
 
 class Procedure(Base):
@@ -27,8 +23,8 @@ class Procedure(Base):
     is_current: Mapped[bool] = mapped_column(Boolean, default=True)
     name: Mapped[str] = mapped_column(String(120))
     name_cy: Mapped[str] = mapped_column(String(120))
-    kind: Mapped[ProcedureKind] = mapped_column(_enum(ProcedureKind))
-    ombudsman: Mapped[Ombudsman] = mapped_column(_enum(Ombudsman))
+    kind: Mapped[ProcedureKind] = mapped_column(enum_column(ProcedureKind))
+    ombudsman: Mapped[Ombudsman] = mapped_column(enum_column(Ombudsman))
     created_at: Mapped[datetime]
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
@@ -63,7 +59,7 @@ class ProcedureStage(Base):
     name_cy: Mapped[str] = mapped_column(String(120))
     acknowledge_within: Mapped[int | None]
     respond_within: Mapped[int | None]
-    respond_from: Mapped[ClockStart] = mapped_column(_enum(ClockStart))
+    respond_from: Mapped[ClockStart] = mapped_column(enum_column(ClockStart))
     extension_max: Mapped[int | None]
     agreed_max_days: Mapped[int | None]
     escalation_window: Mapped[int | None]
