@@ -39,6 +39,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         DEBUG=settings.debug,
         TESTING=settings.env == "testing",
         MAX_CONTENT_LENGTH=settings.max_content_length,
+        UPLOAD_PATH=str(settings.upload_path or settings.instance_path / "uploads"),
         SESSION_COOKIE_NAME="__Host-redress" if settings.production else "redress",
         SESSION_COOKIE_SECURE=settings.production,
         SESSION_COOKIE_HTTPONLY=True,

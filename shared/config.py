@@ -39,6 +39,7 @@ class Settings:
     contact_address: str
     max_content_length: int
     sqlite_busy_timeout_ms: int
+    upload_path: Path | None = None  # where uploaded files are kept; outside static/, never served directly
     extra: dict = field(default_factory=dict)
     receipt_cutoff: time | None = None  # London time; received at or after it counts from the next working day
 
@@ -122,7 +123,9 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         contact_phone=env.get("REDRESS_CONTACT_PHONE", "01632 960 000"),
         contact_email=env.get("REDRESS_CONTACT_EMAIL", "complaints@example.gov.uk"),
         contact_address=env.get("REDRESS_CONTACT_ADDRESS", "Complaints Team, Town Hall, High Street, Redbury, RB1 1AA"),
-        max_content_length=int(env.get("REDRESS_MAX_CONTENT_LENGTH", str(10 * 1024 * 1024))),
+        # Ten files of up to 10 MB each, plus the form around them.
+        max_content_length=int(env.get("REDRESS_MAX_CONTENT_LENGTH", str(101 * 1024 * 1024))),
+        upload_path=Path(env.get("REDRESS_UPLOAD_PATH", instance_path / "uploads")).resolve(),
         sqlite_busy_timeout_ms=int(env.get("REDRESS_SQLITE_BUSY_TIMEOUT_MS", "5000")),
         receipt_cutoff=_cutoff(env.get("REDRESS_RECEIPT_CUTOFF")),
     )

@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import select
 
 from shared import clock
-from shared.domain.enums import Role
-from shared.models import ComplaintDraft
+from shared.domain.enums import CaseKind, Role
+from shared.models import FeedbackDraft
 from unit_tests.factories import sign_in
 
 COMPLETE = {
@@ -41,12 +41,12 @@ def today():
 
 def _draft(session, user) -> dict | None:
     session.expire_all()
-    draft = session.scalar(select(ComplaintDraft).where(ComplaintDraft.user_id == user.id))
+    draft = session.scalar(select(FeedbackDraft).where(FeedbackDraft.user_id == user.id))
     return None if draft is None else dict(draft.answers)
 
 
 def _save_draft(session, user, answers: dict) -> None:
-    session.add(ComplaintDraft(user_id=user.id, answers=answers, updated_at=clock.utcnow()))
+    session.add(FeedbackDraft(user_id=user.id, kind=CaseKind.COMPLAINT, answers=answers, created_at=clock.utcnow(), updated_at=clock.utcnow()))
     session.commit()
 
 

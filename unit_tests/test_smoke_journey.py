@@ -7,7 +7,7 @@ import re
 from sqlalchemy import select
 
 from shared.domain.enums import CaseStatus, Channel, EventType, Role
-from shared.models import Case, CaseEvent, ComplaintDraft, OutboxMessage
+from shared.models import Case, CaseEvent, FeedbackDraft, OutboxMessage
 from unit_tests.factories import sign_in
 
 
@@ -42,7 +42,7 @@ def test_resident_complains_and_officer_sees_it_in_triage(client, make, session,
     assert [(e.type, e.channel, e.details) for e in events] == [
         (EventType.RECEIVED, Channel.ONLINE, {"channel": "online", "procedure": "corporate", "procedure_version": 1})
     ]
-    assert session.scalar(select(ComplaintDraft).where(ComplaintDraft.user_id == resident.id)) is None
+    assert session.scalar(select(FeedbackDraft).where(FeedbackDraft.user_id == resident.id)) is None
     assert session.scalar(select(OutboxMessage).where(OutboxMessage.case_id == case.id)).template == "complaint_received"
 
     assert reference in client.get("/cases").get_data(as_text=True)

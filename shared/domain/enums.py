@@ -167,7 +167,23 @@ class Channel(LabelledEnum):
 class ContactMethod(LabelledEnum):
     EMAIL = "email", _l("Email")
     PHONE = "phone", _l("Phone")
+    TEXT = "text", _l("Text message")
     POST = "post", _l("Post")
+
+
+class ConsentMethod(LabelledEnum):
+    """How someone complaining for another person has that person's agreement."""
+
+    WRITTEN = "written", _l("They have given me written permission")
+    WILL_CONFIRM = "will_confirm", _l("They will contact you to confirm I can act for them")
+    LEGAL_AUTHORITY = "legal_authority", _l("I have legal authority to act for them, such as a lasting power of attorney")
+    PARENT = "parent", _l("I am the parent or guardian of a child under 16")
+    CANNOT_CONSENT = "cannot_consent", _l("They are not able to give consent")
+
+
+class MessageDirection(LabelledEnum):
+    IN = "in", _l("From the resident"), "govuk-tag--blue"
+    OUT = "out", _l("From the council"), "govuk-tag--grey"
 
 
 class EventType(LabelledEnum):

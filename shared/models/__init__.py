@@ -1,7 +1,8 @@
 """SQLAlchemy models, one module per aggregate; importing this registers them all."""
 
 from shared.models.calendar import ClosureDay
-from shared.models.cases import Case, CaseEvent, CaseResponse, CaseStage, ComplaintDraft, Organisation, Service
+from shared.models.cases import Case, CaseEvent, CaseResponse, CaseStage, Organisation, Service
+from shared.models.correspondence import CaseAccessLink, CaseMessage, FeedbackDraft, StoredFile, ThrottleHit
 from shared.models.followup import (
     InformationRequest,
     LearningAction,
@@ -21,4 +22,4 @@ __all__ = [
     "OmbudsmanReferral",
     "ResponseTemplate",
     "learning_action_cases",
-    "Case", "CaseEvent", "CaseResponse", "Organisation", "CaseStage", "Procedure", "ProcedureStage", "ClosureDay", "ComplaintDraft", "OutboxMessage", "Service", "User", "UserSession"]
+    "Case", "CaseEvent", "CaseResponse", "Organisation", "CaseStage", "Procedure", "ProcedureStage", "ClosureDay", "FeedbackDraft", "CaseMessage", "StoredFile", "CaseAccessLink", "ThrottleHit", "OutboxMessage", "Service", "User", "UserSession"]

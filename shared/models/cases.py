@@ -1,4 +1,4 @@
-"""Cases, their append-only event log, services, and residents' unfinished feedback."""
+"""Cases, their stages and append-only event log, responses, services and organisations."""
 
 from __future__ import annotations
 
@@ -9,7 +9,16 @@ from sqlalchemy import JSON, Boolean, ForeignKey, Index, String, Text, UniqueCon
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from shared.db import Base, enum_column
-from shared.domain.enums import CaseKind, CaseReason, CaseStatus, Channel, ClosureCode, ContactMethod, EventType
+from shared.domain.enums import (
+    CaseKind,
+    CaseReason,
+    CaseStatus,
+    Channel,
+    ClosureCode,
+    ConsentMethod,
+    ContactMethod,
+    EventType,
+)
 from shared.models.people import User
 from shared.models.procedures import Procedure
 
@@ -71,6 +80,17 @@ class Case(Base):
     closure_code: Mapped[ClosureCode | None] = mapped_column(enum_column(ClosureCode))
     closure_reason: Mapped[str | None] = mapped_column(Text)
     closed_at: Mapped[datetime | None]
+    # Complaining for someone else: who they are and how they agreed (or why they cannot).
+    for_someone_else: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    subject_name: Mapped[str | None] = mapped_column(String(200))
+    subject_relationship: Mapped[str | None] = mapped_column(String(200))
+    subject_address: Mapped[str | None] = mapped_column(Text)
+    consent: Mapped[ConsentMethod | None] = mapped_column(enum_column(ConsentMethod))
+    # Help the person said they need to take part (signposting is recorded in the events).
+    support_needed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    support_note: Mapped[str | None] = mapped_column(Text)
+    # Whether they had already asked the service about this (False: maybe a first-time request).
+    asked_before: Mapped[bool | None] = mapped_column(Boolean)
     updated_at: Mapped[datetime | None]
     # Optimistic locking: every change bumps it; a stale writer gets StaleDataError (a 409).
     version: Mapped[int] = mapped_column(default=1)
@@ -148,17 +168,6 @@ class CaseEvent(Base):
 
     case: Mapped[Case] = relationship(back_populates="events", lazy="raise")
     actor: Mapped[User | None] = relationship(foreign_keys=[actor_id], lazy="raise")
-
-
-class ComplaintDraft(Base):
-    """A signed-in resident's unfinished complaint, kept on the server so nothing typed is lost."""
-
-    __tablename__ = "complaint_drafts"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), unique=True)
-    answers: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    updated_at: Mapped[datetime]
 
 
 class Organisation(Base):

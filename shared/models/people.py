@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, String, func
+from sqlalchemy import ForeignKey, String, Text, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from shared.db import Base, enum_column
-from shared.domain.enums import Role
+from shared.domain.enums import ContactMethod, Role
 
 
 class User(Base):
@@ -27,6 +27,11 @@ class User(Base):
     last_sign_in_at: Mapped[datetime | None]
     service_id: Mapped[int | None] = mapped_column(ForeignKey("services.id"))
     date_of_birth: Mapped[date | None]
+    # How the person prefers to hear from the council, and where to write to them.
+    preferred_contact: Mapped[ContactMethod | None] = mapped_column(enum_column(ContactMethod))
+    address: Mapped[str | None] = mapped_column(Text)
+    # They closed their account: signed out everywhere and cannot sign in; their cases are kept.
+    closed_at: Mapped[datetime | None]
 
     sessions: Mapped[list[UserSession]] = relationship(back_populates="user", lazy="raise")
 
@@ -39,10 +44,15 @@ class User(Base):
 
     @property
     def is_active(self) -> bool:
-        return self.disabled_at is None
+        return self.disabled_at is None and self.closed_at is None
 
     def get_id(self) -> str:  # pragma: no cover - flask-login never needs it with our loader
         return str(self.id)
+
+    @property
+    def has_account(self) -> bool:
+        """False for a record made for a guest (or by an agent) that nobody has signed in to yet."""
+        return self.password_hash is not None
 
     @property
     def is_staff(self) -> bool:

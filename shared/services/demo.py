@@ -367,7 +367,7 @@ def load(*, cases: int = 300, seed: int = 2026, nation: str = "england") -> str:
         local = to_london(received_at).date()
         received_at = min(now, datetime.combine(local, time(rng.randint(8, 19), rng.randint(0, 59)), LONDON).astimezone(received_at.tzinfo))
         channel = rng.choices([Channel.ONLINE, Channel.PHONE, Channel.EMAIL, Channel.LETTER, Channel.FACE_TO_FACE], [55, 25, 12, 5, 3])[0]
-        method = rng.choices(list(ContactMethod), [70, 20, 10])[0]
+        method = rng.choices(list(ContactMethod), [65, 15, 10, 10])[0]
         case = engine.receive(
             kind=CaseKind.COMPLAINT,
             service=services[slug],
@@ -379,7 +379,7 @@ def load(*, cases: int = 300, seed: int = 2026, nation: str = "england") -> str:
             happened_on=(received_at - timedelta(days=rng.randint(1, 60))).date(),
             outcome_wanted=outcome,
             contact_method=method,
-            contact_phone=f"07700 900 {rng.randint(0, 999):03d}" if method is ContactMethod.PHONE else None,
+            contact_phone=f"07700 900 {rng.randint(0, 999):03d}" if method in {ContactMethod.PHONE, ContactMethod.TEXT} else None,
             contact_address=f"{rng.randint(1, 120)} High Street\nRedbury\nRB1 {rng.randint(1, 9)}AA" if method is ContactMethod.POST else None,
             procedure_slug="housing" if slug == "housing-repairs" else None,
             at=received_at,

@@ -12,7 +12,7 @@ from sqlalchemy import delete, select
 from shared.clock import utcnow
 from shared.db import db
 from shared.domain.enums import CaseKind, Channel, ContactMethod
-from shared.models import ComplaintDraft, Service, User
+from shared.models import FeedbackDraft, Service, User
 from shared.services import engine, outbox
 
 # The questions of the complaint journey, in order; each is one page. A phone number or an
@@ -33,15 +33,21 @@ class IncompleteComplaint(Exception):
         self.step = step
 
 
+def _draft_for(user: User) -> FeedbackDraft | None:
+    return db.session.scalar(
+        select(FeedbackDraft).where(FeedbackDraft.user_id == user.id).order_by(FeedbackDraft.updated_at.desc()).limit(1)
+    )
+
+
 def get_draft(user: User) -> dict[str, Any]:
-    draft = db.session.scalar(select(ComplaintDraft).where(ComplaintDraft.user_id == user.id))
+    draft = _draft_for(user)
     return dict(draft.answers) if draft else {}
 
 
 def save_answers(user: User, answers: dict[str, Any]) -> None:
-    draft = db.session.scalar(select(ComplaintDraft).where(ComplaintDraft.user_id == user.id))
+    draft = _draft_for(user)
     if draft is None:
-        draft = ComplaintDraft(user_id=user.id, answers={}, updated_at=utcnow())
+        draft = FeedbackDraft(user_id=user.id, kind=CaseKind.COMPLAINT, answers={}, created_at=utcnow(), updated_at=utcnow())
         db.session.add(draft)
     draft.answers = {**draft.answers, **answers}  # a new dict, so the JSON column sees the change
     draft.updated_at = utcnow()
@@ -95,7 +101,7 @@ def submit_complaint(user: User, answers: dict[str, Any]) -> Submitted:
         contact_phone=answers.get("contact_phone") if method is ContactMethod.PHONE else None,
         contact_address=answers.get("contact_address") if method is ContactMethod.POST else None,
     )
-    db.session.execute(delete(ComplaintDraft).where(ComplaintDraft.user_id == user.id))
+    db.session.execute(delete(FeedbackDraft).where(FeedbackDraft.user_id == user.id))
     outbox.queue(
         "complaint_received",
         recipient=user.email,
