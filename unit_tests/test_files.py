@@ -182,3 +182,12 @@ def test_throttle_allows_up_to_the_limit_then_refuses_until_the_window_passes(ap
         assert throttle.allow("other-scope", "someone@example.com", limit=3, window=window)
         clock.set_now(clock.utcnow() + window + timedelta(seconds=1))
         assert throttle.allow("test", "someone@example.com", limit=3, window=window)
+
+
+def test_a_refused_file_name_is_plain_text_so_templates_escape_it(app):
+    from markupsafe import escape
+
+    with app.test_request_context(), pytest.raises(files.FileRejected) as refused:
+        files.check(upload("<img src=x onerror=alert(1)>.exe", b"MZ" + b"\x00" * 30))
+    assert not hasattr(refused.value.message, "__html__")
+    assert "&lt;img src=x onerror=alert(1)&gt;.exe" in str(escape(refused.value.message))

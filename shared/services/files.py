@@ -20,6 +20,7 @@ from pathlib import Path
 
 import filetype
 from flask import Response, current_app, send_file
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from PIL import Image, ImageOps, UnidentifiedImageError
 from sqlalchemy import select, update
@@ -45,7 +46,11 @@ ACCEPT_ATTRIBUTE = ",".join([*ALLOWED.values(), *ALLOWED.keys()])
 
 
 class FileRejected(Exception):
-    """One file that cannot be accepted; `message` names it and says what is allowed."""
+    """One file that cannot be accepted; `message` names it and says what is allowed.
+
+    Messages are plain strings translated when raised (not lazy strings, which Jinja treats as
+    safe markup): they contain the name the browser sent, which templates must escape.
+    """
 
     def __init__(self, message: object) -> None:
         super().__init__(str(message))
@@ -77,12 +82,12 @@ def check(upload: FileStorage) -> CheckedFile:
     name = clean_name(upload.filename)
     data = upload.stream.read(MAX_BYTES + 1)
     if len(data) > MAX_BYTES:
-        raise FileRejected(_l("%(name)s must be smaller than 10 MB", name=name))
+        raise FileRejected(_("%(name)s must be smaller than 10 MB", name=name))
     if not data:
-        raise FileRejected(_l("%(name)s is empty", name=name))
+        raise FileRejected(_("%(name)s is empty", name=name))
     content_type = _sniff(data)
     if content_type is None:
-        raise FileRejected(_l("%(name)s must be a %(allowed)s file", name=name, allowed=ALLOWED_DESCRIPTION))
+        raise FileRejected(_("%(name)s must be a %(allowed)s file", name=name, allowed=str(ALLOWED_DESCRIPTION)))
     if content_type in {JPEG, PNG}:
         data = _without_metadata(data, content_type, name)
     return CheckedFile(name, content_type, data)
@@ -92,7 +97,7 @@ def check_all(uploads: list[FileStorage], *, already: int = 0) -> tuple[list[Che
     """Check every chosen file; return those accepted and a message for each one refused."""
     errors: list[object] = []
     if already + len(uploads) > MAX_FILES:
-        errors.append(_l("You can add up to %(count)d files", count=MAX_FILES))
+        errors.append(_("You can add up to %(count)d files", count=MAX_FILES))
         return [], errors
     accepted = []
     for upload in uploads:
@@ -155,7 +160,7 @@ def _without_metadata(data: bytes, content_type: str, name: str) -> bytes:
                 upright.save(out, "PNG", optimize=True)
             return out.getvalue()
     except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as error:
-        raise FileRejected(_l("%(name)s could not be read as an image", name=name)) from error
+        raise FileRejected(_("%(name)s could not be read as an image", name=name)) from error
 
 
 def upload_dir() -> Path:

@@ -11,13 +11,17 @@ from sqlalchemy.engine import Engine
 HEADER = "X-Redress-Queries"
 
 
+def _count(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+    if has_app_context():
+        g.query_count = g.get("query_count", 0) + 1
+        if statement.lstrip().upper().startswith(("BEGIN", "SAVEPOINT", "RELEASE", "ROLLBACK")):
+            g.query_count -= 1
+
+
 def init_app(app: Flask, engine: Engine) -> None:
-    @event.listens_for(engine, "before_cursor_execute")
-    def _count(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        if has_app_context():
-            g.query_count = g.get("query_count", 0) + 1
-            if statement.lstrip().upper().startswith(("BEGIN", "SAVEPOINT", "RELEASE", "ROLLBACK")):
-                g.query_count -= 1
+    # One listener per engine, however many apps share it (tests build several on one engine).
+    if not event.contains(engine, "before_cursor_execute", _count):
+        event.listen(engine, "before_cursor_execute", _count)
 
     @app.after_request
     def _report(response: Response) -> Response:
