@@ -33,6 +33,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(demo_data)
     app.cli.add_command(working_days_group)
     app.cli.add_command(reminders)
+    app.cli.add_command(worker)
 
 
 @click.group("db", cls=AppGroup)
@@ -169,14 +170,69 @@ def working_days_between(start: date, end: date, nation: str | None, no_closures
     click.echo(str(_calendar(nation, no_closures).between(start, end)))
 
 
-@click.command("reminders")
-@with_appcontext
-def reminders() -> None:
-    """Queue reminders for overdue, unanswered requests for information (safe to run again)."""
-    from shared.services import information
+def _queue_reminders() -> tuple:
+    from shared.services import digests, information
 
     # Mail templates render with the page chrome, which reads the request: stand one up at our address.
     with current_app.test_request_context(base_url=current_app.config["SETTINGS"].base_url):
         done = information.send_reminders()
+        digested = digests.send_digests()
     db.session.commit()
+    return done, digested
+
+
+@click.command("reminders")
+@with_appcontext
+def reminders() -> None:
+    """Queue reminders for overdue requests for information and each person's daily digest (safe to run again)."""
+    done, digested = _queue_reminders()
     click.echo(f"Reminded {done.requests} overdue requests for information ({done.messages} messages queued).")
+    click.echo(f"Queued {digested.messages} daily digests ({digested.skipped} already sent today).")
+
+
+@click.command("worker")
+@click.option("--once", is_flag=True, help="Send everything due now, then stop (for cron or tests).")
+@click.option("--batch", default=50, show_default=True, type=click.IntRange(1, 1000),
+              help="How many messages to claim at a time.")
+@click.option("--idle-sleep", default=5.0, show_default=True, type=click.FloatRange(0.01),
+              help="Seconds to wait when nothing is due.")
+@click.option("--reminders/--no-reminders", "with_reminders", default=False,
+              help="Also run `redress reminders` when idle (at most once an hour; it is idempotent per day).")
+@with_appcontext
+def worker(once: bool, batch: int, idle_sleep: float, with_reminders: bool) -> None:
+    """Send queued messages (email, text, letters) through the configured provider, with retries.
+
+    Several workers may run at once on PostgreSQL; on SQLite run one.
+    """
+    import signal
+    import threading
+    import time
+
+    from shared.notify import provider_for
+    from shared.notify import worker as outbox_worker
+
+    settings = current_app.config["SETTINGS"]
+    stop = threading.Event()
+    previous = {}
+    if threading.current_thread() is threading.main_thread():
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            previous[signum] = signal.signal(signum, lambda *_: stop.set())
+    last_reminders = [float("-inf")]
+
+    def between_batches() -> None:
+        if with_reminders and time.monotonic() - last_reminders[0] >= 3600:
+            last_reminders[0] = time.monotonic()
+            _queue_reminders()
+
+    name = outbox_worker.new_worker_id()
+    if not once:
+        click.echo(f"Worker {name} sending through {settings.mail_backend}; stop with Ctrl+C or SIGTERM.")
+    try:
+        totals = outbox_worker.run(provider_for(settings), outbox_worker.Policy.from_settings(settings), once=once,
+                                   batch=batch, idle_sleep=idle_sleep, stop=stop, worker=name,
+                                   between_batches=between_batches)
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+    click.echo(f"Sent {totals.sent}, to print {totals.to_print}, will retry {totals.retrying}, "
+               f"given up {totals.given_up}.")

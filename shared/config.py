@@ -10,6 +10,7 @@ from datetime import time
 from pathlib import Path
 
 NATIONS = ("england", "wales", "scotland", "northern-ireland")
+MAIL_BACKENDS = ("log", "smtp", "notify")
 _HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 _HOURS_MINUTES = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 _WEAK_KEYS = {"", "changeme", "secret", "dev", "development", "password"}
@@ -42,6 +43,23 @@ class Settings:
     upload_path: Path | None = None  # where uploaded files are kept; outside static/, never served directly
     extra: dict = field(default_factory=dict)
     receipt_cutoff: time | None = None  # London time; received at or after it counts from the next working day
+    # Delivery of the outbox (see docs/configuration.md): the provider's own settings, then the worker's.
+    mail_from_name: str = ""
+    smtp_username: str = ""
+    smtp_password: str = ""
+    smtp_starttls: bool = False
+    smtp_timeout: float = 30.0
+    notify_api_key: str = ""
+    notify_base_url: str = "https://api.notifications.service.gov.uk"
+    notify_email_template_id: str = ""
+    notify_sms_template_id: str = ""
+    notify_letter_template_id: str = ""
+    notify_email_reply_to_id: str = ""
+    outbox_max_attempts: int = 20
+    outbox_give_up_hours: float = 24.0
+    outbox_lease_seconds: int = 600
+    outbox_backoff_seconds: float = 30.0
+    outbox_backoff_max_seconds: float = 3600.0
 
     @property
     def production(self) -> bool:
@@ -78,6 +96,46 @@ def _cutoff(value: str | None) -> time | None:
     return time(int(match.group(1)), int(match.group(2)))
 
 
+def _number(env, name: str, default: str, kind=int, minimum: float = 0):
+    raw = env.get(name, default).strip()
+    try:
+        value = kind(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a number, not {raw!r}") from None
+    if value < minimum:
+        raise ConfigError(f"{name} must be at least {minimum}")
+    return value
+
+
+def _delivery_settings(env, mail_backend: str) -> dict:
+    """The mail provider's settings and the outbox worker's retry policy."""
+    values = {
+        "mail_from_name": env.get("REDRESS_MAIL_FROM_NAME", "").strip(),
+        "smtp_username": env.get("REDRESS_SMTP_USERNAME", ""),
+        "smtp_password": env.get("REDRESS_SMTP_PASSWORD", ""),
+        "smtp_starttls": _bool(env.get("REDRESS_SMTP_STARTTLS"), default=False),
+        "smtp_timeout": _number(env, "REDRESS_SMTP_TIMEOUT", "30", float, 1),
+        "notify_api_key": env.get("REDRESS_NOTIFY_API_KEY", "").strip(),
+        "notify_base_url": env.get("REDRESS_NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk").strip().rstrip("/"),
+        "notify_email_template_id": env.get("REDRESS_NOTIFY_EMAIL_TEMPLATE_ID", "").strip(),
+        "notify_sms_template_id": env.get("REDRESS_NOTIFY_SMS_TEMPLATE_ID", "").strip(),
+        "notify_letter_template_id": env.get("REDRESS_NOTIFY_LETTER_TEMPLATE_ID", "").strip(),
+        "notify_email_reply_to_id": env.get("REDRESS_NOTIFY_EMAIL_REPLY_TO_ID", "").strip(),
+        "outbox_max_attempts": _number(env, "REDRESS_OUTBOX_MAX_ATTEMPTS", "20", int, 1),
+        "outbox_give_up_hours": _number(env, "REDRESS_OUTBOX_GIVE_UP_HOURS", "24", float, 0.1),
+        "outbox_lease_seconds": _number(env, "REDRESS_OUTBOX_LEASE_SECONDS", "600", int, 10),
+        "outbox_backoff_seconds": _number(env, "REDRESS_OUTBOX_BACKOFF_SECONDS", "30", float, 0.1),
+        "outbox_backoff_max_seconds": _number(env, "REDRESS_OUTBOX_BACKOFF_MAX_SECONDS", "3600", float, 1),
+    }
+    if mail_backend == "notify":
+        # A Notify key is "name-<service id>-<secret>": 36 + 1 + 36 characters at least.
+        if len(values["notify_api_key"]) < 73:
+            raise ConfigError("REDRESS_NOTIFY_API_KEY must be set to a GOV.UK Notify API key when REDRESS_MAIL_BACKEND is notify")
+        if not values["notify_email_template_id"]:
+            raise ConfigError("REDRESS_NOTIFY_EMAIL_TEMPLATE_ID must be set when REDRESS_MAIL_BACKEND is notify")
+    return values
+
+
 def load_settings(environ: dict[str, str] | None = None) -> Settings:
     env = os.environ if environ is None else environ
     mode = env.get("REDRESS_ENV", "development").strip().lower()
@@ -103,8 +161,9 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
     if not _HEX_COLOUR.match(brand):
         raise ConfigError("REDRESS_BRAND_COLOUR must be a colour like #0b3d66")
     mail_backend = env.get("REDRESS_MAIL_BACKEND", "log").strip().lower()
-    if mail_backend not in {"log", "smtp"}:
-        raise ConfigError("REDRESS_MAIL_BACKEND must be log or smtp")
+    if mail_backend not in MAIL_BACKENDS:
+        raise ConfigError("REDRESS_MAIL_BACKEND must be log, smtp or notify")
+    delivery = _delivery_settings(env, mail_backend)
 
     return Settings(
         env=mode,
@@ -128,4 +187,5 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         upload_path=Path(env.get("REDRESS_UPLOAD_PATH", instance_path / "uploads")).resolve(),
         sqlite_busy_timeout_ms=int(env.get("REDRESS_SQLITE_BUSY_TIMEOUT_MS", "5000")),
         receipt_cutoff=_cutoff(env.get("REDRESS_RECEIPT_CUTOFF")),
+        **delivery,
     )

@@ -213,3 +213,21 @@ class EventType(LabelledEnum):
     REOPENED = "reopened", _l("Reopened")
     REFERRED_TO_OMBUDSMAN = "referred_to_ombudsman", _l("Referred to the Ombudsman")
     NOTE_ADDED = "note_added", _l("Internal note added")
+
+
+class MessageStatus(LabelledEnum):
+    """Where an outgoing message is on its way to the person (the outbox worker moves it)."""
+
+    QUEUED = "queued", _l("Queued"), "govuk-tag--grey"
+    SENDING = "sending", _l("Sending"), "govuk-tag--blue"
+    SENT = "sent", _l("Sent"), "govuk-tag--green"
+    RETRYING = "retrying", _l("Failed, will try again"), "govuk-tag--yellow"
+    GIVEN_UP = "given_up", _l("Not delivered"), "govuk-tag--red"
+    TO_PRINT = "to_print", _l("To print and post"), "govuk-tag--purple"
+    HANDLED = "handled", _l("Contacted another way"), "govuk-tag--grey"
+
+
+class MessageChannel(LabelledEnum):
+    EMAIL = "email", _l("Email")
+    SMS = "sms", _l("Text message")
+    LETTER = "letter", _l("Letter")

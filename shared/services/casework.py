@@ -18,7 +18,7 @@ from shared.domain.procedures import ClockStart, StageRules
 from shared.domain.references import normalise
 from shared.domain.transitions import GuardFailed
 from shared.models import Case, CaseEvent, CaseStage, Procedure, ProcedureStage, User
-from shared.services import engine
+from shared.services import engine, notifications
 
 # Actions that need nothing but a confirmation (and the case version).
 CONFIRM_ONLY = frozenset(
@@ -57,19 +57,28 @@ def current_stage(case: Case) -> CaseStage | None:
 def confirm(case: Case, action: EventType, actor: User, version: int | None) -> CaseEvent:
     if action not in CONFIRM_ONLY:
         raise ValueError(f"{action} needs more than a confirmation")
-    return engine.perform(case, action, actor, expected_version=version)
+    event = engine.perform(case, action, actor, expected_version=version)
+    if action is EventType.ESCALATED:
+        notifications.escalated(case)
+    elif action is EventType.SUBMITTED_FOR_CHECK:
+        notifications.quality_check_waiting(case, actor)
+    return event
 
 
 def acknowledge(case: Case, actor: User, version: int | None, agreed_date: date | None = None) -> CaseEvent:
-    return engine.perform(case, EventType.ACKNOWLEDGED, actor, expected_version=version, agreed_date=agreed_date)
+    event = engine.perform(case, EventType.ACKNOWLEDGED, actor, expected_version=version, agreed_date=agreed_date)
+    notifications.acknowledged(case)
+    return event
 
 
 def withdraw(case: Case, actor: User, version: int | None, reason: str) -> CaseEvent:
     """Recorded by staff on the person's behalf (the resident is the one withdrawing)."""
     on_behalf_of = db.session.get(User, case.resident_id) if case.resident_id else None
-    return engine.perform(
+    event = engine.perform(
         case, EventType.WITHDRAWN, actor, expected_version=version, on_behalf_of=on_behalf_of, reason=reason.strip()
     )
+    notifications.withdrawn(case)
+    return event
 
 
 def reopen(case: Case, actor: User, version: int | None, reason: str) -> CaseEvent:
@@ -77,12 +86,14 @@ def reopen(case: Case, actor: User, version: int | None, reason: str) -> CaseEve
 
 
 def extend(case: Case, actor: User, version: int | None, new_date: date | None, reason: str) -> CaseEvent:
-    return engine.perform(case, EventType.EXTENDED, actor, expected_version=version, new_date=new_date, reason=reason)
+    event = engine.perform(case, EventType.EXTENDED, actor, expected_version=version, new_date=new_date, reason=reason)
+    notifications.extended(case, reason.strip(), ombudsman(case))
+    return event
 
 
 @dataclass(frozen=True)
 class ExtensionNotice:
-    """What the resident will be told about an extension (sent by the outbox work, later)."""
+    """What the resident is told about an extension (queued by notifications.extended)."""
 
     new_date: date
     reason: str
@@ -105,7 +116,7 @@ def close(
         duplicate_of = db.session.scalar(select(Case).where(Case.reference == reference)) if reference else None
         if duplicate_of is None or duplicate_of.id == case.id:
             raise GuardFailed(_l("There is no other case with that reference. Check it and try again."))
-    return engine.perform(
+    event = engine.perform(
         case,
         EventType.CLOSED,
         actor,
@@ -114,6 +125,11 @@ def close(
         reason=(reason or "").strip() or None,
         duplicate_of=duplicate_of,
     )
+    if code is ClosureCode.WITHDRAWN:
+        notifications.withdrawn(case)
+    else:
+        notifications.closed(case)
+    return event
 
 
 def letter_context(case: Case, stage_number: int) -> dict:

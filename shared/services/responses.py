@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from flask import url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
@@ -19,7 +18,7 @@ from shared.db import db
 from shared.domain.enums import ContactMethod, EventType, Finding, RemedyKind
 from shared.domain.transitions import GuardFailed
 from shared.models import Case, CaseResponse, User
-from shared.services import engine, outbox
+from shared.services import engine, notifications
 
 
 @dataclass
@@ -116,25 +115,14 @@ def approve_and_send(case: Case, checker: User, version: int | None) -> CaseResp
 
 
 def _tell_the_resident(case: Case) -> None:
-    """An email that the response is ready to read online (no complaint text in it).
+    """A message that the response is ready to read online (no complaint text in it), by the person's
+    channel; the councillor who raised the case hears too.
 
     People who asked for post get the printed letter (the letter view) instead.
     """
     if case.resident_id is None or case.contact_method is ContactMethod.POST:
         return
-    resident = db.session.get(User, case.resident_id)
-    if resident is None or not resident.email:
-        return
-    outbox.queue(
-        "response_sent",
-        recipient=resident.email,
-        locale=resident.locale or "en",
-        user_id=resident.id,
-        case_id=case.id,
-        name=resident.full_name,
-        reference=case.reference,
-        case_url=url_for("portal.case", reference=case.reference, _external=True),
-    )
+    notifications.tell_resident(case, "response_sent", EventType.RESPONSE_SENT)
 
 
 def sent_for(case: Case) -> list[CaseResponse]:

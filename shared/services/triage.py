@@ -19,7 +19,7 @@ from shared.domain.enums import CLOSED_STATUSES, CaseKind, CaseReason, EventType
 from shared.domain.references import normalise
 from shared.domain.transitions import TEAM, EngineError, GuardFailed, allowed_actions
 from shared.models import Case, Organisation, Procedure, Service, User
-from shared.services import engine
+from shared.services import engine, notifications
 
 MIN_PARTS, MAX_PARTS = 2, 5
 
@@ -248,6 +248,7 @@ def _handler(handler_id: int, service_id: int | None) -> User:
 def allocate(case: Case, actor: User, *, version: int | None, handler_id: int) -> User:
     handler = _handler(handler_id, case.service_id)
     engine.perform(case, EventType.ALLOCATED, actor, expected_version=version, handler=handler)
+    notifications.assigned(case, handler, actor)
     return handler
 
 
@@ -274,6 +275,7 @@ def allocate_many(references: Sequence[str], actor: User, *, handler_id: int) ->
         try:
             with db.session.begin_nested():
                 engine.perform(case, EventType.ALLOCATED, actor, handler=handler)
+                notifications.assigned(case, handler, actor)
         except EngineError as refused:
             result.refused.append((reference, str(refused.message)))
         else:
