@@ -1,13 +1,15 @@
 """The back office end to end: triage, case work, a checked response, stage 2 and closure.
 
-Officer Priya Shah triages the oldest contact in the queue as a complaint, works it and writes the
-response; Tom Evans checks it (returning it once), sends it, escalates to stage 2 and allocates it
-to a different handler; the case is then closed. Run with JavaScript on and off, axe on every page.
+Officer Priya Shah triages the oldest contact in the queue as a complaint, works it (asking the
+service for information, writing to the person with a file, noting a call) and writes the response;
+Tom Evans checks it (returning it once), sends it, escalates to stage 2 and allocates it to a
+different handler; the case is then closed. Run with JavaScript on and off, axe on every page.
 """
 
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -22,6 +24,8 @@ OFFICER2 = ("officer2@example.gov.uk", "Tom Evans")
 RESPONDER = ("responder@example.gov.uk", "Gareth Lewis")  # housing repairs
 POINTS = ("The green bin was not collected on two collection days.", "Nobody replied to the first report.")
 OUTCOME = "Collect the bin and explain why it was missed."
+MESSAGE = "We are looking into the missed collections. Attached are your collection days."
+CALENDAR = b"Green bin: every other Tuesday.\n"
 
 
 def service_nav(page: Page):
@@ -95,6 +99,62 @@ def send_for_checking(page: Page) -> None:
     page.get_by_role("button", name="Send the response for checking").click()
     expect(page.get_by_text("Response sent for checking.")).to_be_visible()
     expect(case_status(page)).to_contain_text("Response being checked")
+    axe_check(page)
+
+
+def correspondence(page: Page):
+    return page.get_by_role("region", name="Correspondence")
+
+
+def write_to_the_person(page: Page, javascript: bool) -> None:
+    """Send a message with a file from the case page. With JavaScript on, htmx swaps the section in
+    place and moves focus to the new message (or to the error summary); without, the page reloads."""
+    section = correspondence(page)
+    expect(section.get_by_text("There are no messages on this case.")).to_be_visible()
+    section.get_by_label("Message", exact=True).fill(MESSAGE)
+    section.get_by_label("Attach files (optional)").set_input_files(
+        [{"name": "bin.exe", "mimeType": "application/octet-stream", "buffer": b"MZ" + b"\x00" * 64}]
+    )
+    section.get_by_role("button", name="Send message").click()
+    expect(error_summary(page)).to_contain_text("bin.exe must be a PDF, JPEG, PNG, DOCX, ODT or TXT file")
+    if javascript:
+        expect(page.locator(".govuk-error-summary")).to_be_focused()  # GOV.UK's ErrorSummary, started on the swap
+        expect(heading(page, re.compile(r"^Case "))).to_be_visible()  # still the case page, swapped in place
+    expect(correspondence(page).get_by_label("Message", exact=True)).to_have_value(MESSAGE)
+    axe_check(page)
+
+    section = correspondence(page)
+    section.get_by_label("Attach files (optional)").set_input_files(
+        [{"name": "collection-days.txt", "mimeType": "text/plain", "buffer": CALENDAR}]
+    )
+    section.get_by_role("button", name="Send message").click()
+    card = page.locator(".redress-message").filter(has_text=MESSAGE)
+    expect(card).to_be_visible()
+    expect(card).to_contain_text("From the council")
+    expect(card).to_contain_text(OFFICER[1])
+    expect(error_summary(page)).to_have_count(0)
+    if javascript:
+        expect(card).to_be_focused()
+    else:
+        expect(page.get_by_text(re.compile(r"Message (sent|saved)\."))).to_be_visible()
+    files = page.get_by_role("region", name="Files")
+    expect(files).to_contain_text(OFFICER[1])
+    with page.expect_download() as download:
+        files.get_by_role("link", name="collection-days.txt").click()
+    assert download.value.suggested_filename == "collection-days.txt"
+    assert Path(download.value.path()).read_bytes() == CALENDAR
+    axe_check(page)
+
+
+def add_a_note(page: Page, javascript: bool, text: str) -> None:
+    page.get_by_label("Add an internal note").fill(text)
+    page.get_by_role("button", name="Add note").click()
+    newest = page.locator(".moj-timeline__item").last
+    expect(newest).to_contain_text(text)
+    if javascript:
+        expect(newest).to_be_focused()  # swapped in place, focus on the new note
+    else:
+        expect(page.get_by_text("Note added.")).to_be_visible()
     axe_check(page)
 
 
@@ -187,6 +247,10 @@ def test_officer_works_a_complaint_through_two_stages(any_page: Page, javascript
     sign_in(page, OFFICER[0], javascript)
     open_case(page, reference)
     expect(page.locator("main")).to_contain_text("missed the street because of parked cars")
+
+    # She writes to the person with a file (a refused file first), and notes the call she made.
+    write_to_the_person(page, javascript)
+    add_a_note(page, javascript, "Rang the person: they will leave the bin out on Friday.")
 
     # Write the response and send it for checking.
     case_action(page, "Write the response").click()
@@ -288,6 +352,7 @@ def test_officer_works_a_complaint_through_two_stages(any_page: Page, javascript
     expected = [
         "Triaged as a complaint", "Allocated", "Acknowledged", "Investigation started",
         "Internal note added", "Internal note added",  # the information request and its answer
+        "Internal note added",  # the call she noted
         "Response drafted",
         "Response sent for checking", "Response returned for changes", "Response drafted",
         "Response sent for checking", "Response sent", "Escalated to the next stage", "Allocated", "Closed",
@@ -296,3 +361,43 @@ def test_officer_works_a_complaint_through_two_stages(any_page: Page, javascript
     assert titles[-len(expected):] == expected, titles
     expect(page.get_by_text("Reason: Say when the bin will be collected.")).to_be_visible()
     expect(page.get_by_text("Now at stage 2.")).to_be_visible()
+
+
+def test_the_triage_queue_refreshes_itself_while_left_alone(new_context) -> None:
+    """With JavaScript on, the queue fetches its list again every 30 seconds, but not while the tab
+    is hidden or a case is ticked (nothing chosen is lost). The clock is Playwright's, moved on by hand."""
+    page = new_context(java_script_enabled=True).new_page()
+    page.set_default_timeout(10_000)
+    page.clock.install()
+    sign_in(page, OFFICER2[0], True)
+    service_nav(page).get_by_role("link", name="Triage").click()
+    expect(heading(page, "Triage queue")).to_be_visible()
+    rows = page.get_by_role("table").get_by_role("row")
+    before = rows.count()
+    refreshes: list[str] = []
+    page.on("request", lambda r: refreshes.append(r.url) if r.headers.get("hx-request") == "true" else None)
+
+    with page.expect_response(lambda r: "/staff/triage?" in r.url and "seen=" in r.url) as answer:
+        page.clock.fast_forward("00:31")
+    assert answer.value.status == 200
+    expect(rows).to_have_count(before)
+    expect(page.locator("#triage-announcement")).to_have_text("")  # the number did not change
+    axe_check(page)
+
+    # Ticking a case pauses the refresh; so does hiding the tab.
+    rows.nth(1).get_by_role("checkbox").check()
+    page.locator("body").click(position={"x": 1, "y": 1})  # focus leaves the queue; the tick stays
+    refreshes.clear()
+    page.clock.fast_forward("00:31")
+    page.wait_for_timeout(300)
+    assert refreshes == []
+    rows.nth(1).get_by_role("checkbox").uncheck()
+    page.locator("body").click(position={"x": 1, "y": 1})  # focus leaves the queue
+    page.evaluate("() => Object.defineProperty(document, 'hidden', {value: true, configurable: true})")
+    page.clock.fast_forward("00:31")
+    page.wait_for_timeout(300)
+    assert refreshes == []
+    page.evaluate("() => Object.defineProperty(document, 'hidden', {value: false, configurable: true})")
+    with page.expect_response(lambda r: "seen=" in r.url):
+        page.clock.fast_forward("00:31")
+    expect(rows).to_have_count(before)

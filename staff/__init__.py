@@ -38,6 +38,9 @@ def chrome() -> dict:
                           "active": endpoint.startswith("staff.organisation")})
             items.append({"href": url_for("staff.response_templates"), "text": _("Templates"),
                           "active": endpoint.startswith("staff.response_template")})
+        if current_user.role in (Role.OFFICER, Role.MANAGER, Role.ADMIN):
+            items.append({"href": url_for("staff.outbox_list"), "text": _("Outbox"),
+                          "active": endpoint.startswith("staff.outbox")})
         items.append({"href": url_for("staff.sign_out"), "text": _("Sign out"), "form": True})
     return {
         "service_name": _("Complaints back office"),
@@ -56,9 +59,11 @@ from staff.views import (  # noqa: E402,F401  (routes register on import)
     case_list,
     cases,
     casework,
+    correspondence,
     home,
     information,
     learning,
     ombudsman,
+    outbox,
     triage,
 )

@@ -54,13 +54,6 @@ class CaseActionForm(RedressForm):
     def expected_version(self) -> int | None:
         return int(self.version.data) if (self.version.data or "").isdigit() else None
 
-    def refuse(self, message: object, field_name: str | None = None) -> None:
-        """Show the engine's reason in the error summary, linked to the field it concerns."""
-        field = self[field_name] if field_name else next(
-            (f for f in self if f.type not in {"HiddenField", "CSRFTokenField", "SubmitField"}), self.submit
-        )
-        field.errors = [*field.errors, message] if isinstance(field.errors, list) else [message]
-
 
 class AcknowledgeForm(CaseActionForm):
     agreed_date = GovukDateField(

@@ -316,6 +316,28 @@ def test_a_stale_confirmation_is_refused_with_409(app, session, team):
     assert case_row(session, reference).status is CaseStatus.TRIAGED
 
 
+@pytest.mark.parametrize("flushed", [False, True], ids=["changed-in-memory", "flushed"])
+def test_a_refusal_after_the_case_was_changed_shows_the_case_as_saved(app, session, team, monkeypatch, flushed):
+    """staff/actions.py: the savepoint undoes the attempt, and the page is drawn from the database."""
+    reference = triaged_case(app, team)
+    officer = client_for(app, session, team["author"])
+
+    def half_done(case, action, actor, **payload):
+        case.status, case.vulnerable, case.vulnerability_note = CaseStatus.WITHDRAWN, True, "Half done"
+        if flushed:
+            db.session.flush()
+        raise GuardFailed("Refused after changing the case.")
+
+    monkeypatch.setattr("shared.services.engine.perform", half_done)
+    response = post(officer, f"/staff/cases/{reference}/notes", {"text": "Typed note"}, session=session, reference=reference)
+    body = response.get_data(as_text=True)
+    assert response.status_code == 409
+    assert "There is a problem" in body and "Refused after changing the case." in body and "Typed note" in body
+    assert "Triaged as a complaint" in body and "Half done" not in body and ">Withdrawn<" not in body
+    row = case_row(session, reference)
+    assert row.status is CaseStatus.TRIAGED and not row.vulnerable
+
+
 def test_a_bad_payment_amount_is_refused(app, session, team):
     reference = triaged_case(app, team)
     act(app, reference, EventType.ACKNOWLEDGED, team["manager"])

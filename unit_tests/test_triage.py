@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -58,6 +59,54 @@ def test_the_queue_flags_vulnerable_and_split_cases_and_links_each_to_its_triage
     assert "Vulnerable" in row
     assert "Split" in body[body.index(split.reference):body.index(split.reference) + 3000]
     assert 'name="cases"' in body and "Allocate selected" in body
+
+
+def _queue_rows(html: str) -> list[str]:
+    return re.findall(r'<th scope="row"[^>]*><a class="govuk-link" href="/staff/cases/([^"]+)">', html)
+
+
+def test_the_queue_refreshes_itself_with_its_list_alone_and_the_same_rows(client, session, make, world):
+    for _ in range(3):
+        make.case(make.user(Role.RESIDENT), world["service"])
+    signed_in(client, session, make, Role.OFFICER)
+    whole = page(client.get("/staff/triage"))
+    assert 'hx-get="/staff/triage?page=1&amp;seen=4" hx-trigger="every 30s"' in whole
+    assert '<div id="triage-announcement" class="govuk-visually-hidden" role="status"></div>' in whole
+    refreshed = client.get("/staff/triage?page=1&seen=4", headers={"HX-Request": "true"})
+    fragment = page(refreshed)  # the strict client checks it as a fragment: valid, unique ids, CSRF
+    assert refreshed.status_code == 200 and fragment.lstrip().startswith('<div id="triage-queue"')
+    assert "<h1" not in fragment and "<html" not in fragment
+    assert "HX-Request" in refreshed.headers["Vary"]
+    assert _queue_rows(fragment) == _queue_rows(whole) and len(_queue_rows(fragment)) == 4
+    assert "4 new contacts waiting" in fragment
+    assert "triage-announcement" not in fragment  # nothing changed: nothing to announce
+
+
+def test_a_refresh_announces_only_a_change_in_the_number_waiting(client, session, make, world):
+    signed_in(client, session, make, Role.MANAGER)
+    make.case(make.user(Role.RESIDENT), world["service"])
+    changed = page(client.get("/staff/triage?page=1&seen=1", headers={"HX-Request": "true"}))
+    assert ('<div id="triage-announcement" hx-swap-oob="innerHTML">The queue has changed: 2 new contacts waiting.</div>'
+            in changed)
+    assert 'seen=2"' in changed  # the next refresh compares with what is shown now
+    world["case"].status = CaseStatus.TRIAGED
+    session.commit()
+    fewer = page(client.get("/staff/triage?page=1&seen=2", headers={"HX-Request": "true"}))
+    assert "The queue has changed: 1 new contact waiting." in fewer
+
+
+def test_a_refresh_does_not_take_the_bulk_allocation_warning(client, session, make, world):
+    signed_in(client, session, make, Role.OFFICER)
+    with client.session_transaction() as cookie:
+        cookie["bulk_allocation_refused"] = [("RDR-0000-0000", "There is no case with this reference.")]
+    assert "RDR-0000-0000" not in page(client.get("/staff/triage?seen=1", headers={"HX-Request": "true"}))
+    assert "RDR-0000-0000: There is no case with this reference." in page(client.get("/staff/triage"))
+
+
+def test_the_queue_does_not_refresh_over_a_form_with_errors(client, session, make, world):
+    signed_in(client, session, make, Role.OFFICER)
+    response = client.submit("/staff/triage/allocate", {"cases": world["case"].reference}, form_url="/staff/triage")
+    assert response.status_code == 400 and "hx-trigger" not in page(response)
 
 
 # --- the decision page -------------------------------------------------------------------------
@@ -263,13 +312,15 @@ def test_a_duplicate_must_name_another_existing_case(client, session, make, worl
     original = make.case(world["resident"], world["service"], status=CaseStatus.TRIAGED)
     signed_in(client, session, make, Role.OFFICER)
     url = f"/staff/cases/{world['case'].reference}/triage/duplicate"
+    # The triage rules refuse these (409, like every refusal by the case rules), keeping what was typed.
     missing = client.submit(url, {"reference": "RDR-0000-0000"})
-    assert missing.status_code == 400
+    assert missing.status_code == 409
     assert "There is no case with the reference RDR-0000-0000" in page(missing) and 'value="RDR-0000-0000"' in page(missing)
     itself = client.submit(url, {"reference": world["case"].reference.lower()})
-    assert itself.status_code == 400 and "cannot be a duplicate of itself" in page(itself)
-    badly = client.submit(url, {"reference": "not a reference"})
+    assert itself.status_code == 409 and "cannot be a duplicate of itself" in page(itself)
+    badly = client.submit(url, {"reference": "not a reference"})  # the form's own check (400)
     assert badly.status_code == 400 and "correct format" in page(badly)
+    assert reload(session, world["case"]).status is CaseStatus.RECEIVED
     typed = original.reference.lower().replace("-", " ")
     response = client.submit(url, {"reference": typed})
     assert response.status_code == 302
@@ -394,7 +445,7 @@ def test_stage_two_must_go_to_someone_other_than_the_stage_one_handler(client, s
     signed_in(client, session, make, Role.MANAGER)
     url = f"/staff/cases/{case.reference}/allocate"
     response = client.submit(url, {"handler": str(first.id)})
-    assert response.status_code == 400
+    assert response.status_code == 409  # the engine's guard refuses it
     body = page(response)
     assert "must be handled by someone other than the previous stage" in body
     assert f'value="{first.id}" checked' in body  # the choice is kept

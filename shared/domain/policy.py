@@ -60,3 +60,22 @@ def can_edit_learning(viewer: _Viewer) -> bool:
 def can_update_learning_status(viewer: _Viewer, action: _ServiceItem) -> bool:
     """The complaints team may; a service responder only for their own service's actions."""
     return _team_or_the_services_responder(viewer, action.service_id)
+
+
+class _HandledCase(_CaseLike, Protocol):
+    officer_id: int | None
+
+
+def can_send_message(viewer: _Viewer, case: _HandledCase) -> bool:
+    """Who writes to the person about their case: the complaints team, or a service responder
+    only when the case is allocated to them.
+
+    The person should hear from whoever handles their complaint, in one voice: a responder who
+    helps with an investigation answers the team (requests for information), not the person.
+    The contact centre records calls as notes and does not write on a case.
+    """
+    if not can_view_case(viewer, case):
+        return False
+    if viewer.role in CASEWORK_ROLES:
+        return True
+    return viewer.role is Role.RESPONDER and case.officer_id is not None and case.officer_id == viewer.id

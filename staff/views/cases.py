@@ -1,4 +1,10 @@
-"""The staff case page (the triage queue lives in staff/views/triage.py)."""
+"""The staff case page, and the internal note added from it (the triage queue lives in
+staff/views/triage.py, messages and files in staff/views/correspondence.py).
+
+The page reads the case and its links, timeline, correspondence and panels in at most 10
+queries. Its timeline and correspondence sections are templates of their own, so an htmx post
+from the page gets back just the section it changed, drawn from the same data.
+"""
 
 from __future__ import annotations
 
@@ -7,65 +13,122 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from shared.auth.access import staff
-from shared.db import db
+from shared.domain import policy
 from shared.domain.enums import EventType
 from shared.domain.policy import CASE_READER_ROLES
-from shared.domain.transitions import StaleCase, allowed_actions
-from shared.services import cases as case_queries
-from shared.services import casework, engine, responses
+from shared.domain.transitions import allowed_actions
+from shared.services import case_page, correspondence, engine, files
+from shared.services.case_page import CasePage
 from staff import bp
+from staff.actions import attempt
 from staff.forms import NoteForm
+from staff.forms_correspondence import MessageForm
+from staff.htmx import varies, wants_section
 from staff.panels import panels_for
 from staff.views.casework import case_actions
 
+NEW_NOTE = ".moj-timeline__item:last-child"  # the timeline is oldest first
 
-def _case_page(found, note_form=None, status: int = 200):
-    if note_form is None:
-        note_form = NoteForm(formdata=None, data={"version": found.version})
-    return (
-        render_template(
-            "staff/case.html",
-            case=found,
-            events=case_queries.timeline(current_user, found),
-            actions=case_actions(found, current_user),
-            stage=casework.current_stage(found),
-            draft=responses.response_for(found),
-            note_form=note_form if EventType.NOTE_ADDED in allowed_actions(found.status, current_user.role) else None,
-            form=note_form,
-            panels=panels_for(found),
-        ),
-        status,
+
+def load_page(reference: str) -> CasePage:
+    page = case_page.load(current_user, reference)
+    if page is None:
+        abort(404)
+    return page
+
+
+def _note_form(page: CasePage) -> NoteForm | None:
+    if EventType.NOTE_ADDED not in allowed_actions(page.case.status, current_user.role):
+        return None
+    return NoteForm(formdata=None, data={"version": page.case.version})
+
+
+def _message_form(page: CasePage) -> MessageForm | None:
+    return MessageForm(formdata=None) if policy.can_send_message(current_user, page.case) else None
+
+
+def _sections(page: CasePage, shown: correspondence.Correspondence) -> dict:
+    """What the correspondence and files sections need, whole page or not."""
+    return {
+        "case": page.case,
+        "correspondence": shown,
+        "by_post": correspondence.by_post(page.case),
+        "accept_files": files.ACCEPT_ATTRIBUTE,
+    }
+
+
+def case_page_response(page: CasePage, *, note_form: NoteForm | None = None, message_form: MessageForm | None = None,
+                       status: int = 200, mark_read: bool = False):
+    shown = correspondence.load(page.case)
+    if mark_read:
+        correspondence.mark_read_by_handler(current_user, page.case, shown)
+    note_form = note_form or _note_form(page)
+    message_form = message_form or _message_form(page)
+    body = render_template(
+        "staff/case.html",
+        **_sections(page, shown),
+        events=case_page.timeline(current_user, page.case),
+        actions=case_actions(page.case, current_user),
+        stage=page.stage,
+        draft=page.draft,
+        links=page.links,
+        note_form=note_form,
+        message_form=message_form,
+        # The layout's error summary shows the form that was sent, if it has errors.
+        form=message_form if message_form is not None and message_form.errors else note_form,
+        panels=panels_for(page.case),
     )
+    return varies(body, status)
+
+
+def timeline_section(page: CasePage, note_form: NoteForm | None, status: int = 200, focus: str | None = None):
+    body = render_template(
+        "staff/case/_timeline.html", partial=True, focus=focus, case=page.case,
+        events=case_page.timeline(current_user, page.case), note_form=note_form or _note_form(page),
+    )
+    return varies(body, status)
+
+
+def correspondence_section(page: CasePage, message_form: MessageForm | None, status: int = 200,
+                           focus: str | None = None):
+    """The correspondence section; after a message is sent, the files list too (swapped out of band)."""
+    shown = correspondence.load(page.case)
+    context = _sections(page, shown)
+    body = render_template("staff/case/_correspondence.html", partial=True, focus=focus,
+                           message_form=message_form or _message_form(page), **context)
+    if status == 200:
+        body += render_template("staff/case/_files.html", oob=True, **context)
+    return varies(body, status)
 
 
 @bp.get("/cases/<reference>")
 @staff(*CASE_READER_ROLES)
 def case(reference: str):
-    found = case_queries.case_for(current_user, reference)
-    if found is None:
-        abort(404)
-    return _case_page(found)
+    return case_page_response(load_page(reference), mark_read=True)
+
+
+def _note_answer(page: CasePage, form: NoteForm, status: int):
+    if wants_section():
+        return timeline_section(page, form, status)
+    return case_page_response(page, note_form=form, status=status)
 
 
 @bp.post("/cases/<reference>/notes")
 @staff(*CASE_READER_ROLES)
 def add_note(reference: str):
-    found = case_queries.case_for(current_user, reference)
-    if found is None:
-        abort(404)
+    page = load_page(reference)
     form = NoteForm()
     if not form.validate():
-        return _case_page(found, form, 400)
-    try:
-        # A savepoint: a refused note undoes only itself, so the page can be shown again cheaply.
-        with db.session.begin_nested():
-            engine.perform(found, EventType.NOTE_ADDED, current_user, text=form.text.data,
-                           expected_version=form.version.data and int(form.version.data))
-    except StaleCase as stale:
-        # Keep what they typed; show the case as it is now, with the new version to try again.
-        db.session.refresh(found)
-        form.version.data = found.version
-        form.text.errors.append(stale.message)
-        return _case_page(found, form, 409)
+        return _note_answer(page, form, 400)
+    version = int(form.version.data) if (form.version.data or "").isdigit() else None
+    refused = attempt(
+        lambda shown: engine.perform(shown.case, EventType.NOTE_ADDED, current_user, text=form.text.data,
+                                     expected_version=version),
+        page, form=form, render=_note_answer, field="text",
+    )
+    if refused:
+        return refused
+    if wants_section():
+        return timeline_section(page, None, focus=NEW_NOTE)
     flash(_("Note added."))
     return redirect(url_for("staff.case", reference=reference))

@@ -1,12 +1,11 @@
 """Case work pages: the actions on a case after triage, each a small form that calls one service.
 
 Every page checks the transition table first (409 saying why, or 403), keeps the case version in
-the form, and shows a refusal from the engine as the form's error summary, keeping what was typed.
+the form, and shows a refusal from the engine as the form's error summary, keeping what was typed
+(staff/actions.py).
 """
 
 from __future__ import annotations
-
-from collections.abc import Callable
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import format_currency
@@ -15,15 +14,15 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from shared.auth.access import staff
-from shared.db import db
 from shared.domain import guards
 from shared.domain.enums import EventType, Finding, RemedyKind, Role
 from shared.domain.policy import CASEWORK_ROLES
-from shared.domain.transitions import EngineError, StaleCase, allowed_actions, transition_for
+from shared.domain.transitions import allowed_actions, transition_for
 from shared.models import Case, User
 from shared.services import cases as case_queries
 from shared.services import casework, responses, templates
 from staff import bp
+from staff.actions import attempt
 from staff.forms_casework import (
     AcknowledgeForm,
     CaseActionForm,
@@ -92,24 +91,6 @@ def _load(reference: str) -> Case:
     return found
 
 
-def _attempt(reference: str, form: CaseActionForm, call: Callable[[Case], object], render: Callable, found: Case):
-    """Run one service call; on refusal give back the page with the reason and what was typed."""
-    try:
-        call(found)
-    except StaleCase as stale:
-        db.session.rollback()
-        found = _load(reference)
-        form.version.data = found.version  # the next try is against the case as it is now
-        form.refuse(stale.message)
-        return render(found, form, 409)
-    except EngineError as refused:
-        db.session.rollback()
-        found = _load(reference)
-        form.refuse(refused.message)
-        return render(found, form, refused.status_code)
-    return None
-
-
 # --- actions that need only a confirmation --------------------------------------------------------
 
 _CONFIRM_TEXT = {
@@ -141,8 +122,8 @@ def _register_confirm(endpoint: str, path: str, action: EventType, roles: tuple[
         def render(case, f, status):
             return _confirm_page(case, f, action, endpoint, status)
 
-        refused = _attempt(reference, form, lambda case: casework.confirm(case, action, current_user, form.expected_version()),
-                           render, found)
+        refused = attempt(lambda case: casework.confirm(case, action, current_user, form.expected_version()), found,
+                          form=form, render=render)
         if refused:
             return refused
         flash(str(done))
@@ -184,8 +165,8 @@ def acknowledge(reference: str):
     if not form.validate():
         return render(found, form, 400)
     date = form.agreed_date.data if agreed else None
-    refused = _attempt(reference, form, lambda case: casework.acknowledge(case, current_user, form.expected_version(), date),
-                       render, found)
+    refused = attempt(lambda case: casework.acknowledge(case, current_user, form.expected_version(), date), found,
+                      form=form, render=render)
     if refused:
         return refused
     flash(_("Case acknowledged."))
@@ -204,7 +185,7 @@ def _reason_view(reference: str, action: EventType, form_class, template: str, c
     form = form_class()
     if not form.validate():
         return render(found, form, 400)
-    refused = _attempt(reference, form, lambda case: call(case, form), render, found)
+    refused = attempt(lambda case: call(case, form), found, form=form, render=render)
     if refused:
         return refused
     flash(done)
@@ -257,10 +238,9 @@ def extend(reference: str):
     form = ExtendForm()
     if not form.validate():
         return render(found, form, 400)
-    refused = _attempt(
-        reference, form,
+    refused = attempt(
         lambda case: casework.extend(case, current_user, form.expected_version(), form.new_date.data, form.reason.data),
-        render, found,
+        found, form=form, render=render,
     )
     if refused:
         return refused
@@ -303,9 +283,9 @@ def response(reference: str):
         return _use_template(found, form, offered, render)
     if not form.validate():
         return render(found, form, 400)
-    refused = _attempt(
-        reference, form, lambda case: responses.save_draft(case, current_user, form.expected_version(), form.to_draft()),
-        render, found,
+    refused = attempt(
+        lambda case: responses.save_draft(case, current_user, form.expected_version(), form.to_draft()),
+        found, form=form, render=render,
     )
     if refused:
         return refused
@@ -357,7 +337,7 @@ def check_response(reference: str):
     else:
         def call(case):
             return responses.approve_and_send(case, current_user, form.expected_version())
-    refused = _attempt(reference, form, call, render, found)
+    refused = attempt(call, found, form=form, render=render)
     if refused:
         return refused
     flash(_("Response returned to the author for changes.") if returning else _("Response approved and sent."))

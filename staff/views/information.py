@@ -8,14 +8,13 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from shared.auth.access import staff
-from shared.db import db
 from shared.domain.enums import Role
 from shared.domain.policy import CASEWORK_ROLES
-from shared.domain.transitions import EngineError, StaleCase
 from shared.models import Case
 from shared.services import cases as case_queries
-from shared.services import information
+from shared.services import information, outbox
 from staff import bp
+from staff.actions import attempt
 from staff.forms_information import AnswerForm, AskForm
 from staff.panels import case_panel
 
@@ -52,17 +51,14 @@ def information_new(reference: str):
     form = AskForm(**choices)
     if not form.validate():
         return _ask_page(found, form, 400)
-    try:
-        information.ask(found, current_user, question=form.question.data, service_id=int(form.service.data),
-                        responder_id=form.responder_id, due_on=form.due_on.data)
-    except information.InformationError as refused:
-        db.session.rollback()
-        form.refuse(refused.message, refused.field or "question")
-        return _ask_page(_load(reference), form, 400)
-    except (StaleCase, EngineError) as refused:
-        db.session.rollback()
-        form.refuse(refused.message, "question")
-        return _ask_page(_load(reference), form, getattr(refused, "status_code", 409))
+    refused = attempt(
+        lambda case: information.ask(case, current_user, question=form.question.data, service_id=int(form.service.data),
+                                     responder_id=form.responder_id, due_on=form.due_on.data),
+        found, form=form, render=_ask_page, field="question",
+        invalid=(information.InformationError,),
+    )
+    if refused:
+        return refused
     flash(_("Request for information sent."))
     return redirect(url_for("staff.case", reference=reference))
 
@@ -71,8 +67,10 @@ def information_new(reference: str):
 @staff(*TASK_ROLES)
 def tasks():
     page = max(1, request.args.get("page", 1, type=int))
+    # Messages the outbox could not deliver (or letters to post) are the complaints team's tasks too.
+    undelivered = outbox.waiting_for_staff() if current_user.role in TEAM else None
     return render_template("staff/information/tasks.html", tasks=information.open_tasks(current_user, page),
-                           today=information.today())
+                           today=information.today(), undelivered=undelivered)
 
 
 def _answer_page(found, form: AnswerForm | None, status: int = 200):
@@ -96,16 +94,12 @@ def information_request(request_id: int):
         return _answer_page(found, form, 409)
     if not form.validate():
         return _answer_page(found, form, 400)
-    try:
-        information.answer(found, current_user, form.answer.data)
-    except information.InformationError as refused:
-        db.session.rollback()
-        form.refuse(refused.message)
-        return _answer_page(information.request_for(current_user, request_id), form, 409)
-    except (StaleCase, EngineError) as refused:
-        db.session.rollback()
-        form.refuse(refused.message)
-        return _answer_page(information.request_for(current_user, request_id), form,
-                            getattr(refused, "status_code", 409))
+    refused = attempt(
+        lambda item: information.answer(item, current_user, form.answer.data),
+        found, form=form, render=_answer_page,
+        field="answer", invalid=(information.InformationError,),
+    )
+    if refused:
+        return refused
     flash(_("Answer sent to the complaints team."))
     return redirect(url_for("staff.tasks"))

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from flask import abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
@@ -11,17 +9,17 @@ from flask_login import current_user
 
 from shared.auth.access import staff
 from shared.clock import to_london, utcnow
-from shared.db import db
 from shared.domain import deadlines
 from shared.domain.enums import CaseReason, Role
 from shared.domain.policy import CASEWORK_ROLES, TRIAGE_ROLES
-from shared.domain.transitions import EngineError, StaleCase
+from shared.domain.transitions import EngineError
 from shared.models import Case
 from shared.services import cases as case_queries
 from shared.services import triage as triage_service
 from shared.services.calendar import council_calendar
 from shared.services.triage import Decision
 from staff import bp
+from staff.actions import attempt
 from staff.forms_triage import (
     AllocateForm,
     BulkAllocateForm,
@@ -32,6 +30,7 @@ from staff.forms_triage import (
     SignpostForm,
     SplitForm,
 )
+from staff.htmx import varies, wants_section
 
 DECIDERS = (Role.AGENT, Role.OFFICER, Role.MANAGER)  # the transition table's first-contact roles
 TEAM = CASEWORK_ROLES  # the complaints team
@@ -55,10 +54,15 @@ def _queue_page(bulk_form: BulkAllocateForm | None = None, status: int = 200):
     if bulk_form is None:
         bulk_form = BulkAllocateForm(formdata=None, handlers=handlers)
     selected = set(request.form.getlist("cases")) if request.method == "POST" else set()
-    return render_template(
-        "staff/triage.html", queue=queue, ages=ages, target=deadlines.TRIAGE_TARGET, handlers=handlers,
-        form=bulk_form, selected=selected, refused=session.pop(_REFUSED_KEY, None) if status == 200 else None,
-    ), status
+    context = {"queue": queue, "ages": ages, "target": deadlines.TRIAGE_TARGET, "handlers": handlers,
+               "form": bulk_form, "selected": selected}
+    if wants_section():
+        # The queue refreshing itself: the list alone, and a few words for screen readers only
+        # when the number waiting differs from what the page last showed.
+        seen = request.args.get("seen", type=int)
+        return varies(render_template("staff/triage/_queue.html", announce=seen != queue.total, **context), status)
+    refused = session.pop(_REFUSED_KEY, None) if status == 200 else None
+    return varies(render_template("staff/triage.html", refused=refused, **context), status)
 
 
 @bp.get("/triage")
@@ -76,9 +80,9 @@ def triage_allocate():
     references = form.references[:case_queries.PAGE_SIZE]
     try:
         result = triage_service.allocate_many(references, current_user, handler_id=int(form.handler.data))
-    except EngineError as refused:
+    except EngineError as refused:  # the person chosen cannot take cases (any more): a rule, so 409
         form.handler.errors = [refused.message]
-        return _queue_page(form, 400)
+        return _queue_page(form, refused.status_code)
     if result.allocated:
         flash(ngettext("%(num)s case allocated to %(name)s.", "%(num)s cases allocated to %(name)s.",
                        len(result.allocated), name=result.handler.full_name))
@@ -95,24 +99,6 @@ def _load(reference: str) -> Case:
     if found is None:
         abort(404)
     return found
-
-
-def _attempt(reference: str, form, error_field, call: Callable[[Case], object], render: Callable, found: Case):
-    """Run one service call; a refusal comes back as the form's error, keeping what was typed."""
-    try:
-        # A savepoint: a refusal undoes only this attempt, and the page can still use what it loaded.
-        with db.session.begin_nested():
-            call(found)
-    except StaleCase as stale:
-        db.session.rollback()
-        found = _load(reference)
-        form.version.data = found.version  # the next try is against the case as it is now
-        error_field.errors = [*error_field.errors, stale.message]
-        return render(found, form, 409)
-    except EngineError as refused:
-        error_field.errors = [*error_field.errors, refused.message]
-        return render(found, form, refused.status_code if refused.status_code == 403 else 400)
-    return None
 
 
 def _decision_page(found: Case, form: DecisionForm | None, status: int = 200):
@@ -143,7 +129,7 @@ def triage_decision(reference: str):
     def call(case):
         triage_service.decide_simple(case, current_user, decision, version=form.expected_version)
 
-    failed = _attempt(reference, form, form.decision, call, _decision_page, found)
+    failed = attempt(call, found, form=form, render=_decision_page, field=form.decision)
     if failed:
         return failed
     flash(_("Case %(reference)s recorded as: %(decision)s.", reference=reference, decision=decision.label))
@@ -229,7 +215,7 @@ def triage_details(reference: str, decision: str):
             triage_service.refuse(case, actor, version=version, reason=form.reason.data,
                                   ombudsman_right_given=form.ombudsman_right_given.data)
 
-    failed = _attempt(reference, form, error_field, call, render, found)
+    failed = attempt(call, found, form=form, render=render, field=error_field)
     if failed:
         return failed
     flash(_("Case %(reference)s recorded as: %(decision)s.", reference=reference, decision=chosen.label))
@@ -262,7 +248,7 @@ def split(reference: str):
     def call(case):
         created.extend(triage_service.split(case, current_user, version=form.expected_version, parts=form.parts))
 
-    failed = _attempt(reference, form, form.issue_1, call, _split_page, found)
+    failed = attempt(call, found, form=form, render=_split_page, field=form.issue_1)
     if failed:
         return failed
     flash(ngettext("Case %(reference)s was split: %(num)s new case, %(references)s, is in the triage queue.",
@@ -299,7 +285,7 @@ def allocate(reference: str):
         chosen.append(triage_service.allocate(case, current_user, version=form.expected_version,
                                               handler_id=int(form.handler.data)))
 
-    failed = _attempt(reference, form, form.handler, call, _allocate_page, found)
+    failed = attempt(call, found, form=form, render=_allocate_page, field=form.handler)
     if failed:
         return failed
     flash(_("Case %(reference)s allocated to %(name)s.", reference=reference, name=chosen[0].full_name))
