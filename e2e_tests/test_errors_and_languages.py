@@ -22,10 +22,19 @@ def sign_in_as_resident(page: Page) -> None:
     axe_check(page)
 
 
+def start_a_complaint(page: Page) -> str:
+    """Start a new complaint (each has its own draft and addresses); return its address."""
+    page.goto("/feedback/new")
+    page.get_by_role("radio", name="Make a complaint").check()
+    page.get_by_role("button", name="Continue").click()
+    expect(page).to_have_url(re.compile(r"/feedback/\d+/service$"))
+    return page.url.rsplit("/", 1)[0]
+
+
 def test_empty_answer_shows_the_error_summary_which_leads_to_the_field(any_page: Page, javascript: bool) -> None:
     page = any_page
     sign_in_as_resident(page)
-    page.goto("/complaint/what-happened")
+    page.goto(start_a_complaint(page) + "/what-happened")
     expect(page.get_by_role("heading", name="What happened?")).to_be_visible()
     expect(page).not_to_have_title(re.compile("^Error:"))
     expect_scripts(page, javascript)
@@ -50,7 +59,7 @@ def test_empty_answer_shows_the_error_summary_which_leads_to_the_field(any_page:
 def test_partly_typed_date_is_kept_after_the_error(any_page: Page, javascript: bool) -> None:
     page = any_page
     sign_in_as_resident(page)
-    page.goto("/complaint/when")
+    page.goto(start_a_complaint(page) + "/when")
     expect(page.get_by_role("heading", name="When did it happen?")).to_be_visible()
     expect_scripts(page, javascript)
     axe_check(page)

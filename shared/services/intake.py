@@ -1,117 +1,277 @@
-"""Receiving feedback: residents' drafts on the server, and turning answers into a case."""
+"""Receiving feedback online: drafts kept on the server (a resident's several, or a guest's one),
+their evidence files, and turning a finished draft into a case with its acknowledgement.
+
+Which questions a draft must answer is decided in shared/domain/feedback.py.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
+import hashlib
+from datetime import date, timedelta
 from typing import Any
 
 from flask import url_for
-from sqlalchemy import delete, select
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
+from werkzeug.datastructures import FileStorage
 
 from shared.clock import utcnow
 from shared.db import db
-from shared.domain.enums import CaseKind, Channel, ContactMethod
-from shared.models import FeedbackDraft, Service, User
-from shared.services import engine, outbox
+from shared.domain import feedback
+from shared.domain.enums import CaseKind, Channel, ConsentMethod, ContactMethod, Role
+from shared.models import Case, FeedbackDraft, Service, StoredFile, User
+from shared.services import accounts, engine, files, guest_access, outbox
 
-# The questions of the complaint journey, in order; each is one page. A phone number or an
-# address is asked for on a page of its own, only when that is how the person wants contact.
-STEPS = ("service", "what_happened", "happened_on", "outcome_wanted", "contact", "contact_phone", "contact_address")
-_DETAIL_FOR_METHOD = {ContactMethod.PHONE.value: "contact_phone", ContactMethod.POST.value: "contact_address"}
+# A guest cannot come back to a draft once their session cookie has gone, so old ones are clutter.
+GUEST_DRAFT_LIFETIME = timedelta(days=7)
+# Enough for anyone part-way through several things; a limit keeps the list one short page.
+MAX_DRAFTS = 20
+_RECEIVED_MAIL = {
+    CaseKind.COMPLAINT: "complaint_received",
+    CaseKind.SERVICE_REQUEST: "service_request_received",
+    CaseKind.COMPLIMENT: "compliment_received",
+    CaseKind.COMMENT: "comment_received",
+}
 
 
-@dataclass(frozen=True)
-class Submitted:
-    reference: str
-    acknowledge_by: date
+class IncompleteFeedback(Exception):
+    """The draft cannot be sent yet: `step` is the question to answer (again)."""
 
-
-class IncompleteComplaint(Exception):
     def __init__(self, step: str) -> None:
         super().__init__(step)
         self.step = step
 
 
-def _draft_for(user: User) -> FeedbackDraft | None:
-    return db.session.scalar(
-        select(FeedbackDraft).where(FeedbackDraft.user_id == user.id).order_by(FeedbackDraft.updated_at.desc()).limit(1)
+class TooManyDrafts(Exception):
+    pass
+
+
+def hash_guest_key(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+# --- drafts -----------------------------------------------------------------------------------
+
+
+def drafts_for(user: User) -> list[FeedbackDraft]:
+    return list(
+        db.session.scalars(
+            select(FeedbackDraft)
+            .where(FeedbackDraft.user_id == user.id)
+            .order_by(FeedbackDraft.updated_at.desc(), FeedbackDraft.id.desc())
+            .limit(MAX_DRAFTS)
+        )
     )
 
 
-def get_draft(user: User) -> dict[str, Any]:
-    draft = _draft_for(user)
-    return dict(draft.answers) if draft else {}
+def find_draft(draft_id: int, *, user: User | None, guest_key: str | None) -> FeedbackDraft | None:
+    """The draft if it belongs to this resident, or to this guest's browser; otherwise None (a 404)."""
+    query = select(FeedbackDraft).where(FeedbackDraft.id == draft_id)
+    if user is not None:
+        query = query.where(FeedbackDraft.user_id == user.id)
+    elif guest_key:
+        query = query.where(FeedbackDraft.guest_key_hash == hash_guest_key(guest_key), FeedbackDraft.user_id.is_(None))
+    else:
+        return None
+    return db.session.scalar(query)
 
 
-def save_answers(user: User, answers: dict[str, Any]) -> None:
-    draft = _draft_for(user)
-    if draft is None:
-        draft = FeedbackDraft(user_id=user.id, kind=CaseKind.COMPLAINT, answers={}, created_at=utcnow(), updated_at=utcnow())
-        db.session.add(draft)
-    draft.answers = {**draft.answers, **answers}  # a new dict, so the JSON column sees the change
+def guest_draft(guest_key: str | None) -> FeedbackDraft | None:
+    if not guest_key:
+        return None
+    return db.session.scalar(select(FeedbackDraft).where(FeedbackDraft.guest_key_hash == hash_guest_key(guest_key)))
+
+
+def start_draft(kind: CaseKind, *, user: User | None, guest_key: str | None = None) -> FeedbackDraft:
+    """A new, empty draft. A guest has one at a time, so starting again replaces theirs."""
+    if kind not in feedback.STARTING_KINDS:
+        raise ValueError(kind)
+    now = utcnow()
+    if user is not None:
+        count = db.session.scalar(select(func.count()).where(FeedbackDraft.user_id == user.id)) or 0
+        if count >= MAX_DRAFTS:
+            raise TooManyDrafts()
+        draft = FeedbackDraft(user_id=user.id, kind=kind, answers={}, created_at=now, updated_at=now)
+    else:
+        if not guest_key:
+            raise ValueError("a guest's draft needs the key from their session")
+        old = guest_draft(guest_key)
+        if old is not None:
+            delete_draft(old)
+        draft = FeedbackDraft(guest_key_hash=hash_guest_key(guest_key), kind=kind, answers={}, created_at=now, updated_at=now)
+    db.session.add(draft)
+    db.session.flush()
+    return draft
+
+
+def save_answers(draft: FeedbackDraft, given: dict[str, Any]) -> None:
+    """Add answers to the draft, forgetting any to questions that no longer apply."""
+    merged = {**draft.answers, **given}
+    # A new dict, so the JSON column sees the change.
+    draft.answers = feedback.relevant(draft.kind, merged, guest=draft.user_id is None)
     draft.updated_at = utcnow()
     db.session.flush()
 
 
-def required_steps(answers: dict[str, Any]) -> list[str]:
-    """The steps this person must answer, given what they have chosen so far."""
-    steps = list(STEPS[:5])
-    detail = _DETAIL_FOR_METHOD.get(answers.get("contact_method", ""))
-    if detail:
-        steps.append(detail)
-    return steps
+def delete_draft(draft: FeedbackDraft) -> None:
+    for stored in files.for_draft(draft.id):
+        files.remove(stored)
+    db.session.delete(draft)
+    db.session.flush()
 
 
-def is_answered(step: str, answers: dict[str, Any]) -> bool:
-    if step == "contact":
-        return bool(answers.get("contact_method"))
-    if step == "happened_on":
-        return "happened_on" in answers
-    return bool(answers.get(step))
-
-
-def first_unanswered(answers: dict[str, Any]) -> str | None:
-    return next((step for step in required_steps(answers) if not is_answered(step, answers)), None)
+def delete_stale_guest_drafts(older_than: timedelta = GUEST_DRAFT_LIFETIME) -> int:
+    """Delete guests' drafts (and their files) not touched for `older_than`; return how many."""
+    cutoff = utcnow() - older_than
+    stale = list(
+        db.session.scalars(
+            select(FeedbackDraft).where(FeedbackDraft.guest_key_hash.is_not(None), FeedbackDraft.updated_at < cutoff)
+        )
+    )
+    for draft in stale:
+        delete_draft(draft)
+    return len(stale)
 
 
 def active_services() -> list[Service]:
     return list(db.session.scalars(select(Service).where(Service.active.is_(True)).order_by(Service.name)))
 
 
-def submit_complaint(user: User, answers: dict[str, Any]) -> Submitted:
-    """Record an online complaint from a signed-in resident, acknowledge receipt and clear the draft."""
-    missing = first_unanswered(answers)
+# --- evidence files ---------------------------------------------------------------------------
+
+
+def draft_files(draft: FeedbackDraft) -> list[StoredFile]:
+    return files.for_draft(draft.id)
+
+
+def add_files(draft: FeedbackDraft, uploads: list[FileStorage], *, user: User | None) -> list[str]:
+    """Store the acceptable files on the draft; return a message naming each file refused."""
+    already = db.session.scalar(select(func.count()).where(StoredFile.draft_id == draft.id)) or 0
+    accepted, errors = files.check_all(files.chosen(uploads), already=already)
+    if accepted:
+        files.store(accepted, uploaded_by=user, draft_id=draft.id)
+        draft.updated_at = utcnow()
+        db.session.flush()
+    # Plain strings: a lazy message counts as safe HTML in a template, and these hold the name
+    # the person's browser sent, which must be escaped like anything else they typed.
+    return [str(error) for error in errors]
+
+
+def remove_file(draft: FeedbackDraft, file_id: int) -> bool:
+    stored = db.session.scalar(select(StoredFile).where(StoredFile.id == file_id, StoredFile.draft_id == draft.id))
+    if stored is None:
+        return False
+    files.remove(stored)
+    return True
+
+
+# --- guests' email addresses ------------------------------------------------------------------
+
+
+def may_use_as_guest(email: str) -> bool:
+    """A guest may give any address except one that belongs to council staff or a councillor.
+
+    An address that belongs to a resident is fine: the case is filed under that person, and the
+    link to follow it goes only to that address, so nothing is revealed to whoever typed it.
+    """
+    found = accounts.find_by_email(email)
+    return found is None or found.role is Role.RESIDENT
+
+
+def _guest_person(name: str, email: str, locale: str) -> User:
+    found = accounts.find_by_email(email)
+    if found is not None:
+        if found.role is not Role.RESIDENT:
+            raise IncompleteFeedback("your_email")
+        return found
+    # A record of who got in touch, not an account: there is no password to sign in with.
+    person = User(email=email.strip().lower(), full_name=name.strip(), role=Role.RESIDENT, password_hash=None, locale=locale)
+    try:
+        with db.session.begin_nested():
+            db.session.add(person)
+    except IntegrityError:  # the same address sent twice at once: use the record the other made
+        found = accounts.find_by_email(email)
+        if found is None or found.role is not Role.RESIDENT:
+            raise IncompleteFeedback("your_email") from None
+        return found
+    return person
+
+
+# --- sending ----------------------------------------------------------------------------------
+
+
+def submit(draft: FeedbackDraft, *, user: User | None, locale: str) -> Case:
+    """Turn a finished draft into a case: receive it, move its files, acknowledge it, delete the draft.
+
+    `user` is the signed-in resident, or None for a guest, who gets an emailed link to follow it.
+    """
+    guest = user is None
+    kind = draft.kind or CaseKind.COMPLAINT
+    answers = feedback.relevant(kind, draft.answers, guest=guest)
+    missing = feedback.first_unanswered(kind, answers, guest=guest)
     if missing:
-        raise IncompleteComplaint(missing)
+        raise IncompleteFeedback(missing)
     service = db.session.scalar(select(Service).where(Service.slug == answers["service"], Service.active.is_(True)))
     if service is None:
-        raise IncompleteComplaint("service")
-    method = ContactMethod(answers["contact_method"])
+        raise IncompleteFeedback("service")
+    person = user or _guest_person(answers["your_name"], answers["your_email"], locale)
+
+    wants_reply = feedback.wants_reply(kind, answers)
+    method = ContactMethod(answers["contact_method"]) if wants_reply else ContactMethod.EMAIL
+    received_as = feedback.case_kind(kind, answers)
     case = engine.receive(
-        kind=CaseKind.COMPLAINT,
+        kind=received_as,
         service=service,
-        resident=user,
-        entered_by=user,
+        resident=person,
+        entered_by=person,
         channel=Channel.ONLINE,
         what_happened=answers["what_happened"],
         happened_on=date.fromisoformat(answers["happened_on"]) if answers.get("happened_on") else None,
-        outcome_wanted=answers["outcome_wanted"],
+        outcome_wanted=answers.get("outcome_wanted", ""),
         contact_method=method,
-        contact_phone=answers.get("contact_phone") if method is ContactMethod.PHONE else None,
+        contact_phone=answers.get("contact_phone") if method in {ContactMethod.PHONE, ContactMethod.TEXT} else None,
         contact_address=answers.get("contact_address") if method is ContactMethod.POST else None,
     )
-    db.session.execute(delete(FeedbackDraft).where(FeedbackDraft.user_id == user.id))
-    outbox.queue(
-        "complaint_received",
-        recipient=user.email,
-        locale=user.locale or "en",
-        user_id=user.id,
-        case_id=case.id,
-        name=user.full_name,
-        reference=case.reference,
-        acknowledge_by=case.acknowledge_by,
-        case_url=url_for("portal.case", reference=case.reference, _external=True),
-    )
+    if kind is CaseKind.COMPLAINT:
+        _record_complaint_details(case, answers)
+    files.move_draft_files_to_case(draft.id, case.id)
+    db.session.delete(draft)
+
+    if guest:
+        guest_access.issue_link(case, person, locale=locale)
+    elif method is not ContactMethod.POST:  # someone who asked for letters gets no email
+        outbox.queue(
+            _RECEIVED_MAIL[received_as],
+            recipient=person.email,
+            locale=person.locale or locale,
+            user_id=person.id,
+            case_id=case.id,
+            name=person.full_name,
+            reference=case.reference,
+            acknowledge_by=case.acknowledge_by,
+            case_url=url_for("portal.case", reference=case.reference, _external=True),
+        )
     db.session.flush()
-    return Submitted(case.reference, case.acknowledge_by)
+    return case
+
+
+def _record_complaint_details(case: Case, answers: dict[str, Any]) -> None:
+    # engine.receive() takes what every channel records; these come only from this journey.
+    case.asked_before = answers["asked_before"] == feedback.YES
+    if answers.get("someone_else") == feedback.YES:
+        case.for_someone_else = True
+        case.subject_name = answers["subject_name"]
+        case.subject_relationship = answers["subject_relationship"]
+        case.subject_address = answers.get("subject_address") or None
+        case.consent = ConsentMethod(answers["consent"])
+    if answers.get("support") == feedback.YES:
+        case.support_needed = True
+        case.support_note = answers["support_note"]
+
+
+def sent_case(reference: str) -> Case | None:
+    """A case for its confirmation page (the caller has checked this visitor just sent it)."""
+    return db.session.scalar(
+        select(Case).where(Case.reference == reference).options(joinedload(Case.service), joinedload(Case.resident))
+    )
