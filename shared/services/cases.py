@@ -1,16 +1,21 @@
-"""Reading cases: a resident's own list, one case for a viewer, the triage queue, timelines."""
+"""Reading cases: a resident's own list, one case for a viewer (or a guest holding a link), what
+the resident may read of it (timeline, messages, files), the triage queue."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Collection
+from dataclasses import dataclass, field
+from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from shared.db import db
-from shared.domain.enums import CaseStatus
+from shared.domain.enums import CaseStatus, Role
 from shared.domain.policy import can_view_case, sees_internal_events
-from shared.models import Case, CaseEvent, User
+from shared.models import Case, CaseEvent, CaseMessage, CaseStage, ProcedureStage, StoredFile, User
+from shared.services.case_progress import NextStep, next_step, today
+from shared.services.case_progress import stage_text as describe_stage
 
 PAGE_SIZE = 50
 
@@ -27,28 +32,137 @@ class Page:
         return max(1, -(-self.total // self.per_page))
 
 
-def cases_for_resident(user: User, page: int = 1) -> Page:
+@dataclass(frozen=True)
+class ResidentCaseRow:
+    """One line of "Your cases": the case with its service, how many stages it can have, and what is next."""
+
+    case: Case
+    stage_count: int
+    next: NextStep | None
+
+    @property
+    def stage_text(self) -> str | None:
+        return describe_stage(self.case.stage, self.stage_count)
+
+
+def cases_for_resident(user: User, page: int = 1, *, on: date | None = None) -> Page:
+    """The resident's cases, newest first, each with its stage count and next date (two queries)."""
     query = select(Case).where(Case.resident_id == user.id)
     total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    items = db.session.scalars(
-        query.options(joinedload(Case.service))
+    stage_count = (
+        select(func.count(ProcedureStage.id))
+        .where(ProcedureStage.procedure_id == Case.procedure_id)
+        .correlate(Case)
+        .scalar_subquery()
+    )
+    later_stages = (
+        select(func.count(ProcedureStage.id))
+        .where(ProcedureStage.procedure_id == Case.procedure_id, ProcedureStage.number > Case.stage)
+        .correlate(Case)
+        .scalar_subquery()
+    )
+    rows = db.session.execute(
+        select(Case, CaseStage.escalation_ends, stage_count, later_stages)
+        .where(Case.resident_id == user.id)
+        .outerjoin(CaseStage, and_(CaseStage.case_id == Case.id, CaseStage.number == Case.stage))
+        .options(joinedload(Case.service))
         .order_by(Case.received_at.desc(), Case.id.desc())
         .limit(PAGE_SIZE)
         .offset((page - 1) * PAGE_SIZE)
     ).all()
-    return Page(list(items), total, page, PAGE_SIZE)
+    on = on or today()
+    items = [
+        ResidentCaseRow(case, count or 0, next_step(case, ends, on, can_go_further=bool(later)))
+        for case, ends, count, later in rows
+    ]
+    return Page(items, total, page, PAGE_SIZE)
 
 
 def case_for(viewer: User, reference: str) -> Case | None:
     """The case if this viewer may see it; None (shown as 404) when it is missing or not theirs."""
-    case = db.session.scalar(
+    case = _with_people(reference)
+    if case is None or not can_view_case(viewer, case):
+        return None
+    return case
+
+
+def _with_people(reference: str) -> Case | None:
+    return db.session.scalar(
         select(Case)
         .where(Case.reference == reference)
         .options(joinedload(Case.service), joinedload(Case.resident), joinedload(Case.officer))
     )
-    if case is None or not can_view_case(viewer, case):
+
+
+def case_for_resident_or_guest(viewer: User | None, reference: str, granted: Collection[int]) -> Case | None:
+    """The case as its resident sees it: their own when signed in; otherwise only a case this browser
+    holds a guest grant for (`granted`, from guest_access.granted_case_ids()). None means 404.
+
+    A signed-in person is never shown a case through a grant: one browser, one identity.
+    """
+    if viewer is not None:
+        return case_for(viewer, reference) if viewer.role is Role.RESIDENT else None
+    if not granted:
+        return None
+    case = _with_people(reference)
+    if case is None or case.id not in granted or case.resident is None or case.resident.role is not Role.RESIDENT:
         return None
     return case
+
+
+def public_timeline(case: Case) -> list[CaseEvent]:
+    """What the resident may see of the case's history (one query; actors are not shown to them)."""
+    return list(
+        db.session.scalars(
+            select(CaseEvent)
+            .where(CaseEvent.case_id == case.id, CaseEvent.public.is_(True))
+            .order_by(CaseEvent.at, CaseEvent.id)
+        )
+    )
+
+
+def _resident_may_see(case: Case):
+    """Files the resident may read: those on messages (to or from them), and ones that came with the
+    complaint from them or from nobody signed in. Anything else staff store on the case stays internal."""
+    return and_(
+        StoredFile.case_id == case.id,
+        or_(
+            StoredFile.message_id.is_not(None),
+            StoredFile.uploaded_by_id.is_(None),
+            StoredFile.uploaded_by_id == case.resident_id,
+        ),
+    )
+
+
+@dataclass
+class ResidentCorrespondence:
+    """What the resident reads of the case's correspondence (the back office's view is in correspondence.py)."""
+
+    messages: list[CaseMessage]
+    files_by_message: dict[int, list[StoredFile]] = field(default_factory=dict)
+    evidence: list[StoredFile] = field(default_factory=list)  # sent with the complaint itself
+
+
+def correspondence_for_resident(case: Case) -> ResidentCorrespondence:
+    """Every message on the case, oldest first, and the files the resident may read (two queries)."""
+    found = list(
+        db.session.scalars(
+            select(CaseMessage).where(CaseMessage.case_id == case.id).order_by(CaseMessage.created_at, CaseMessage.id)
+        )
+    )
+    result = ResidentCorrespondence(found)
+    for stored in db.session.scalars(select(StoredFile).where(_resident_may_see(case)).order_by(StoredFile.id)):
+        if stored.message_id is None:
+            result.evidence.append(stored)
+        else:
+            result.files_by_message.setdefault(stored.message_id, []).append(stored)
+    return result
+
+
+def file_for_resident(case: Case, file_id: int) -> StoredFile | None:
+    """One of the case's files the resident may read; None (404) for any other id, including
+    another case's file asked for under this case's address."""
+    return db.session.scalar(select(StoredFile).where(StoredFile.id == file_id, _resident_may_see(case)))
 
 
 def timeline(viewer: User, case: Case) -> list[CaseEvent]:

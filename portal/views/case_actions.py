@@ -1,0 +1,164 @@
+"""What a resident (or a guest with their case's link) does on a case: reply, escalate, withdraw.
+
+Each action is a page with a form, then a confirmation. A refusal from the engine (the window has
+closed, the case changed meanwhile) shows the page again with the reason and what was typed.
+"""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from portal import bp
+from portal.forms_cases import EscalateForm, ReplyForm, WithdrawForm
+from portal.views.cases import viewer, visible_case
+from shared.auth.access import portal_or_guest
+from shared.clock import utcnow
+from shared.db import db
+from shared.domain.enums import CaseStatus, EventType, Role
+from shared.domain.transitions import EngineError, transition_for
+from shared.models import Case
+from shared.services import case_progress, files, resident_actions
+from shared.services import cases as case_queries
+from shared.services.calendar import council_calendar
+from shared.web.forms import error_summary_params
+
+
+def _actor(case: Case):
+    return resident_actions.acting_resident(case, viewer())
+
+
+# --- add information or reply -----------------------------------------------------------------
+
+
+@bp.route("/cases/<reference>/reply", methods=["GET", "POST"])
+@portal_or_guest(Role.RESIDENT)
+def case_reply(reference: str):
+    found = visible_case(reference)
+    form = ReplyForm()
+    if request.method == "GET":
+        return _reply_page(found, form)
+    valid = form.validate()
+    accepted, refused = files.check_all(files.chosen(request.files.getlist(form.files.name)))
+    if refused:
+        form.files.errors = [*form.files.errors, *refused]
+    if not valid or refused:
+        return _reply_page(found, form, 400)
+    resident_actions.reply(found, _actor(found), form.body.data, accepted)
+    flash(_("Your message has been sent. We will reply if we need to."))
+    return redirect(url_for("portal.case", reference=reference, _anchor="messages"))
+
+
+def _reply_page(case: Case, form: ReplyForm, status: int = 200):
+    return render_template("portal/case/reply.html", case=case, form=form, accept=files.ACCEPT_ATTRIBUTE,
+                           error_summary_params=_summary_naming_each_file), status
+
+
+def _summary_naming_each_file(form: ReplyForm) -> dict:
+    """The error summary with one line per refused file (the usual one shows a field's first error only)."""
+    params = error_summary_params(form)
+    anchor = f"#{form.files.id}"
+    params["errorList"] = [item for item in params["errorList"] if item["href"] != anchor] + [
+        {"text": message, "href": anchor} for message in form.files.errors
+    ]
+    return params
+
+
+# --- ask for the next stage -----------------------------------------------------------------------
+
+
+@bp.route("/cases/<reference>/escalate", methods=["GET", "POST"])
+@portal_or_guest(Role.RESIDENT)
+def case_escalate(reference: str):
+    found = visible_case(reference)
+    if request.method == "GET":
+        view = case_progress.outlook(found)
+        if not view.can_escalate:
+            return _cannot_escalate(found, view, view.why_no_escalation, typed="")
+        return _escalate_page(found, view, EscalateForm(formdata=None, data={"version": found.version}))
+    form = EscalateForm()
+    if not form.validate():
+        return _escalate_page(found, case_progress.outlook(found), form, 400)
+    if form.expected_version() is None:
+        abort(400)  # not a form this service made
+    try:
+        resident_actions.request_escalation(found, _actor(found), form.expected_version(), form.reason.data)
+    except EngineError as refused:
+        db.session.rollback()
+        found = visible_case(reference)
+        view = case_progress.outlook(found)
+        if view.can_escalate:  # only changed meanwhile (a stale page): they can try again as it is now
+            form.version.data = str(found.version)
+            form.reason.errors = [*form.reason.errors, refused.message]
+            return _escalate_page(found, view, form, 409)
+        return _cannot_escalate(found, view, refused.message, typed=form.reason.data or "")
+    return redirect(url_for("portal.case_escalation_requested", reference=reference))
+
+
+def _escalate_page(case: Case, view, form: EscalateForm, status: int = 200):
+    expected = case_progress.expected_dates(view.next_stage, utcnow(), council_calendar())
+    lines = case_progress.expected_lines(expected, view.next_stage.number)
+    return render_template("portal/case/escalate.html", case=case, view=view, form=form, expected_lines=lines), status
+
+
+def _cannot_escalate(case: Case, view, message: object, *, typed: str):
+    """Why not, and what they can do instead; anything they typed is offered back as a message."""
+    reply = ReplyForm(formdata=None, data={"body": typed}) if typed.strip() else None
+    return render_template("portal/case/cannot_escalate.html", case=case, view=view, message=message,
+                           reply=reply), 409
+
+
+@bp.get("/cases/<reference>/escalation-requested")
+@portal_or_guest(Role.RESIDENT)
+def case_escalation_requested(reference: str):
+    found = visible_case(reference)
+    if found.status is not CaseStatus.ESCALATION_REQUESTED:
+        abort(404)  # nothing to confirm
+    view = case_progress.outlook(found)
+    events = case_queries.public_timeline(found)
+    requested = view.escalation_requested_at(events) or found.updated_at
+    lines = []
+    if view.next_stage:
+        expected = case_progress.expected_dates(view.next_stage, requested, council_calendar())
+        lines = case_progress.expected_lines(expected, view.next_stage.number)
+    return render_template("portal/case/escalation_requested.html", case=found, view=view, expected_lines=lines)
+
+
+# --- withdraw ----------------------------------------------------------------------------------------
+
+
+@bp.route("/cases/<reference>/withdraw", methods=["GET", "POST"])
+@portal_or_guest(Role.RESIDENT)
+def case_withdraw(reference: str):
+    found = visible_case(reference)
+    if request.method == "GET":
+        # A closed case cannot be withdrawn: the engine's reason, as a page (409).
+        transition_for(found.status, EventType.WITHDRAWN, Role.RESIDENT)
+        return _withdraw_page(found, WithdrawForm(formdata=None, data={"version": found.version}))
+    form = WithdrawForm()
+    if not form.validate():
+        return _withdraw_page(found, form, 400)
+    if form.expected_version() is None:
+        abort(400)
+    try:
+        resident_actions.withdraw(found, _actor(found), form.expected_version(), form.reason.data)
+    except EngineError as refused:
+        db.session.rollback()
+        found = visible_case(reference)
+        form.version.data = str(found.version)  # a second try is against the case as it is now
+        form.reason.errors = [*form.reason.errors, refused.message]
+        return _withdraw_page(found, form, refused.status_code)
+    return redirect(url_for("portal.case_withdrawn", reference=reference))
+
+
+def _withdraw_page(case: Case, form: WithdrawForm, status: int = 200):
+    return render_template("portal/case/withdraw.html", case=case, form=form), status
+
+
+@bp.get("/cases/<reference>/withdrawn")
+@portal_or_guest(Role.RESIDENT)
+def case_withdrawn(reference: str):
+    found = visible_case(reference)
+    if found.status is not CaseStatus.WITHDRAWN:
+        abort(404)  # nothing to confirm
+    return render_template("portal/case/withdrawn.html", case=found, guest=viewer() is None)
