@@ -1,6 +1,7 @@
 // Build the front-end assets into shared/static/dist/ (cleaned first).
 // Run with `npm run build` after `npm ci`. No bundler: Sass, copies, and a
 // few generated icons.
+import { createHash } from 'node:crypto'
 import { readFileSync, writeFileSync, mkdirSync, rmSync, copyFileSync, existsSync, readdirSync, statSync } from 'node:fs'
 import { dirname, join, relative, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -84,12 +85,17 @@ function copyCssImages (css, cssName) {
 rmSync(dist, { recursive: true, force: true })
 mkdirSync(dist, { recursive: true })
 
-// Images and the web app manifest
-for (const file of ['logo.svg', 'favicon.svg', 'manifest.json']) {
+// Images. The web app manifest is served by the app (/manifest.webmanifest), which knows the
+// council's name and colour; these are its icons. A "maskable" icon keeps the mark inside the
+// central 80% safe zone, since launchers may crop it to a circle.
+for (const file of ['logo.svg', 'favicon.svg']) {
   copy(join(src, 'images', file), join(dist, 'images', file))
 }
 write(join(dist, 'images', 'favicon.ico'), encodeIco(drawIcon(32, { radius: 6 / 32, scale: 0.8 }), 32))
 write(join(dist, 'images', 'icon-180.png'), encodePng(drawIcon(180, { radius: 0, scale: 0.7 }), 180))
+write(join(dist, 'images', 'icon-192.png'), encodePng(drawIcon(192, { radius: 0, scale: 0.7 }), 192))
+write(join(dist, 'images', 'icon-512.png'), encodePng(drawIcon(512, { radius: 0, scale: 0.7 }), 512))
+write(join(dist, 'images', 'icon-maskable-512.png'), encodePng(drawIcon(512, { radius: 0, scale: 0.56 }), 512))
 
 // CSS
 for (const name of ['portal', 'staff']) {
@@ -106,13 +112,26 @@ for (const [from, name] of vendorJs) {
 }
 copy(join(src, 'js', 'app.mjs'), join(dist, 'app.mjs'))
 
-// Summary
 function listFiles (dir) {
   return readdirSync(dir).sort().flatMap((entry) => {
     const file = join(dir, entry)
     return statSync(file).isDirectory() ? listFiles(file) : [file]
   })
 }
+
+// The precache list: every built file with a hash of its content. The app adds the hash to
+// each asset's URL (?v=…), and the service worker precaches exactly those URLs, so a changed
+// file is a new URL and a new service worker; "version" changes whenever any file does.
+const PRECACHE = 'precache.json'
+const files = {}
+for (const file of listFiles(dist)) {
+  const name = relative(dist, file).split('\\').join('/')
+  files[name] = createHash('sha256').update(readFileSync(file)).digest('hex').slice(0, 12)
+}
+const version = createHash('sha256').update(JSON.stringify(files)).digest('hex').slice(0, 12)
+write(join(dist, PRECACHE), `${JSON.stringify({ version, files }, null, 2)}\n`)
+
+// Summary
 for (const file of listFiles(dist)) {
   log(`${String(statSync(file).size).padStart(8)}  ${relative(root, file)}`)
 }

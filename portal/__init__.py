@@ -15,8 +15,12 @@ def chrome() -> dict:
     items = []
     if current_user.is_authenticated and current_user.role is Role.RESIDENT:
         items = [
-            {"href": url_for("portal.your_cases"), "text": _("Your cases"), "active": endpoint in {"portal.your_cases", "portal.case"}},
-            {"href": url_for("portal.complaint_start"), "text": _("Make a complaint"), "active": endpoint.startswith("portal.complaint")},
+            {"href": url_for("portal.your_cases"), "text": _("Your cases"), "active": endpoint == "portal.your_cases" or endpoint.startswith("portal.case")},
+            {"href": url_for("portal.feedback_start"), "text": _("Give feedback"), "active": endpoint.startswith("portal.feedback")},
+            {"href": url_for("portal.your_details"), "text": _("Your details"),
+             "active": endpoint in {"portal.your_details", "portal.change_detail", "portal.change_email",
+                                    "portal.change_password", "portal.close_account"}},
+            {"href": url_for("portal.your_data"), "text": _("Your data"), "active": endpoint == "portal.your_data"},
         ]
     if current_user.is_authenticated:
         items.append({"href": url_for("portal.sign_out"), "text": _("Sign out"), "form": True})
@@ -33,4 +37,4 @@ def chrome() -> dict:
     }
 
 
-from portal.views import accounts, cases, complaint, pages  # noqa: E402,F401  (routes register on import)
+from portal.views import accounts, case_actions, cases, feedback, guest, pages, profile, pwa  # noqa: E402,F401  (routes register on import)

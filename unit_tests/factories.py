@@ -129,3 +129,79 @@ def separate_app(settings, engine=None):
             db.engine.dispose()
         db.session_factory.configure(**saved_kw)
         db.engine = saved_engine
+
+
+def _feedback_draft(self, user: User | None = None, *, kind=None, answers: dict | None = None,
+                    guest_key: str | None = None, updated_at=None):
+    """A resident's draft (`user`), or a guest's (`guest_key`, as kept in their session cookie)."""
+    import hashlib
+
+    from shared.models import FeedbackDraft
+
+    now = updated_at or utcnow()
+    draft = FeedbackDraft(
+        user_id=user.id if user else None,
+        guest_key_hash=hashlib.sha256(guest_key.encode()).hexdigest() if guest_key else None,
+        kind=kind or CaseKind.COMPLAINT,
+        answers=dict(answers or {}),
+        created_at=now,
+        updated_at=now,
+    )
+    self.session.add(draft)
+    self.session.commit()
+    return draft
+
+
+# Appended rather than written into the class, so that concurrent additions do not collide.
+Factory.feedback_draft = _feedback_draft
+
+
+def _case_with_response(self, resident: User | None, service: Service, *, officer: User | None = None, stage: int = 1,
+                        procedure: str = "corporate", escalation_ends=None, window_days: int = 20,
+                        body: str = "We looked into your complaint and we are sorry.", **fields) -> Case:
+    """A case whose stage `stage` response was sent yesterday (status RESPONSE_SENT), as the engine
+    leaves it: the response stored as sent, the stage row with its escalation window (None: none)."""
+    from shared.clock import to_london
+    from shared.models import CaseResponse
+
+    officer = officer or self.user(Role.OFFICER)
+    sent_at = utcnow() - timedelta(days=1)
+    case = self.case(
+        resident, service, status=fields.pop("status", CaseStatus.RESPONSE_SENT), stage=stage, procedure=procedure, officer_id=officer.id,
+        received_at=fields.pop("received_at", utcnow() - timedelta(days=30)),
+        definition={"points": [{"id": "1", "text": "The bin was not collected."}], "outcome": "Collect it."}, **fields,
+    )
+    row = self.session.scalar(select(CaseStage).where(CaseStage.case_id == case.id, CaseStage.number == stage))
+    row.responded_at = sent_at
+    if escalation_ends is None and window_days:
+        escalation_ends = to_london(utcnow()).date() + timedelta(days=window_days)
+    row.escalation_ends = escalation_ends or None
+    self.session.add(CaseResponse(case_id=case.id, stage=stage, author_id=officer.id, body=body,
+                                  findings={"1": {"finding": "upheld", "reason": "We should have collected it."}},
+                                  remedies=[], actions=[], created_at=sent_at, updated_at=sent_at, sent_at=sent_at))
+    self.session.commit()
+    return case
+
+
+def _message(self, app, case: Case, *, direction=None, body: str = "Here is a photo of the bin.",
+             author: User | None = None, attachments: tuple = ()):
+    """A message on the case through the messages service (its files written to the upload folder).
+
+    `attachments` are (name, bytes) pairs, stored as plain text files. Returns the message's id
+    and its files' ids.
+    """
+    from shared.db import db
+    from shared.domain.enums import MessageDirection
+    from shared.services import files, messages
+
+    checked = [files.CheckedFile(name, files.TXT, data) for name, data in attachments]
+    with app.app_context():
+        message = messages.post(case, author=author, direction=direction or MessageDirection.OUT, body=body,
+                                attachments=checked)
+        ids = (message.id, [f.id for f in files.for_case(case.id) if f.message_id == message.id])
+        db.session.commit()
+    return ids
+
+
+Factory.case_with_response = _case_with_response
+Factory.message = _message

@@ -7,7 +7,7 @@ from datetime import timedelta
 from urllib.parse import urlsplit
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from shared import clock
 from shared.auth.passwords import hash_password, verify_password
@@ -385,3 +385,85 @@ def test_a_session_cookie_without_a_server_side_session_is_anonymous(client, mak
         cookie_session["_user_id"] = str(user.id)  # forged: no server-side token
         cookie_session["sid"] = "made-up-token"
     assert _path(client.get("/cases")) == "/sign-in"
+
+
+# --- a guest's record (no password) becoming an account -----------------------------------------
+
+
+def _guest(make, email: str):
+    """A record made for someone who complained without an account: no password, never signed in."""
+    guest = make.user(Role.RESIDENT, email=email, confirmed=False, full_name="Guest Person")
+    make.session.execute(update(User).where(User.id == guest.id).values(password_hash=None))
+    make.session.commit()
+    return guest
+
+
+def _without_tokens(page: str) -> str:
+    return re.sub(r'(value|nonce|content)="[^"]*"|"X-CSRFToken": "[^"]*"', "", page)
+
+
+def test_registering_with_a_guests_email_sends_a_link_to_finish_the_account(client, session, make):
+    guest = _guest(make, "guest@example.com")
+    case = make.case(guest, make.service())
+
+    new = _register(client, "brand-new@example.com")
+    finishing = _register(client, "Guest@Example.com", name="Someone Else")
+    assert finishing.status_code == new.status_code == 302 and finishing.location == new.location
+    # the page shown next is the same whichever email was sent
+    assert _without_tokens(client.get(finishing.location).get_data(as_text=True)) == _without_tokens(
+        client.get(new.location).get_data(as_text=True))
+
+    assert [m.template for m in _messages(session, "guest@example.com")] == ["finish_account"]
+    link = _link(_messages(session, "guest@example.com")[0], "/reset-password/")
+    unchanged = _user(session, "guest@example.com")
+    assert unchanged.password_hash is None and unchanged.full_name == "Guest Person"
+
+    page = client.get(link).get_data(as_text=True)
+    assert "Create your password" in page
+    done = client.submit(link, {"password": NEW_PASSWORD, "confirm_password": NEW_PASSWORD})
+    assert _path(done) == "/sign-in"
+    assert "Your account is ready" in client.get("/sign-in").get_data(as_text=True)
+    assert client.get(link).status_code == 404  # single use
+
+    assert _path(sign_in(client, guest, password=NEW_PASSWORD)) == "/cases"
+    assert case.reference in client.get("/cases").get_data(as_text=True)
+    finished = _user(session, "guest@example.com")
+    assert finished.has_account and finished.email_confirmed_at is not None
+
+
+def test_a_finish_account_link_lasts_three_days_not_one_hour(client, session, make):
+    _guest(make, "slow@example.com")
+    clock.set_now(clock.utcnow() - timedelta(hours=2))
+    _register(client, "slow@example.com")
+    clock.set_now(None)
+    link = _link(_messages(session, "slow@example.com", "finish_account")[0], "/reset-password/")
+    assert client.get(link).status_code == 200
+
+    clock.set_now(clock.utcnow() + timedelta(days=3))
+    assert client.get(link).status_code == 404
+    assert _user(session, "slow@example.com").password_hash is None
+
+
+def test_a_closed_account_can_be_opened_again_by_registering(client, session, make):
+    user = make.user(Role.RESIDENT, email="back@example.com")
+    sign_in(client, user)
+    client.submit("/close-account", {"password": PASSWORD})
+
+    # a reset link is never sent for a closed account
+    client.submit("/forgotten-password", {"email": "back@example.com"})
+    assert _messages(session, "back@example.com", "reset_password") == []
+
+    _register(client, "back@example.com")
+    link = _link(_messages(session, "back@example.com", "finish_account")[0], "/reset-password/")
+    client.submit(link, {"password": NEW_PASSWORD, "confirm_password": NEW_PASSWORD})
+    reopened = _user(session, "back@example.com")
+    assert reopened.closed_at is None and reopened.is_active
+    assert _path(sign_in(client, user, password=NEW_PASSWORD)) == "/cases"
+
+
+def test_an_ordinary_reset_link_cannot_open_a_closed_account(client, session, make):
+    user = make.user(Role.RESIDENT, email="gone@example.com")
+    link = _reset_link(client, session, user)
+    sign_in(client, user)
+    client.submit("/close-account", {"password": PASSWORD})
+    assert client.get(link).status_code == 404

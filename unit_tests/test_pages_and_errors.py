@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 
 import pytest
 from flask import abort
@@ -19,7 +20,11 @@ from unit_tests.factories import PASSWORD, separate_app, sign_in
 PUBLIC_PAGES = [
     "/", "/accessibility", "/privacy", "/cookies", "/contact", "/sign-in", "/register", "/forgotten-password",
     "/check-your-email", "/check-your-email?sent=reset", "/staff/sign-in", "/you-said-we-did",
+    "/offline", "/account-closed",
+    "/feedback", "/feedback/new", "/follow-a-case", "/follow-a-case/check-your-email",
 ]
+# Public, without arguments, but not pages: tested in test_pwa.py.
+NOT_PAGES = {"/manifest.webmanifest", "/sw.js"}
 HX = {"HX-Request": "true"}
 
 
@@ -35,7 +40,7 @@ def test_every_public_page_is_listed(app):
     for rule in app.url_map.iter_rules():
         view = app.view_functions[rule.endpoint]
         is_public_page = getattr(view, "access_rule", None) is PUBLIC and "GET" in rule.methods and not rule.arguments
-        if is_public_page and rule.endpoint != "health.healthz":
+        if is_public_page and rule.endpoint != "health.healthz" and rule.rule not in NOT_PAGES:
             assert rule.rule in listed, f"{rule.rule} is public but not in PUBLIC_PAGES"
 
 
@@ -278,3 +283,75 @@ def test_session_cookie_is_http_only_and_same_site(client, make):
     response = sign_in(client, make.user(Role.RESIDENT))
     cookie = response.headers["Set-Cookie"]
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+# --- the information pages' content -----------------------------------------------------------
+
+
+def _text(response) -> str:
+    return re.sub(r"\s+", " ", response.get_data(as_text=True))
+
+
+def test_the_accessibility_statement_is_specific(app, client):
+    settings = app.config["SETTINGS"]
+    page = _text(client.get("/accessibility"))
+    for text in (
+        "Web Content Accessibility Guidelines (WCAG) version 2.2 at level AA",
+        "Known issues: none known.",
+        "axe accessibility engine checks every page of every journey in the Chromium browser, once with JavaScript turned on and once with it turned off",
+        "using only a keyboard",
+        "Equality and Human Rights Commission (EHRC)",
+        "Equality Advisory and Support Service (EASS)",
+        "This statement was prepared on 23 November 2026.",
+        settings.council_name, settings.contact_phone, settings.contact_email,
+    ):
+        assert text in page, text
+    assert "Equality Commission for Northern Ireland" not in page
+
+
+def test_in_northern_ireland_the_statement_names_the_ecni_and_the_ombudsman(app, engine, tmp_path):
+    settings = replace(app.config["SETTINGS"], nation="northern-ireland")
+    with separate_app(settings, engine) as other:
+        client = other.test_client()
+        statement = _text(client.get("/accessibility"))
+        assert "Equality Commission for Northern Ireland (ECNI)" in statement
+        assert "(EHRC)" not in statement
+        assert "Northern Ireland Public Services Ombudsman" in _text(client.get("/contact"))
+        assert "Northern Ireland Public Services Ombudsman" in _text(client.get("/privacy"))
+
+
+def test_the_privacy_notice_covers_what_a_notice_must(app, client):
+    settings = app.config["SETTINGS"]
+    page = _text(client.get("/privacy"))
+    for text in (
+        f"{settings.council_name} is the data controller",
+        "public task: UK GDPR article 6(1)(e)",
+        "substantial public interest: UK GDPR article 9(2)(g)",
+        "Local Government and Social Care Ombudsman or the Housing Ombudsman",
+        "an advocate, relative, councillor or someone else acting for you, only with your consent",
+        "for 6 years after the case closes",
+        "Information Commissioner's Office (ICO)",
+        "0303 123 1113",
+        "Data Protection Officer",
+    ):
+        assert text in page, text
+
+
+def test_the_cookies_page_names_the_one_essential_cookie(app, client):
+    page = _text(client.get("/cookies"))
+    assert f'<td class="govuk-table__cell">{app.config["SESSION_COOKIE_NAME"]}</td>' in page
+    assert "We do not use analytics" in page
+    assert "holds no information about you or your cases" in page  # the service worker's store
+
+
+def test_the_help_and_contact_page_gives_every_way_to_reach_us(app, client):
+    settings = app.config["SETTINGS"]
+    page = _text(client.get("/contact"))
+    for text in (
+        settings.contact_phone, f'href="mailto:{settings.contact_email}"', "Relay UK", "In person",
+        "Someone can complain for you", "British Sign Language (BSL)", "What we cannot deal with as a complaint",
+        "Valuation Office Agency", "Local Government and Social Care Ombudsman",
+    ):
+        assert text in page, text
+    for line in settings.contact_address.split(", "):
+        assert line in page

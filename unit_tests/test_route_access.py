@@ -86,22 +86,59 @@ EXPECTED: dict[str, Route] = {
     "portal.confirm_email": Route(GET, "public", get=everyone(404)),  # sample token is not valid
     "portal.forgotten_password": Route(GET_POST, "public", get=everyone(200), post=everyone(200)),
     "portal.reset_password": Route(GET_POST, "public", get=everyone(404), post=everyone(404)),
+    "portal.confirm_new_email": Route(GET, "public", get=everyone(404)),  # sample token is not valid
+    "portal.account_closed": Route(GET, "public", get=everyone(200)),
+    # the installable portal
+    "portal.manifest": Route(GET, "public", get=everyone(200)),
+    "portal.service_worker": Route(GET, "public", get=everyone(200)),
+    "portal.offline": Route(GET, "public", get=everyone(200)),
     # portal: residents only
     "portal.your_cases": Route(GET, "portal:resident", get=only({RESIDENT}, PORTAL_SIGN_IN)),
-    "portal.case": Route(GET, "portal:resident", get=only({RESIDENT}, PORTAL_SIGN_IN)),
-    "portal.complaint_start": Route(GET, "portal:resident", get=only({RESIDENT}, PORTAL_SIGN_IN)),
-    "portal.complaint_step": Route(
-        GET_POST, "portal:resident",
-        get=only({RESIDENT}, PORTAL_SIGN_IN),
-        post=only({RESIDENT}, PORTAL_SIGN_IN),  # an empty answer: the page again, with the error
-    ),
-    "portal.complaint_check": Route(
-        GET_POST, "portal:resident",
-        # with no draft yet, both send the resident to the first question
-        get=only({RESIDENT: Redirect("/complaint/service")}, PORTAL_SIGN_IN),
-        post=only({RESIDENT: Redirect("/complaint/service")}, PORTAL_SIGN_IN),
-    ),
-    "portal.complaint_sent": Route(GET, "portal:resident", get=only({RESIDENT}, PORTAL_SIGN_IN)),
+    # portal: a resident's case, for its resident or a browser holding its guest link. Anonymous
+    # visitors with no guest grant are sent to sign in (a resident whose session ended lands back on
+    # their case); with a grant, any other case is 404 (unit_tests/test_guest_case_access.py).
+    # The sample case is only received: nothing to escalate yet (409, the reason on the page), nothing
+    # to confirm (404), no such file (404). An empty message, or a change without the page's case
+    # version, is refused (400); withdrawing is open while the case is.
+    "portal.case": Route(GET, "portal-or-guest:resident", get=only({RESIDENT}, PORTAL_SIGN_IN)),
+    "portal.case_reply": Route(GET_POST, "portal-or-guest:resident", get=only({RESIDENT}, PORTAL_SIGN_IN),
+                               post=only({RESIDENT: 400}, PORTAL_SIGN_IN)),
+    "portal.case_escalate": Route(GET_POST, "portal-or-guest:resident", get=only({RESIDENT: 409}, PORTAL_SIGN_IN),
+                                  post=only({RESIDENT: 400}, PORTAL_SIGN_IN)),
+    "portal.case_escalation_requested": Route(GET, "portal-or-guest:resident", get=only({RESIDENT: 404}, PORTAL_SIGN_IN)),
+    "portal.case_withdraw": Route(GET_POST, "portal-or-guest:resident", get=only({RESIDENT}, PORTAL_SIGN_IN),
+                                  post=only({RESIDENT: 400}, PORTAL_SIGN_IN)),
+    "portal.case_withdrawn": Route(GET, "portal-or-guest:resident", get=only({RESIDENT: 404}, PORTAL_SIGN_IN)),
+    "portal.case_file": Route(GET, "portal-or-guest:resident", get=only({RESIDENT: 404}, PORTAL_SIGN_IN)),
+    # portal: giving feedback, as a resident or a guest (public, with the journey's own checks).
+    # Staff and councillors signed in are refused (403): the journey is for the public. The
+    # sample draft (0) is nobody's, so 404; an empty start form is the page again with its error.
+    "portal.feedback_start": Route(GET, "public", get=only({ANON: 200, RESIDENT: 200}, PORTAL_SIGN_IN)),
+    "portal.feedback_new": Route(GET_POST, "public", get=only({ANON: 200, RESIDENT: 200}, PORTAL_SIGN_IN),
+                                 post=only({ANON: 200, RESIDENT: 200}, PORTAL_SIGN_IN)),
+    **{
+        f"portal.{name}": Route(GET_POST, "public", get=only({ANON: 404, RESIDENT: 404}, PORTAL_SIGN_IN),
+                                post=only({ANON: 404, RESIDENT: 404}, PORTAL_SIGN_IN))
+        for name in ("feedback_step", "feedback_check", "feedback_delete")
+    },
+    "portal.feedback_remove_file": Route(POST, "public", post=only({ANON: 404, RESIDENT: 404}, PORTAL_SIGN_IN)),
+    # The sample case is the resident's; a browser that did not just send it gets 404.
+    "portal.feedback_sent": Route(GET, "public", get=only({ANON: 404, RESIDENT: 200}, PORTAL_SIGN_IN)),
+    "portal.complaint_moved": Route(GET, "public", get=everyone(Redirect("/feedback"))),  # the old address
+    # portal: following a case without an account. The sample token is not valid (404, with the
+    # form to ask for a new link); an empty request is the form again with its errors.
+    "portal.follow_case": Route(GET, "public", get=everyone(404)),
+    "portal.follow_a_case": Route(GET_POST, "public", get=everyone(200), post=everyone(200)),
+    "portal.follow_link_sent": Route(GET, "public", get=everyone(200)),
+    # portal: the resident's own area. Empty forms re-show the page with their errors (200).
+    "portal.your_details": Route(GET, "portal:resident", get=only({RESIDENT}, PORTAL_SIGN_IN)),
+    **{
+        f"portal.{name}": Route(GET_POST, "portal:resident", get=only({RESIDENT}, PORTAL_SIGN_IN),
+                                post=only({RESIDENT}, PORTAL_SIGN_IN))
+        for name in ("change_detail", "change_email", "change_password", "close_account")
+    },
+    "portal.your_data": Route(GET, "portal:resident", get=only({RESIDENT}, PORTAL_SIGN_IN)),
+    "portal.your_data_download": Route(GET, "portal:resident", get=only({RESIDENT}, PORTAL_SIGN_IN)),
     # back office
     "staff.sign_in": Route(GET_POST, "public", get=everyone(200), post=everyone(200)),
     "staff.sign_out": Route(POST, "public", post=everyone(Redirect("/staff/sign-in"))),
@@ -114,6 +151,13 @@ EXPECTED: dict[str, Route] = {
     "staff.add_note": Route(
         POST, "staff:agent,manager,officer,responder", post=only({v: 400 for v in CASE_READERS}, STAFF_SIGN_IN)
     ),
+    # back office: correspondence. An empty message is refused with the form's message (400); the
+    # sample case is not allocated, so a responder may not write on it (404). No such file or letter.
+    "staff.send_message": Route(POST, "staff:manager,officer,responder",
+                                post=only({OFFICER: 400, MANAGER: 400, RESPONDER: 404}, STAFF_SIGN_IN)),
+    "staff.case_file": Route(GET, "staff:agent,manager,officer,responder", get=only({v: 404 for v in CASE_READERS}, STAFF_SIGN_IN)),
+    "staff.message_letter": Route(GET, "staff:agent,manager,officer,responder",
+                                  get=only({v: 404 for v in CASE_READERS}, STAFF_SIGN_IN)),
     # back office: case work. The sample case is only received, so every action that needs a later
     # state is refused with the engine's reason (409); withdraw and close are open at any time.
     **{
@@ -201,6 +245,12 @@ EXPECTED: dict[str, Route] = {
     "staff.information_request": Route(GET_POST, "staff:manager,officer,responder",
                                        get=only({OFFICER: 404, MANAGER: 404, RESPONDER: 404}, STAFF_SIGN_IN),
                                        post=only({OFFICER: 404, MANAGER: 404, RESPONDER: 404}, STAFF_SIGN_IN)),
+    # back office: the outbox. Officers may look; managers and admins act. The sample message does not exist.
+    "staff.outbox_list": Route(GET, "staff:admin,manager,officer", get=only({OFFICER, MANAGER, ADMIN}, STAFF_SIGN_IN)),
+    "staff.outbox_message": Route(GET, "staff:admin,manager,officer",
+                                  get=only({OFFICER: 404, MANAGER: 404, ADMIN: 404}, STAFF_SIGN_IN)),
+    "staff.outbox_retry": Route(POST, "staff:admin,manager", post=only({MANAGER: 404, ADMIN: 404}, STAFF_SIGN_IN)),
+    "staff.outbox_done": Route(POST, "staff:admin,manager", post=only({MANAGER: 404, ADMIN: 404}, STAFF_SIGN_IN)),
     "staff.response_templates": Route(GET, "staff:admin", get=only({ADMIN}, STAFF_SIGN_IN)),
     # An empty form is refused with the form's messages (400).
     "staff.response_template_new": Route(GET_POST, "staff:admin", get=only({ADMIN}, STAFF_SIGN_IN),
@@ -298,8 +348,8 @@ def _visit_as(visitor: str, client, session, make, world):
 
 def _sample_url(app, endpoint: str, world) -> str:
     samples = {"reference": world["case"].reference, "token": "not-a-valid-token", "slug": "service",
-               "filename": "dist/portal.css", "day_id": 0,
-               "decision": "complaint", "organisation_id": 0, "action_id": 0, "referral_id": 0, "recommendation_id": 0, "request_id": 0, "template_id": 0}
+               "filename": "dist/portal.css", "day_id": 0, "detail": "name", "file_id": 0, "draft_id": 0,
+               "decision": "complaint", "organisation_id": 0, "action_id": 0, "referral_id": 0, "recommendation_id": 0, "request_id": 0, "template_id": 0, "message_id": 0}
     rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
     values = {name: samples[name] for name in rule.arguments}
     return app.url_map.bind("localhost").build(endpoint, values)
@@ -366,7 +416,7 @@ def test_a_resident_cannot_see_another_residents_case(client, session, make, wor
     quick_sign_in(client, session, make.user(Role.RESIDENT))
     reference = world["case"].reference
     assert client.get(f"/cases/{reference}").status_code == 404
-    assert client.get(f"/complaint/sent/{reference}").status_code == 404
+    assert client.get(f"/feedback/sent/{reference}").status_code == 404
     assert reference not in client.get("/cases").get_data(as_text=True)
 
 
@@ -374,7 +424,7 @@ def test_the_owner_sees_their_own_case(client, session, world):
     quick_sign_in(client, session, world["resident"])
     reference = world["case"].reference
     assert reference in client.get(f"/cases/{reference}").get_data(as_text=True)
-    assert reference in client.get(f"/complaint/sent/{reference}").get_data(as_text=True)
+    assert reference in client.get(f"/feedback/sent/{reference}").get_data(as_text=True)
     assert reference in client.get("/cases").get_data(as_text=True)
 
 
@@ -403,7 +453,7 @@ def test_an_unknown_reference_is_not_found(client, session, make, world, visitor
     assert unknown != world["case"].reference
     if visitor == RESIDENT:
         assert client.get(f"/cases/{unknown}").status_code == 404
-        assert client.get(f"/complaint/sent/{unknown}").status_code == 404
+        assert client.get(f"/feedback/sent/{unknown}").status_code == 404
     else:
         assert client.get(f"/staff/cases/{unknown}").status_code == 404
 

@@ -75,3 +75,48 @@ if (window.htmx) {
   document.addEventListener('htmx:load', (event) => initWithin(event.target))
   document.addEventListener('htmx:afterSwap', (event) => initWithin(event.detail?.target))
 }
+
+if (window.htmx) {
+  // A form htmx posted that was refused (400: something typed is wrong; 409: the case rules
+  // said no) comes back as its section with the error summary and what was typed: show it in
+  // place, as the whole page would be shown again without JavaScript. GOV.UK's ErrorSummary
+  // moves focus to itself when it starts.
+  document.addEventListener('htmx:beforeSwap', (event) => {
+    const status = event.detail.xhr.status
+    if ((status === 400 || status === 409) && event.detail.requestConfig?.verb === 'post') {
+      event.detail.shouldSwap = true
+      event.detail.isError = false
+    }
+  })
+
+  // A section that refreshes itself (data-refresh-while-idle) waits while the tab is hidden or
+  // while someone is using it (focus inside, a box ticked), so nothing they chose is lost.
+  document.addEventListener('htmx:beforeRequest', (event) => {
+    const element = event.detail.elt
+    if (!(element instanceof HTMLElement) || !element.hasAttribute('data-refresh-while-idle')) return
+    if (document.hidden || element.contains(document.activeElement) || element.querySelector('input:checked')) {
+      event.preventDefault()
+    }
+  })
+
+  // After a section comes back, move focus where the server said: the new note or message.
+  document.addEventListener('htmx:load', (event) => {
+    const root = event.target
+    if (!(root instanceof HTMLElement)) return
+    const selector = root.getAttribute('data-focus-after-swap')
+    const target = selector ? root.querySelector(selector) : null
+    if (target instanceof HTMLElement) {
+      target.setAttribute('tabindex', '-1')
+      target.focus()
+    }
+  })
+}
+
+// The service worker (served by the app at /sw.js, so its scope is the whole portal) makes the
+// portal installable and shows an offline page when there is no connection. It caches only the
+// static assets and that page. The back office is not an installable app: it does not register.
+if ('serviceWorker' in navigator && window.isSecureContext && !window.location.pathname.startsWith('/staff')) {
+  navigator.serviceWorker.register('/sw.js', { scope: '/' }).catch((error) => {
+    console.log(error)
+  })
+}

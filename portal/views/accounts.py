@@ -87,11 +87,15 @@ def reset_password(token: str):
     user = accounts.user_for_reset_token(token)
     if user is None:
         return render_template("portal/link_expired.html", purpose="reset"), 404
+    finishing = not user.has_account  # a guest's record, or a closed account, becoming an account
     form = ResetPasswordForm()
     if form.validate_on_submit():
         accounts.reset_password(user, form.password.data)
         if current_user.is_authenticated:
             end_session()
-        flash(_("Your password has been changed. Sign in with your new password."))
+        if finishing:
+            flash(_("Your account is ready. Sign in to see your cases."))
+        else:
+            flash(_("Your password has been changed. Sign in with your new password."))
         return redirect(url_for("staff.sign_in" if user.is_staff else "portal.sign_in"))
-    return render_template("portal/reset_password.html", form=form)
+    return render_template("portal/reset_password.html", form=form, finishing=finishing)

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import render_template, request
 from flask_login import current_user
 
 from portal import bp
 from shared.auth.access import public
 from shared.domain.enums import Role
+from shared.domain.retention import CASE_RETENTION_YEARS
 from shared.services import learning
+
+# Update when the statement is reviewed (the regulations ask for at least a yearly review).
+ACCESSIBILITY_STATEMENT_PREPARED = date(2026, 11, 23)
+ACCESSIBILITY_STATEMENT_REVIEWED = date(2026, 11, 23)
 
 
 @bp.get("/")
@@ -21,13 +28,17 @@ def home():
 @bp.get("/accessibility")
 @public
 def accessibility():
-    return render_template("portal/accessibility.html")
+    return render_template(
+        "portal/accessibility.html",
+        prepared_on=ACCESSIBILITY_STATEMENT_PREPARED,
+        reviewed_on=ACCESSIBILITY_STATEMENT_REVIEWED,
+    )
 
 
 @bp.get("/privacy")
 @public
 def privacy():
-    return render_template("portal/privacy.html")
+    return render_template("portal/privacy.html", retention_years=CASE_RETENTION_YEARS)
 
 
 @bp.get("/cookies")

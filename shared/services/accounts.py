@@ -1,4 +1,5 @@
-"""Accounts: registration with email confirmation, signing in, password reset, staff creation."""
+"""Accounts: registration with email confirmation, signing in, password reset, staff creation,
+and a resident's own changes to their account: details, email address, password, closing it."""
 
 from __future__ import annotations
 
@@ -13,11 +14,13 @@ from shared.auth.sessions import end_all_sessions
 from shared.clock import utcnow
 from shared.db import db
 from shared.domain.enums import Role
+from shared.domain.retention import CASE_RETENTION_YEARS
 from shared.models import Service, User
 from shared.services import outbox
 
 CONFIRM_MAX_AGE = 3 * 24 * 3600
 RESET_MAX_AGE = 3600
+CHANGE_EMAIL_MAX_AGE = 24 * 3600
 
 
 class AccountError(Exception):
@@ -85,12 +88,18 @@ def create_user(
 def register_resident(email: str, full_name: str, password: str, locale: str) -> None:
     """Create an unconfirmed account and send the confirmation link.
 
-    If the email already has an account we send a "you already have an account" message instead,
-    and the page says the same either way, so the form cannot be used to find out who has one.
+    If the email already has an account we send a "you already have an account" message instead;
+    if it belongs to a record with no password (a guest who followed their case by link, or an
+    account its owner closed) we send a link to finish creating the account, which leads to every
+    case filed under that record. The page says the same in every case, so the form cannot be used
+    to find out who has an account.
     """
     existing = find_by_email(email)
     if existing is not None:
         hash_password(password)  # the same work either way, so timing does not reveal the account
+        if not existing.has_account and existing.disabled_at is None:
+            _send_finish_account(existing, locale)
+            return
         outbox.queue(
             "account_exists",
             recipient=existing.email,
@@ -103,6 +112,20 @@ def register_resident(email: str, full_name: str, password: str, locale: str) ->
         return
     user = create_user(email, full_name, Role.RESIDENT, password, confirmed=False, locale=locale)
     send_confirmation(user, locale)
+
+
+def _send_finish_account(user: User, locale: str) -> None:
+    # The reset link (single use: it carries a fingerprint of the password hash, here of none),
+    # given the confirmation link's lifetime: a guest may not read the email within the hour.
+    token = _serializer("reset").dumps({"u": user.id, "p": _password_fingerprint(user), "finish": True})
+    outbox.queue(
+        "finish_account",
+        recipient=user.email,
+        locale=user.locale or locale,
+        user_id=user.id,
+        name=user.full_name,
+        finish_url=url_for("portal.reset_password", token=token, _external=True),
+    )
 
 
 def send_confirmation(user: User, locale: str) -> None:
@@ -167,12 +190,20 @@ def request_password_reset(email: str, locale: str) -> None:
 
 def user_for_reset_token(token: str) -> User | None:
     try:
-        data = _serializer("reset").loads(token, max_age=RESET_MAX_AGE)
+        data, signed_at = _serializer("reset").loads(token, max_age=CONFIRM_MAX_AGE, return_timestamp=True)
     except (BadSignature, SignatureExpired):
         return None
+    max_age = CONFIRM_MAX_AGE if data.get("finish") else RESET_MAX_AGE
+    if utcnow().timestamp() - signed_at.timestamp() > max_age:
+        return None
     user = db.session.get(User, data.get("u"))
+    if user is None or user.disabled_at is not None:
+        return None
+    # Only a link to finish an account may bring a closed one back (its owner registered again).
+    if user.closed_at is not None and not data.get("finish"):
+        return None
     # The fingerprint changes with the password, so each link works once.
-    if user is None or not user.is_active or _password_fingerprint(user) != data.get("p"):
+    if _password_fingerprint(user) != data.get("p"):
         return None
     return user
 
@@ -181,4 +212,104 @@ def reset_password(user: User, new_password: str) -> None:
     user.password_hash = hash_password(new_password)
     if user.email_confirmed_at is None:
         user.email_confirmed_at = utcnow()  # they proved they read the mailbox
+    user.closed_at = None  # a closed account's owner registered again and chose a password
     end_all_sessions(user.id)
+
+
+# --- a resident's own account ---------------------------------------------------------------
+
+DETAIL_FIELDS = frozenset({"full_name", "phone", "address", "preferred_contact", "locale"})
+
+
+def update_detail(user: User, field: str, value: object) -> None:
+    """Change one of the details a person keeps for themselves (not the email: see below)."""
+    if field not in DETAIL_FIELDS:
+        raise ValueError(f"{field} is not a detail a person may change")
+    if isinstance(value, str):
+        value = value.strip() or None
+    if field == "full_name" and not value:
+        raise ValueError("a name cannot be empty")
+    setattr(user, field, value)
+
+
+def request_email_change(user: User, new_email: str, password: str) -> bool:
+    """Ask to move the account to `new_email`; False if the password is wrong.
+
+    The old address is told a change was asked for. The new one gets a link to confirm it, or,
+    if the address is already on our records, an email saying so: the page looks the same either
+    way, so nobody learns from it whether an address has an account.
+    """
+    if not verify_password(user.password_hash, password):
+        return False
+    new_email = _normalise_email(new_email)
+    locale = user.locale or "en"
+    outbox.queue(
+        "email_change_requested",
+        recipient=user.email,
+        locale=locale,
+        user_id=user.id,
+        name=user.full_name,
+        reset_url=url_for("portal.forgotten_password", _external=True),
+        contact_url=url_for("portal.contact", _external=True),
+    )
+    if find_by_email(new_email) is not None:
+        outbox.queue("email_in_use", recipient=new_email, locale=locale, name=user.full_name,
+                     sign_in_url=url_for("portal.sign_in", _external=True))
+        return True
+    token = _serializer("change-email").dumps({"u": user.id, "f": user.email, "e": new_email})
+    outbox.queue(
+        "confirm_new_email",
+        recipient=new_email,
+        locale=locale,
+        user_id=user.id,
+        name=user.full_name,
+        confirm_url=url_for("portal.confirm_new_email", token=token, _external=True),
+    )
+    return True
+
+
+def confirm_email_change(token: str) -> User | None:
+    """Move the account to the new address, once, within a day; tell both addresses."""
+    try:
+        data = _serializer("change-email").loads(token, max_age=CHANGE_EMAIL_MAX_AGE)
+    except (BadSignature, SignatureExpired):
+        return None
+    user = db.session.get(User, data.get("u"))
+    # Once used, the account's address is no longer the one the link was made from.
+    if user is None or not user.is_active or user.email != data.get("f"):
+        return None
+    new_email = data.get("e", "")
+    if find_by_email(new_email) is not None:
+        return None  # taken since the link was sent
+    old_email = user.email
+    user.email = new_email
+    user.email_confirmed_at = utcnow()
+    for recipient in (old_email, new_email):
+        outbox.queue("email_changed", recipient=recipient, locale=user.locale or "en", user_id=user.id,
+                     name=user.full_name, old_email=old_email, new_email=new_email,
+                     contact_url=url_for("portal.contact", _external=True))
+    return user
+
+
+def change_password(user: User, current_password: str, new_password: str) -> bool:
+    """False if the current password is wrong. Every session ends; the caller starts a new one."""
+    if not verify_password(user.password_hash, current_password):
+        return False
+    user.password_hash = hash_password(new_password)
+    end_all_sessions(user.id)
+    outbox.queue("password_changed", recipient=user.email, locale=user.locale or "en", user_id=user.id,
+                 name=user.full_name, reset_url=url_for("portal.forgotten_password", _external=True))
+    return True
+
+
+def close_account(user: User, password: str) -> bool:
+    """False if the password is wrong. Signs the person out everywhere; their cases are kept."""
+    if not verify_password(user.password_hash, password):
+        return False
+    user.closed_at = utcnow()
+    user.password_hash = None
+    end_all_sessions(user.id)
+    outbox.queue("account_closed", recipient=user.email, locale=user.locale or "en", user_id=user.id,
+                 name=user.full_name, contact_url=url_for("portal.contact", _external=True),
+                 retention_years=CASE_RETENTION_YEARS)
+    return True

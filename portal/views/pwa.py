@@ -1,0 +1,102 @@
+"""The installable portal: the web app manifest, the service worker, the offline page, and the
+content hash on every built asset's URL that lets the service worker precache exactly those."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from flask import Response, current_app, render_template, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+
+from portal import bp
+from shared.auth.access import public
+from shared.web.locale import text_direction
+
+_NO_BUILD = {"version": "unbuilt", "files": {}}
+_loaded: dict[str, tuple[int, dict]] = {}
+
+
+def precache_manifest() -> dict:
+    """`{"version": …, "files": {name under dist/: content hash}}`, written by frontend/build.mjs.
+
+    Read again only when the file changes, since every asset URL on every page consults it.
+    """
+    path = Path(current_app.static_folder or "") / "dist" / "precache.json"
+    try:
+        mtime = path.stat().st_mtime_ns
+    except FileNotFoundError:
+        return _NO_BUILD  # assets not built: pages still work, there is just nothing to precache
+    cached = _loaded.get(str(path))
+    if cached is None or cached[0] != mtime:
+        cached = (mtime, json.loads(path.read_text()))
+        _loaded[str(path)] = cached
+    return cached[1]
+
+
+@bp.app_url_defaults
+def _hashed_asset_urls(endpoint: str, values: dict) -> None:
+    # /static/dist/portal.css?v=<hash>: a new build is a new URL, for browsers and the service worker.
+    if endpoint != "static" or "v" in values:
+        return
+    filename = values.get("filename", "")
+    if filename.startswith("dist/"):
+        revision = precache_manifest()["files"].get(filename.removeprefix("dist/"))
+        if revision:
+            values["v"] = revision
+
+
+@bp.get("/manifest.webmanifest")
+@public
+def manifest():
+    settings = current_app.config["SETTINGS"]
+    locale = str(get_locale())
+    council = settings.council_name
+
+    def icon(name: str, size: str, kind: str, purpose: str = "any") -> dict:
+        return {"src": url_for("static", filename=f"dist/images/{name}"), "sizes": size, "type": kind, "purpose": purpose}
+
+    data = {
+        "id": url_for("portal.home"),
+        "name": _("%(council)s: complaints, compliments and comments", council=council),
+        # Launchers show about 12 characters under the icon.
+        "short_name": council if len(council) <= 12 else _("Complaints"),
+        "description": _("Make a complaint, compliment or comment to %(council)s and follow its progress.", council=council),
+        "lang": locale,
+        "dir": text_direction(locale),
+        "start_url": url_for("portal.home"),
+        "scope": url_for("portal.home"),
+        "display": "standalone",
+        "background_color": "#ffffff",
+        "theme_color": settings.brand_colour,
+        "icons": [
+            icon("favicon.svg", "any", "image/svg+xml"),
+            icon("icon-192.png", "192x192", "image/png"),
+            icon("icon-512.png", "512x512", "image/png"),
+            icon("icon-maskable-512.png", "512x512", "image/png", "maskable"),
+        ],
+    }
+    response = Response(json.dumps(data, ensure_ascii=False, indent=2), mimetype="application/manifest+json")
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+@bp.get("/sw.js")
+@public
+def service_worker():
+    precache = precache_manifest()
+    assets = [url_for("static", filename=f"dist/{name}") for name in sorted(precache["files"])]
+    body = render_template(
+        "portal/sw.js", version=precache["version"], assets=assets, offline_url=url_for("portal.offline")
+    )
+    response = Response(body, mimetype="text/javascript")
+    # Browsers check for a new worker on each visit; never let a cache answer for it.
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+@bp.get("/offline")
+@public
+def offline():
+    return render_template("portal/offline.html")
