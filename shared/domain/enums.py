@@ -231,3 +231,88 @@ class MessageChannel(LabelledEnum):
     EMAIL = "email", _l("Email")
     SMS = "sms", _l("Text message")
     LETTER = "letter", _l("Letter")
+
+
+class AdjustmentKind(LabelledEnum):
+    """A reasonable adjustment, grouped by what it changes (see ADJUSTMENT_GROUPS)."""
+
+    LARGE_PRINT = "large_print", _l("Large print")
+    EASY_READ = "easy_read", _l("Easy read")
+    BRAILLE = "braille", _l("Braille")
+    AUDIO = "audio", _l("Audio")
+    PLAIN_TEXT_EMAIL = "plain_text_email", _l("Plain text email")
+    BSL_INTERPRETER = "bsl_interpreter", _l("British Sign Language (BSL) interpreter")
+    TEXT_RELAY = "text_relay", _l("Text relay")
+    PHONE_ONLY = "phone_only", _l("Contact by phone only")
+    EMAIL_ONLY = "email_only", _l("Contact by email only")
+    NAMED_CONTACT = "named_contact", _l("One named contact at the council")
+    SOMEONE_TO_SPEAK = "someone_to_speak", _l("Someone to speak for them")
+    EXTRA_TIME = "extra_time", _l("Extra time to reply")
+    FIXED_CALL_TIMES = "fixed_call_times", _l("Calls only at agreed times")
+    OTHER = "other", _l("Something else")
+
+
+class AdjustmentGroup(LabelledEnum):
+    FORMAT = "format", _l("Format")
+    COMMUNICATION = "communication", _l("Communication")
+    TIME = "time", _l("Time")
+    OTHER = "other", _l("Other")
+
+
+ADJUSTMENT_GROUPS: dict[AdjustmentGroup, tuple[AdjustmentKind, ...]] = {
+    AdjustmentGroup.FORMAT: (
+        AdjustmentKind.LARGE_PRINT,
+        AdjustmentKind.EASY_READ,
+        AdjustmentKind.BRAILLE,
+        AdjustmentKind.AUDIO,
+        AdjustmentKind.PLAIN_TEXT_EMAIL,
+    ),
+    AdjustmentGroup.COMMUNICATION: (
+        AdjustmentKind.BSL_INTERPRETER,
+        AdjustmentKind.TEXT_RELAY,
+        AdjustmentKind.PHONE_ONLY,
+        AdjustmentKind.EMAIL_ONLY,
+        AdjustmentKind.NAMED_CONTACT,
+        AdjustmentKind.SOMEONE_TO_SPEAK,
+    ),
+    AdjustmentGroup.TIME: (AdjustmentKind.EXTRA_TIME, AdjustmentKind.FIXED_CALL_TIMES),
+    AdjustmentGroup.OTHER: (AdjustmentKind.OTHER,),
+}
+
+
+class SupportTopic(LabelledEnum):
+    """What a support or advocacy service helps with, used to choose which entries to signpost."""
+
+    ADVOCACY = "advocacy", _l("Independent advocacy")
+    CHILDREN = "children", _l("Children and young people")
+    ADULTS_SOCIAL_CARE = "adults_social_care", _l("Adults' social care")
+    CHILDRENS_SOCIAL_CARE = "childrens_social_care", _l("Children's social care")
+    MENTAL_HEALTH = "mental_health", _l("Mental health")
+    LEARNING_DISABILITY = "learning_disability", _l("Learning disability")
+    CARERS = "carers", _l("Carers")
+    HOUSING = "housing", _l("Housing")
+    COMPLAINING_FOR_SOMEONE = "complaining_for_someone", _l("Complaining for someone else")
+    GENERAL = "general", _l("Help to make a complaint")
+
+
+class RestrictionCategory(LabelledEnum):
+    PERSISTENT_CONTACT = "persistent_contact", _l("Persistent contact")
+    UNREASONABLE_DEMANDS = "unreasonable_demands", _l("Unreasonable demands")
+    ABUSIVE = "abusive", _l("Abusive or threatening language")
+    VEXATIOUS = "vexatious", _l("Vexatious")
+
+
+class RestrictionType(LabelledEnum):
+    SINGLE_POINT_OF_CONTACT = "single_point_of_contact", _l("A single point of contact")
+    WRITTEN_ONLY = "written_only", _l("Written contact only")
+    LIMITED_PHONE = "limited_phone", _l("Limited phone contact")
+    NO_VISITS = "no_visits", _l("No face-to-face visits")
+    NEW_MATTERS_ONLY = "new_matters_only", _l("Replies only to new matters")
+
+
+class RestrictionStatus(LabelledEnum):
+    PROPOSED = "proposed", _l("Proposed"), "govuk-tag--yellow"
+    ACTIVE = "active", _l("In place"), "govuk-tag--red"
+    REJECTED = "rejected", _l("Not approved"), "govuk-tag--grey"
+    LIFTED = "lifted", _l("Lifted"), "govuk-tag--grey"
+    EXPIRED = "expired", _l("Ended"), "govuk-tag--grey"

@@ -14,6 +14,7 @@ from shared.models.followup import (
 from shared.models.outbox import OutboxMessage
 from shared.models.people import User, UserSession
 from shared.models.procedures import Procedure, ProcedureStage
+from shared.models.safeguards import Adjustment, AuditEvent, Restriction, Signpost, SupportService
 
 __all__ = [
     "InformationRequest",
@@ -22,4 +23,4 @@ __all__ = [
     "OmbudsmanReferral",
     "ResponseTemplate",
     "learning_action_cases",
-    "Case", "CaseEvent", "CaseResponse", "Organisation", "CaseStage", "Procedure", "ProcedureStage", "ClosureDay", "FeedbackDraft", "CaseMessage", "StoredFile", "CaseAccessLink", "ThrottleHit", "OutboxMessage", "Service", "User", "UserSession"]
+    "Case", "CaseEvent", "CaseResponse", "Organisation", "CaseStage", "Procedure", "ProcedureStage", "ClosureDay", "FeedbackDraft", "CaseMessage", "StoredFile", "CaseAccessLink", "ThrottleHit", "Adjustment", "AuditEvent", "Restriction", "Signpost", "SupportService", "OutboxMessage", "Service", "User", "UserSession"]
