@@ -1,10 +1,11 @@
-"""Outgoing messages, written in the same transaction as the change that causes them, and their delivery state."""
+"""Outgoing messages, written in the same transaction as the change that causes them, and their delivery state;
+admins' own wording for them."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from shared.db import Base, enum_column
@@ -49,3 +50,28 @@ class OutboxMessage(Base):
     given_up_at: Mapped[datetime | None]
     # Who resolved a message that could not go by itself (posted by hand, or contacted another way).
     handled_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class MessageTemplateOverride(Base):
+    """An admin's wording for one outgoing message in one language, used instead of the built-in
+    template (shared/templates/shared/mail/) while it has text.
+
+    Reset to the built-in wording empties it rather than deleting it, so the row keeps one id for
+    its history, which is in the audit log (subject type "message_template", from → to).
+    """
+
+    __tablename__ = "message_template_overrides"
+    __table_args__ = (UniqueConstraint("template", "locale"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    template: Mapped[str] = mapped_column(String(60))
+    locale: Mapped[str] = mapped_column(String(10))
+    # Both None: the built-in wording is used. Placeholders only; checked on save, rendered in a sandbox.
+    subject: Mapped[str | None] = mapped_column(String(200))
+    body: Mapped[str | None] = mapped_column(Text)
+    updated_at: Mapped[datetime]
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    @property
+    def customised(self) -> bool:
+        return self.subject is not None and self.body is not None

@@ -13,14 +13,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from flask import url_for
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from shared.db import db
 from shared.domain.enums import ContactMethod, MessageDirection
 from shared.models import Case, CaseMessage, StoredFile, User
-from shared.services import files, messages, outbox
+from shared.services import files, messages, notifications
 
 
 @dataclass(frozen=True)
@@ -99,25 +98,16 @@ def mark_read_by_handler(viewer: User, case: Case, shown: Correspondence) -> Non
 def send_to_resident(
     case: Case, author: User, body: str, attachments: Iterable[files.CheckedFile] = ()
 ) -> CaseMessage:
-    """Write to the person: the message and its files, and an email saying there is a message.
+    """Write to the person: the message and its files, and a note saying there is a message, by the
+    channel notifications choose for them (email, or a text for people who chose texts).
 
-    The email carries the reference and a link only, never the text, in the person's language.
-    People who hear from us by post get no email: the message waits on the case page, marked to
-    be printed and posted.
+    The note carries the reference and a link only, never the text, in the person's language.
+    People who hear from us by post get no note: the message waits on the case page, marked to be
+    printed and posted.
     """
     message = messages.post(case, author=author, direction=MessageDirection.OUT, body=body, attachments=attachments)
-    resident = case.resident
-    if not by_post(case) and resident is not None and resident.email:
-        outbox.queue(
-            "case_message_sent",
-            recipient=resident.email,
-            locale=resident.locale or "en",
-            user_id=resident.id,
-            case_id=case.id,
-            name=resident.full_name,
-            reference=case.reference,
-            case_url=url_for("portal.case", reference=case.reference, _external=True),
-        )
+    if not by_post(case):
+        notifications.message_sent(case)
     return message
 
 

@@ -22,7 +22,7 @@ from shared.domain.calendar import WorkingCalendar
 from shared.domain.enums import EventType, Role
 from shared.domain.policy import CASEWORK_ROLES
 from shared.models import Case, InformationRequest, Service, User
-from shared.services import engine, outbox
+from shared.services import engine, notifications, outbox
 from shared.services.calendar import council_calendar
 from shared.services.cases import Page
 from shared.web.filters import govuk_date
@@ -218,6 +218,7 @@ def answer(request: InformationRequest, actor: User, text: str) -> InformationRe
     engine.perform(request.case, EventType.NOTE_ADDED, actor, at=now, text=str(_l(
         "Information received from %(service)s: %(answer)s", service=request.service.name, answer=text,
     )))
+    notifications.information_answered(request.case, request.requested_by_id, actor)
     return request
 
 

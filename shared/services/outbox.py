@@ -11,8 +11,6 @@ import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from flask import render_template
-from flask_babel import force_locale
 from sqlalchemy import func, select
 
 from shared.clock import LONDON, utcnow
@@ -20,6 +18,7 @@ from shared.db import db
 from shared.domain.enums import MessageChannel, MessageStatus
 from shared.models import OutboxMessage, User
 from shared.notify.base import one_line
+from shared.services import message_templates
 from shared.services.cases import Page
 
 log = logging.getLogger("redress.outbox")
@@ -41,16 +40,16 @@ def queue(
     message_reference: str | None = None,
     **context: object,
 ) -> OutboxMessage:
-    """Render `mail/<template>.txt` in the recipient's language and store it for sending.
+    """Compose `template` in the recipient's language and store it for sending.
 
-    The first line is the subject. Templates see `channel`, so a letter may say more than an email
-    (which carries no complaint text, only what is needed and a link). `message_reference` makes a
-    message unique (e.g. one digest a person a day); by default it is random. (`reference` is left
-    to templates: most of them show a case reference under that name.)
+    The wording is an admin's, if they saved some for this message and language, else
+    `mail/<template>.txt`, whose first line is the subject (shared/services/message_templates.py).
+    Templates see `channel`, so a letter may say more than an email (which carries no complaint
+    text, only what is needed and a link). `message_reference` makes a message unique (e.g. one
+    digest a person a day); by default it is random. (`reference` is left to templates: most of
+    them show a case reference under that name.)
     """
-    with force_locale(locale):
-        rendered = render_template(f"shared/mail/{template}.txt", channel=channel.value, **context).strip()
-    subject, _, body = rendered.partition("\n")
+    subject, body = message_templates.compose(template, locale, context, channel=channel.value)
     now = utcnow()
     message = OutboxMessage(
         reference=message_reference or f"msg-{secrets.token_hex(10)}",
