@@ -86,6 +86,16 @@ def test_resident_complains_with_a_photo_and_officer_sees_it_in_triage(any_page:
     question(page, "When did it happen?")
     page.get_by_label("Day").fill(str(happened.day))
     page.get_by_label("Month").fill(str(happened.month))
+    if javascript:
+        # With JavaScript the date is checked once focus leaves all three boxes, not box by box.
+        page.get_by_label("Month").press("Tab")
+        expect(page.get_by_label("Year")).to_be_focused()
+        expect(page.locator("#happened_on-error")).to_have_count(0)
+        page.get_by_label("Year").press("Tab")
+        expect(page.locator("#happened_on-error")).to_have_text("Error: Date it happened must include a year")
+        expect(page.locator("#check-announcement")).to_have_text("Error: Date it happened must include a year")
+        expect(page.get_by_label("Day")).to_have_value(str(happened.day))  # what they typed is kept
+        axe_check(page)
     page.get_by_label("Year").fill(str(happened.year))
     page.get_by_role("button", name="Continue").click()
 
@@ -100,16 +110,48 @@ def test_resident_complains_with_a_photo_and_officer_sees_it_in_triage(any_page:
     choose(page, "Are you complaining for someone else?", "No")
     choose(page, "Do you need help or support to make your complaint?", "No")
     choose(page, "How would you like us to contact you about your complaint?", "Phone")
+    if javascript:
+        # A typed answer is checked as the person leaves the box: the GOV.UK error at once, in the
+        # box's description and the status region, and focus stays where they went.
+        question(page, "What is your phone number?")
+        box = page.get_by_label("What is your phone number?", exact=True)
+        box.fill("call me")
+        box.press("Tab")
+        error = page.locator("#contact_phone-error")
+        expect(error).to_have_text("Error: Enter a phone number, like 01632 960 001 or 07700 900 982")
+        expect(box).to_have_attribute("aria-describedby", re.compile(r"\bcontact_phone-error\b"))
+        expect(page.locator("#check-announcement")).to_contain_text("Enter a phone number")
+        expect(page.get_by_role("button", name="Continue")).to_be_focused()
+        expect(page).not_to_have_title(re.compile("^Error"))  # nothing was sent
+        axe_check(page)
+        box.fill("07700 900 982")
+        box.press("Tab")
+        expect(error).to_have_count(0)
+        expect(page.locator("#check-announcement")).to_have_text("")
     fill(page, "What is your phone number?", "07700 900 982")
 
-    # Evidence: add a photo (no JavaScript needed), see it listed with a Remove button, go on.
+    # Evidence: add a photo, see it listed with a Remove button, go on. Without JavaScript "Add
+    # files" sends it; with JavaScript choosing it is enough, and each file is accepted or refused at once.
     question(page, "Add files to support your complaint")
+    if javascript:
+        expect(page.get_by_role("button", name="Add files")).to_have_count(0)
     page.locator('input[type="file"]').set_input_files(
         files=[{"name": "bin-photo.png", "mimeType": "image/png", "buffer": png()}]
     )
-    page.get_by_role("button", name="Add files").click()
+    if not javascript:
+        page.get_by_role("button", name="Add files").click()
     expect(page.get_by_role("heading", name="You have added 1 file")).to_be_visible()
     expect(page.get_by_role("button", name="Remove bin-photo.png")).to_be_visible()
+    if javascript:
+        expect(page.locator("#files-status")).to_have_text(
+            "bin-photo.png has been added. You have added 1 file.")
+        page.locator('input[type="file"]').set_input_files(
+            files=[{"name": "setup.exe", "mimeType": "application/octet-stream", "buffer": b"MZ\x90\x00\x03\x00"}]
+        )
+        expect(page.locator("#files-error")).to_contain_text("setup.exe must be a PDF, JPEG, PNG, DOCX, ODT or TXT file")
+        expect(page.locator("#files-status")).to_contain_text("setup.exe must be a PDF")
+        expect(page.get_by_role("heading", name="You have added 1 file")).to_be_visible()
+        expect(page.locator("#files")).to_be_focused()  # the new "Choose files" button, where they were
     axe_check(page)
     page.get_by_role("button", name="Continue").click()
 

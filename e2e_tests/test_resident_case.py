@@ -107,7 +107,7 @@ def resident_server() -> Iterator[tuple[str, dict]]:
                                       stdout=log, stderr=subprocess.STDOUT)
             try:
                 _wait_until_healthy(url, server, log_path)
-                yield url, cases
+                yield url, cases, env
             finally:
                 server.terminate()
                 try:
@@ -124,6 +124,34 @@ def page(browser: Browser, javascript: bool, resident_server) -> Iterator[Page]:
         yield context.new_page()
     finally:
         context.close()
+
+
+# Run inside the server's environment: the case officer writes to the resident, as the back office
+# would. Takes the case reference as its argument.
+OFFICER_WRITES = r'''
+import sys
+
+from sqlalchemy import select
+
+from shared.app import create_app
+from shared.db import db
+from shared.domain.enums import MessageDirection
+from shared.models import Case, User
+from shared.services import messages
+
+app = create_app()
+with app.test_request_context():
+    case = db.session.scalar(select(Case).where(Case.reference == sys.argv[1]))
+    officer = db.session.scalar(select(User).where(User.email == "officer@example.gov.uk"))
+    messages.post(case, author=officer, direction=MessageDirection.OUT, body="Thank you, we are checking the diary.")
+    db.session.commit()
+'''
+
+
+def officer_writes(env: dict, reference: str) -> None:
+    done = subprocess.run([sys.executable, "-c", OFFICER_WRITES, reference], env=env, cwd=REPO, capture_output=True,
+                          text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
 
 
 def heading(page: Page, name: str):
@@ -143,6 +171,8 @@ def test_resident_reads_replies_escalates_and_withdraws(page: Page, javascript: 
     mode = "js" if javascript else "no-js"
     cases = resident_server[1][mode]
     answered, waiting = cases["responded"], cases["acknowledged"]
+    if javascript:
+        page.clock.install()  # so the case page's minute between refreshes can be skipped
 
     page.goto("/sign-in")
     expect_scripts(page, javascript)
@@ -171,6 +201,13 @@ def test_resident_reads_replies_escalates_and_withdraws(page: Page, javascript: 
     page.locator("input[type=file]").set_input_files(
         files=[{"name": "collection-diary.txt", "mimeType": "text/plain", "buffer": b"Missed: 3rd, 10th, 17th."}]
     )
+    if javascript:
+        # Uploaded as soon as it is chosen: listed at once, said in the status region, and what
+        # was typed is untouched.
+        expect(page.get_by_role("button", name="Remove collection-diary.txt")).to_be_visible()
+        expect(page.locator("#files-status")).to_have_text("collection-diary.txt has been added. You have added 1 file.")
+        expect(page.get_by_label("Your message")).to_have_value("The bins were missed again this week.")
+        axe_check(page)
     page.get_by_role("button", name="Send message").click()
     expect(heading(page, f"Case {answered}")).to_be_visible()
     expect(page.get_by_text("Your message has been sent.")).to_be_visible()
@@ -181,6 +218,16 @@ def test_resident_reads_replies_escalates_and_withdraws(page: Page, javascript: 
     assert fetched.ok and fetched.body() == b"Missed: 3rd, 10th, 17th."
     assert fetched.headers["content-disposition"].startswith("attachment")
     axe_check(page)
+
+    if javascript:
+        # The case officer replies while the page is open: within a minute the progress section
+        # shows it, and the status region says so (and only that).
+        officer_writes(resident_server[2], answered)
+        expect(page.get_by_text("Thank you, we are checking the diary.")).to_have_count(0)
+        page.clock.fast_forward("01:05")
+        expect(page.get_by_text("Thank you, we are checking the diary.")).to_be_visible()
+        expect(page.locator("#case-announcement")).to_have_text("You have 1 new message from us.")
+        axe_check(page)
 
     # Not satisfied: the next stage explained, then asked for with a reason.
     page.get_by_role("button", name="I'm not satisfied with this response").click()

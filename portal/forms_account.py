@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from flask_babel import lazy_gettext as _l
 from govuk_frontend_wtf.wtforms_widgets import (
     GovPasswordInput,
@@ -16,10 +14,8 @@ from wtforms import EmailField, PasswordField, RadioField, StringField, SubmitFi
 from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, ValidationError
 
 from shared.domain.enums import ContactMethod
-from shared.web.forms import RedressForm, select_choices
+from shared.web.forms import RedressForm, is_phone_number, select_choices
 from shared.web.locale import LANGUAGES
-
-_PHONE = re.compile(r"^\+?[0-9 ()-]{10,20}$")
 
 
 class _SaveForm(RedressForm):
@@ -55,7 +51,7 @@ class PhoneForm(_SaveForm):
     )
 
     def validate_phone(self, field):
-        if field.data and field.data.strip() and not _PHONE.match(field.data.strip()):
+        if field.data and field.data.strip() and not is_phone_number(field.data):
             raise ValidationError(_l("Enter a phone number, like 01632 960 001 or 07700 900 982"))
         if not (field.data or "").strip() and self._prefers(ContactMethod.PHONE, ContactMethod.TEXT):
             raise ValidationError(_l("Choose another way for us to contact you before removing your phone number"))

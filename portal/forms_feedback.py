@@ -6,8 +6,6 @@ kind when it is made; its label and messages are whole translated sentences for 
 
 from __future__ import annotations
 
-import re
-
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import MultipleFileField
 from govuk_frontend_wtf.wtforms_widgets import (
@@ -24,10 +22,9 @@ from wtforms.validators import AnyOf, DataRequired, Email, InputRequired, Length
 from shared.domain import feedback, references
 from shared.domain.enums import CaseKind, ConsentMethod, ContactMethod
 from shared.web.fields import GovukDateField
-from shared.web.forms import RedressForm, select_choices
+from shared.web.forms import RedressForm, is_phone_number, select_choices
 
 MAX_TEXT = 10_000
-PHONE_PATTERN = re.compile(r"^\+?[0-9 ()-]{10,20}$")
 YES_NO = select_choices([(feedback.YES, _l("Yes")), (feedback.NO, _l("No"))])
 
 
@@ -311,7 +308,7 @@ class PhoneForm(StepForm):
         self.contact_phone.validators = [DataRequired(self.message)]
 
     def validate_contact_phone(self, field):
-        if not PHONE_PATTERN.match(field.data.strip()):
+        if not is_phone_number(field.data):
             raise ValidationError(self.message)
 
 

@@ -5,11 +5,20 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from shared import clock
 from shared.db import db
-from shared.domain.enums import CaseKind, CaseStatus, Channel, ClosureCode, ContactMethod, EventType, Role
+from shared.domain.enums import (
+    CaseKind,
+    CaseStatus,
+    Channel,
+    ClosureCode,
+    ConsentMethod,
+    ContactMethod,
+    EventType,
+    Role,
+)
 from shared.domain.transitions import GuardFailed, InvalidTransition, RoleNotAllowed, StaleCase
 from shared.models import Case, CaseEvent, CaseStage, Service, User
 from shared.services import engine, procedures
@@ -149,6 +158,40 @@ def test_triage_into_another_procedure_restarts_its_clocks(ctx):
     assert case.procedure_id == procedures.current("local-policy").id
     assert (case.acknowledge_by, case.respond_by) == (date(2026, 12, 15), date(2026, 12, 17))
     assert db.session.scalar(select(func.count()).select_from(CaseStage).where(CaseStage.case_id == case.id)) == 1
+
+
+def test_a_case_is_received_complete_in_one_insert_at_version_one(ctx):
+    """The details a channel asks about go in with the case: nobody's page can have seen a version 1
+    that a second write for those details then made stale."""
+    written = []
+
+    def listener(_conn, _cursor, statement, *_args):
+        written.append(" ".join(statement.split()[:3]).upper())
+
+    event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        case = engine.receive(
+            kind=CaseKind.COMPLAINT, service=db.session.scalar(select(Service).where(Service.slug == "bins")),
+            resident=person("jane@example.com"), entered_by=person("jane@example.com"), channel=Channel.ONLINE,
+            what_happened="Missed bins.", outcome_wanted="Collect them.", contact_method=ContactMethod.EMAIL,
+            asked_before=True, for_someone_else=True, subject_name="Ann", subject_relationship="Mother",
+            subject_address="2 Mill Lane", consent=ConsentMethod.WRITTEN, support_needed=True, support_note="BSL.",
+        )
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listener)
+    assert [s for s in written if s.startswith(("INSERT INTO CASES", "UPDATE CASES"))] == ["INSERT INTO CASES"]
+    db.session.expire_all()
+    assert case.version == 1 and case.acknowledge_by == date(2026, 12, 21)
+    assert (case.asked_before, case.for_someone_else, case.subject_name, case.subject_relationship, case.subject_address,
+            case.consent, case.support_needed, case.support_note) == (
+        True, True, "Ann", "Mother", "2 Mill Lane", ConsentMethod.WRITTEN, True, "BSL.")
+    assert stage(case).case_id == case.id and stage(case).acknowledge_by == date(2026, 12, 21)
+
+
+def test_a_case_received_without_those_details_has_none(ctx):
+    case = new_case()
+    assert (case.version, case.asked_before, case.for_someone_else, case.consent, case.support_needed) == (
+        1, None, False, None, False)
 
 
 # --- extensions --------------------------------------------------------------------------------

@@ -14,7 +14,16 @@ import html5lib
 import pytest
 from sqlalchemy import func, select
 
-from shared.domain.enums import CaseKind, CaseStatus, Channel, ConsentMethod, ContactMethod, EventType, Role
+from shared.domain.enums import (
+    CaseKind,
+    CaseStatus,
+    Channel,
+    ConsentMethod,
+    ContactMethod,
+    EventType,
+    MessageChannel,
+    Role,
+)
 from shared.models import Case, CaseEvent, FeedbackDraft, OutboxMessage, Procedure, StoredFile
 from shared.services import files, intake
 from unit_tests import strict_client
@@ -203,8 +212,11 @@ def test_a_comment_asks_how_to_reply_only_if_they_want_one(client, session, resi
     assert (case.kind, case.procedure_id) == (CaseKind.COMMENT, _feedback_procedure(session))
     if reply:
         assert (case.contact_method, case.contact_address) == (ContactMethod.POST, "1 High Street")
-        assert session.scalar(select(OutboxMessage).where(OutboxMessage.case_id == case.id)) is None  # they asked for letters
-        assert "Keep your reference number" in page
+        # They asked for letters: the acknowledgement is a letter to print, not an email.
+        letter = session.scalar(select(OutboxMessage).where(OutboxMessage.case_id == case.id))
+        assert (letter.template, letter.channel, letter.recipient) == ("comment_received", MessageChannel.LETTER, "1 High Street")
+        assert "We will send you a letter to confirm we have received it." in page
+        assert "Keep your reference number" in page and "We have sent a confirmation" not in page
     else:
         assert case.contact_method is ContactMethod.EMAIL
         assert session.scalar(select(OutboxMessage.template).where(OutboxMessage.case_id == case.id)) == "comment_received"

@@ -112,6 +112,70 @@ if (window.htmx) {
   })
 }
 
+if (window.htmx) {
+  // Inline checks (portal/templates/portal/feedback/_checked.html): a group marked
+  // data-inline-validate is checked when focus leaves it after something in it changed, so a
+  // date is checked once all three boxes are done and nobody gets an error for a box they only
+  // passed through. (A filter in hx-trigger would do this, but filters need eval, which the CSP
+  // and the htmx config forbid.)
+  document.addEventListener('change', (event) => {
+    const group = event.target instanceof Element && event.target.closest('[data-inline-validate]')
+    if (group) group.setAttribute('data-changed', '')
+  })
+  document.addEventListener('focusout', (event) => {
+    const group = event.target instanceof Element && event.target.closest('[data-inline-validate]')
+    if (!group || !group.hasAttribute('data-changed')) return
+    if (event.relatedTarget instanceof Node && group.contains(event.relatedTarget)) return
+    group.removeAttribute('data-changed')
+    window.htmx.trigger(group, 'redress:leave')
+  })
+
+  // Never redraw a box the person has gone back to: what they are typing would be lost, and
+  // focus with it. The next time they leave it, it is checked again.
+  document.addEventListener('htmx:beforeSwap', (event) => {
+    const target = event.detail.target
+    if (target instanceof HTMLElement && target.hasAttribute('data-inline-validate') &&
+        target.contains(document.activeElement)) {
+      event.detail.shouldSwap = false
+    }
+  })
+
+  // Files upload as soon as they are chosen (data-upload-status names the status region): say
+  // so, then how far it has got, in quarters, so a screen reader is not flooded. The answer
+  // replaces the text with each file accepted or refused.
+  const uploadStatus = (element) => {
+    const id = element instanceof HTMLElement ? element.getAttribute('data-upload-status') : null
+    return id ? document.getElementById(id) : null
+  }
+  document.addEventListener('htmx:beforeRequest', (event) => {
+    const status = uploadStatus(event.detail.elt)
+    if (!status) return
+    status.textContent = event.detail.elt.getAttribute('data-uploading-text') || ''
+    status.removeAttribute('data-quarter')
+  })
+  document.addEventListener('htmx:xhr:progress', (event) => {
+    const element = event.detail.elt || event.target
+    const status = uploadStatus(element)
+    const { loaded, total } = event.detail
+    if (!status || !total) return
+    const quarter = Math.floor((4 * loaded) / total)
+    // Only forwards: the answer's own (download) progress comes through this event too.
+    if (quarter > 3 || quarter <= Number(status.getAttribute('data-quarter') || 0)) return
+    status.setAttribute('data-quarter', String(quarter))
+    const text = element.getAttribute('data-progress-text') || ''
+    status.textContent = text.replace('{percent}', String(quarter * 25))
+  })
+
+  // With uploads on choosing, an "Add files" button (for browsers without JavaScript) has nothing
+  // left to do.
+  const hideUploadFallbacks = (root) => {
+    if (!(root instanceof Element)) return
+    for (const button of root.querySelectorAll('[data-upload-fallback]')) button.remove()
+  }
+  hideUploadFallbacks(document.body)
+  document.addEventListener('htmx:load', (event) => hideUploadFallbacks(event.target))
+}
+
 // The service worker (served by the app at /sw.js, so its scope is the whole portal) makes the
 // portal installable and shows an offline page when there is no connection. It caches only the
 // static assets and that page. The back office is not an installable app: it does not register.

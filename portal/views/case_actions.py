@@ -18,10 +18,11 @@ from shared.db import db
 from shared.domain.enums import CaseStatus, EventType, Role
 from shared.domain.transitions import EngineError, transition_for
 from shared.models import Case
-from shared.services import case_progress, files, resident_actions
+from shared.services import case_progress, files, reply_files, resident_actions
 from shared.services import cases as case_queries
 from shared.services.calendar import council_calendar
 from shared.web.forms import error_summary_params
+from shared.web.htmx import varies, wants_section
 
 
 def _actor(case: Case):
@@ -38,20 +39,54 @@ def case_reply(reference: str):
     form = ReplyForm()
     if request.method == "GET":
         return _reply_page(found, form)
+    removing = request.form.get("remove_file", type=int)
+    if removing is not None:  # a file's Remove button, without JavaScript: the page again, as typed
+        return _reply_page(found, form, held=reply_files.remove(found, _actor(found), removing))
     valid = form.validate()
-    accepted, refused = files.check_all(files.chosen(request.files.getlist(form.files.name)))
+    actor = _actor(found)
+    held = reply_files.held(found, actor)  # files added with JavaScript before sending
+    accepted, refused = files.check_all(files.chosen(request.files.getlist(form.files.name)), already=len(held))
     if refused:
         form.files.errors = [*form.files.errors, *refused]
     if not valid or refused:
-        return _reply_page(found, form, 400)
-    resident_actions.reply(found, _actor(found), form.body.data, accepted)
+        return _reply_page(found, form, 400, held=held)
+    message = resident_actions.reply(found, actor, form.body.data, accepted)
+    reply_files.attach(found, message, held)
     flash(_("Your message has been sent. We will reply if we need to."))
     return redirect(url_for("portal.case", reference=reference, _anchor="messages"))
 
 
-def _reply_page(case: Case, form: ReplyForm, status: int = 200):
+@bp.post("/cases/<reference>/reply/files")
+@portal_or_guest(Role.RESIDENT)
+def case_reply_files(reference: str):
+    """Files chosen (or removed) with JavaScript while writing a reply: stored at once, and the list
+    drawn again naming each file accepted or refused. Sent with the message (see reply_files)."""
+    found = visible_case(reference)
+    form = ReplyForm()
+    actor = _actor(found)
+    removing = request.form.get("remove_file", type=int)
+    if removing is not None:
+        result = reply_files.Added(reply_files.remove(found, actor, removing))
+    else:
+        result = reply_files.add(found, actor, request.files.getlist(form.files.name))
+    form.files.errors = result.refused
+    if not wants_section():  # the whole page, with what was typed
+        return _reply_page(found, form, 400 if result.refused else 200, held=result.held)
+    return varies(render_template("portal/case/_reply_files_section.html", case=found, form=form, held=result.held,
+                                  result=result, accept=files.ACCEPT_ATTRIBUTE, max_files=files.MAX_FILES,
+                                  human_size=files.human_size))
+
+
+def _reply_page(case: Case, form: ReplyForm, status: int = 200, *, held=None):
     return render_template("portal/case/reply.html", case=case, form=form, accept=files.ACCEPT_ATTRIBUTE,
+                           held=_held(case) if held is None else held,
+                           max_files=files.MAX_FILES, human_size=files.human_size,
                            error_summary_params=_summary_naming_each_file), status
+
+
+def _held(case: Case) -> list:
+    # Who the reply is from is only worked out (for a representative, a query) when there are files.
+    return reply_files.held(case, _actor(case)) if reply_files.holds_any(case) else []
 
 
 def _summary_naming_each_file(form: ReplyForm) -> dict:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.main import wtforms_errors as _wtforms_errors
@@ -28,3 +30,12 @@ def error_summary_params(form: FlaskForm) -> dict:
 def select_choices(pairs) -> list[SelectChoice]:
     """(value, label) pairs as WTForms choices (tuples are deprecated in WTForms 3.3)."""
     return [SelectChoice(value, label) for value, label in pairs]
+
+
+# Phone numbers as people write them: 10 to 20 digits, spaces, brackets or dashes, with an optional
+# + before the country code. One pattern for every form that asks for a number.
+PHONE_NUMBER = re.compile(r"^\+?[0-9 ()-]{10,20}$")
+
+
+def is_phone_number(text: str | None) -> bool:
+    return bool(PHONE_NUMBER.match((text or "").strip()))

@@ -1,0 +1,194 @@
+"""Sending feedback: the case is written once, complete; the acknowledgement goes the way the person
+asked (email, text or letter) through the outbox like every later message, and a guest's link to
+follow the case always goes by email. And the sign-in page's word for guests sent there from a case.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import event, select
+
+from shared.db import db
+from shared.domain.enums import CaseKind, ConsentMethod, MessageChannel, Role
+from shared.models import Case, OutboxMessage
+from shared.services import guest_access
+from unit_tests.factories import sign_in
+from unit_tests.test_feedback_guests import guest_compliment, main_text
+from unit_tests.test_feedback_guests import send as send_as_guest
+from unit_tests.test_feedback_journey import COMPLETE, REFERENCE, answer, send
+
+
+@pytest.fixture
+def service(make):
+    return make.service("waste", "Waste and recycling")
+
+
+@pytest.fixture
+def resident(client, make, service):
+    person = make.user(Role.RESIDENT, full_name="Jane Williams", email="jane@example.com")
+    sign_in(client, person)
+    return person
+
+
+def outbox(session, case: Case) -> list[tuple[str, MessageChannel, str]]:
+    session.expire_all()
+    found = session.scalars(select(OutboxMessage).where(OutboxMessage.case_id == case.id).order_by(OutboxMessage.id))
+    return [(m.template, m.channel, m.recipient) for m in found]
+
+
+def sent_case(session, page: str) -> Case:
+    return session.scalar(select(Case).where(Case.reference == REFERENCE.search(page).group(0)))
+
+
+# --- one write ------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def statements(app):
+    """The SQL statements run on the test's connection while the block runs."""
+    seen: list[str] = []
+
+    def record(_conn, _cursor, statement, *_args):
+        seen.append(" ".join(statement.split()[:3]).upper())
+
+    engine = db.engine
+    event.listen(engine, "before_cursor_execute", record)
+    yield seen
+    event.remove(engine, "before_cursor_execute", record)
+
+
+def test_a_complaint_with_all_its_details_is_one_insert_and_stays_at_version_one(client, session, make, resident,
+                                                                                 statements, monkeypatch):
+    url = f"/feedback/{make.feedback_draft(resident, answers=COMPLETE).id}"
+    answer(client, url, "someone-else", {"someone_else": "yes"}, "their-details")
+    answer(client, url, "their-details", {"subject_name": "Ann Williams", "subject_relationship": "Mother"}, "consent")
+    answer(client, url, "consent", {"consent": "legal_authority"}, "check-your-answers")
+    answer(client, url, "support", {"support": "yes"}, "support-needed")
+    answer(client, url, "support-needed", {"support_note": "Large print, please."}, "check-your-answers")
+    statements.clear()
+
+    _reference, page = send(client, url, monkeypatch)
+
+    case = sent_case(session, page)
+    assert case.version == 1
+    assert [s for s in statements if s.startswith(("INSERT INTO CASES", "UPDATE CASES"))] == ["INSERT INTO CASES"]
+    assert (case.asked_before, case.for_someone_else, case.subject_name, case.subject_relationship, case.subject_address,
+            case.consent, case.support_needed, case.support_note) == (
+        True, True, "Ann Williams", "Mother", None, ConsentMethod.LEGAL_AUTHORITY, True, "Large print, please.")
+
+
+def test_a_compliment_records_no_complaint_details(client, session, resident, monkeypatch, make):
+    url = f"/feedback/{make.feedback_draft(resident, kind=CaseKind.COMPLIMENT, answers={'service': 'waste', 'what_happened': 'Thanks.'}).id}"
+    _reference, page = send(client, url, monkeypatch)
+    case = sent_case(session, page)
+    assert (case.asked_before, case.for_someone_else, case.support_needed, case.version) == (None, False, False, 1)
+
+
+# --- the acknowledgement, the way they asked ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("method", "extra", "expected", "said"), [
+    ("email", {}, (MessageChannel.EMAIL, "jane@example.com"), "We have sent a confirmation to jane@example.com."),
+    ("phone", {"contact_phone": "01632 960 001"}, (MessageChannel.EMAIL, "jane@example.com"),
+     "We have sent a confirmation to jane@example.com."),
+    ("text", {"contact_phone": "07700 900 982"}, (MessageChannel.SMS, "07700 900 982"),
+     "We have sent a text message to 07700 900 982 to confirm we have received it."),
+    ("post", {"contact_address": "1 High Street\nRedress RD1 1AA"}, (MessageChannel.LETTER, "1 High Street\nRedress RD1 1AA"),
+     "We will send you a letter to confirm we have received it."),
+])
+def test_a_resident_is_acknowledged_the_way_they_asked(client, session, make, resident, monkeypatch, method, extra,
+                                                       expected, said):
+    url = f"/feedback/{make.feedback_draft(resident, answers=COMPLETE | {'contact_method': method} | extra).id}"
+    _reference, page = send(client, url, monkeypatch)
+    case = sent_case(session, page)
+    assert outbox(session, case) == [("complaint_received", *expected)]
+    message = session.scalar(select(OutboxMessage).where(OutboxMessage.case_id == case.id))
+    assert case.reference in message.body and f"/cases/{case.reference}" in message.body
+    assert "The bin was missed." not in message.body  # never what they told us
+    assert said in main_text(page)
+    assert ("Keep your reference number" in page) is (method == "post")
+
+
+@pytest.mark.parametrize(("method", "extra", "also"), [
+    ("email", {}, []),
+    ("text", {"contact_phone": "07700 900 982"}, [("complaint_received", MessageChannel.SMS, "07700 900 982")]),
+    ("post", {"contact_address": "2 Mill Lane"}, [("complaint_received", MessageChannel.LETTER, "2 Mill Lane")]),
+])
+def test_a_guest_gets_the_link_by_email_and_the_acknowledgement_their_way(client, session, service, monkeypatch,
+                                                                          method, extra, also):
+    from unit_tests.test_feedback_guests import start_as_guest
+
+    url = start_as_guest(client, "complaint")
+    for slug, data in [("service", {"service": "waste"}), ("what-happened", {"what_happened": "Missed again."}),
+                       ("when", {"happened_on": ["2", "3", "2026"]}), ("put-it-right", {"outcome_wanted": "Collect it."}),
+                       ("asked-before", {"asked_before": "yes"}), ("someone-else", {"someone_else": "no"}),
+                       ("support", {"support": "no"}), ("your-name", {"your_name": "Guest Person"}),
+                       ("your-email", {"your_email": "guest@example.com"}), ("contact", {"contact_method": method})]:
+        answer(client, url, slug, data)
+    if extra:
+        answer(client, url, "phone-number" if method == "text" else "postal-address", extra)
+    answer(client, url, "files", {"action": "continue"}, "check-your-answers")
+
+    page = send_as_guest(client, url, monkeypatch)
+
+    case = sent_case(session, page)
+    assert outbox(session, case) == [("guest_case_link", MessageChannel.EMAIL, "guest@example.com"), *also]
+    if also:  # no account to sign in to: the text or letter gives the reference, not a link
+        message = session.scalars(select(OutboxMessage).where(OutboxMessage.case_id == case.id)).all()[-1]
+        assert f"Quote your reference {case.reference}" in message.body and "None" not in message.body
+    assert "We have sent an email to guest@example.com with a link to follow your case" in page
+    assert ("We have sent a text message to 07700 900 982" in page) is (method == "text")
+    assert ("We will send you a letter" in page) is (method == "post")
+
+
+def test_a_guest_compliment_is_acknowledged_by_its_link_alone(client, session, service, monkeypatch):
+    page = send_as_guest(client, guest_compliment(client, "sam@example.com"), monkeypatch)
+    assert outbox(session, sent_case(session, page)) == [("guest_case_link", MessageChannel.EMAIL, "sam@example.com")]
+    assert "We have sent a confirmation" not in page
+
+
+# --- the sign-in page, reached from a case ------------------------------------------------------------
+
+
+def test_signing_in_from_a_case_offers_guests_a_new_link(client, make, service):
+    case = make.case(make.user(Role.RESIDENT), service)
+    response = client.get(f"/cases/{case.reference}")
+    assert response.status_code == 302
+    page = client.get(response.location).get_data(as_text=True)
+    inset = page[page.index('<div class="govuk-inset-text">'):]
+    inset = inset[:inset.index("</div>")]
+    assert "Made your complaint without an account?" in inset
+    assert '<a class="govuk-link" href="/follow-a-case">Ask for a new link to follow it</a>' in inset
+
+
+def test_a_guest_whose_link_has_run_out_is_offered_a_new_one(app, client, session, make, service):
+    from shared import clock
+    from shared.models import User
+
+    person = make.user(Role.RESIDENT)
+    case = make.case(person, service)
+    with app.test_request_context():
+        url = guest_access.issue_link(db.session.get(Case, case.id), db.session.get(User, person.id), locale="en")
+        db.session.commit()
+    assert client.get(url.replace("http://localhost", "")).status_code == 302
+    assert client.get(f"/cases/{case.reference}").status_code == 200  # the link's grant, for a few hours
+
+    clock.set_now(clock.utcnow() + guest_access.GRANT_LIFETIME + timedelta(minutes=1))
+    response = client.get(f"/cases/{case.reference}")
+    assert response.status_code == 302 and "/sign-in?next=" in response.location
+    page = client.get(response.location).get_data(as_text=True)
+    assert "Made your complaint without an account?" in page and 'href="/follow-a-case"' in page
+    assert case.what_happened not in page
+
+
+@pytest.mark.parametrize("next_url", [None, "/feedback", "/your-details"])
+def test_signing_in_from_anywhere_else_says_nothing_about_guests(client, next_url):
+    page = client.get("/sign-in", query_string={"next": next_url} if next_url else None).get_data(as_text=True)
+    assert "Made your complaint without an account?" not in page
+
+
+def test_a_signed_in_resident_is_not_offered_a_guest_link(client, resident):
+    page = client.get("/sign-in?next=/cases/RDR-0000-0000").get_data(as_text=True)
+    assert "Made your complaint without an account?" not in page
