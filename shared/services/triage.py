@@ -15,11 +15,12 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from shared.db import db
-from shared.domain.enums import CLOSED_STATUSES, CaseKind, CaseReason, EventType, ProcedureKind, Role
+from shared.domain.enums import CLOSED_STATUSES, CaseKind, CaseReason, EventType, ProcedureKind, RestrictionType, Role
 from shared.domain.references import normalise
 from shared.domain.transitions import TEAM, EngineError, GuardFailed, allowed_actions
 from shared.models import Case, Organisation, Procedure, Service, User
 from shared.services import engine, notifications
+from shared.services.restrictions import in_force_for
 
 MIN_PARTS, MAX_PARTS = 2, 5
 
@@ -131,6 +132,19 @@ def handlers(service_id: int | None = None) -> list[Handler]:
         .order_by(User.full_name, User.id)
     ).all()
     return [Handler(user, count) for user, count in rows]
+
+
+def suggested_handler_id(case: Case) -> int | None:
+    """The named officer of the person's single-point-of-contact restriction in force, if any: a new
+    case from them is routed to that officer by suggesting them at allocation (issue 7). Suggested,
+    not allocated on receipt, so triage still sees and decides every contact (one query)."""
+    if case.resident_id is None:
+        return None
+    restriction = in_force_for(case.resident_id)
+    if restriction is None or RestrictionType.SINGLE_POINT_OF_CONTACT.value not in restriction.types:
+        return None
+    officer = restriction.named_officer
+    return officer.id if officer is not None and officer.is_active else None
 
 
 # --- decisions ---------------------------------------------------------------------------------

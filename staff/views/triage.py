@@ -262,11 +262,14 @@ def split(reference: str):
 
 def _allocate_page(found: Case, form: AllocateForm | None, status: int = 200):
     handlers = form.handlers if form is not None else triage_service.handlers(found.service_id)
+    suggested = triage_service.suggested_handler_id(found)  # a restriction's named officer (issue 7)
     if form is None:
+        handler = found.officer_id or suggested
         form = AllocateForm(formdata=None, data={"version": found.version,
-                                                 "handler": str(found.officer_id) if found.officer_id else None},
+                                                 "handler": str(handler) if handler else None},
                             handlers=handlers)
-    return render_template("staff/triage/allocate.html", case=found, form=form, handlers=handlers), status
+    return render_template("staff/triage/allocate.html", case=found, form=form, handlers=handlers,
+                           suggested=suggested), status
 
 
 @bp.route("/cases/<reference>/allocate", methods=["GET", "POST"])
