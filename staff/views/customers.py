@@ -1,0 +1,83 @@
+"""Customers: find a person, see their details and contact history (each look audited), create a
+record for someone without an account, and invite them to the portal."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from shared.auth.access import staff
+from shared.domain.enums import ContactMethod, Role
+from shared.services import customers
+from staff import bp
+from staff.forms_customers import CustomerForm, CustomerSearchForm, InviteForm
+
+CUSTOMER_ROLES = (Role.AGENT, Role.OFFICER, Role.MANAGER)  # who takes calls and logs contacts
+
+
+def _customer(customer_id: int):
+    person = customers.get(customer_id)
+    if person is None:
+        abort(404)
+    return person
+
+
+@bp.get("/customers")
+@staff(*CUSTOMER_ROLES)
+def customers_search():
+    form = CustomerSearchForm(request.args)
+    page = max(1, request.args.get("page", 1, type=int))
+    found = None
+    # Opening the page is not a search: only a submitted one can fail validation.
+    if "q" in request.args and form.validate():
+        found = customers.search(form.q.data, page)
+    return render_template("staff/customers/search.html", form=form, found=found, mask_email=customers.mask_email,
+                           mask_phone=customers.mask_phone)
+
+
+@bp.get("/customers/<int:customer_id>")
+@staff(*CUSTOMER_ROLES)
+def customer(customer_id: int):
+    person = _customer(customer_id)
+    customers.view(person, current_user)
+    page = max(1, request.args.get("page", 1, type=int))
+    trail = customers.audit_trail(person) if current_user.role is Role.MANAGER else None
+    return render_template(
+        "staff/customers/customer.html", person=person, email=customers.shown_email(person),
+        history=customers.history(person, page), trail=trail,
+        invite_form=InviteForm() if customers.can_invite(person) else None,
+    )
+
+
+@bp.route("/customers/new", methods=["GET", "POST"])
+@staff(*CUSTOMER_ROLES)
+def customer_new():
+    form = CustomerForm()
+    if form.validate_on_submit():
+        try:
+            person = customers.create(
+                full_name=form.full_name.data, email=form.email.data, phone=form.phone.data, address=form.address.data,
+                preferred_contact=ContactMethod(form.preferred_contact.data), locale=form.locale.data, actor=current_user,
+            )
+        except customers.CustomerError as refused:
+            form[refused.field].errors = [refused.message]
+        else:
+            flash(_("Record created for %(name)s.", name=person.full_name))
+            return redirect(url_for("staff.customer", customer_id=person.id))
+    status = 400 if form.is_submitted() else 200
+    return render_template("staff/customers/new.html", form=form), status
+
+
+@bp.post("/customers/<int:customer_id>/invite")
+@staff(*CUSTOMER_ROLES)
+def customer_invite(customer_id: int):
+    person = _customer(customer_id)
+    if not InviteForm().validate_on_submit():
+        abort(400)
+    if not customers.can_invite(person):
+        abort(409)
+    customers.invite(person, current_user)
+    flash(_("We have emailed %(name)s a link to finish setting up their account. They will see every case logged for them.",
+            name=person.full_name))
+    return redirect(url_for("staff.customer", customer_id=person.id))

@@ -1,0 +1,193 @@
+"""Finding a customer, their page and its audit, records without an account, and invitations."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from shared.domain.enums import ContactMethod, Role
+from shared.models import AuditEvent, OutboxMessage, User
+from shared.services.customers import NO_EMAIL_DOMAIN, mask_email, mask_phone
+from unit_tests.test_route_access import quick_sign_in
+
+
+def page(response) -> str:
+    return response.get_data(as_text=True)
+
+
+@pytest.fixture
+def people(make):
+    housing, bins = make.service(name="Housing repairs"), make.service(name="Waste and recycling")
+    ada = make.user(Role.RESIDENT, email="ada.lovelace@example.com", full_name="Ada Lovelace",
+                    phone="07700 900 982", address="12 Analytical Row\nRedbury\nRB1 4AA")
+    other = make.user(Role.RESIDENT, email="charles@example.com", full_name="Charles Babbage", phone="01632 960 001",
+                      address="1 Engine Street\nRedbury\nRB9 9ZZ")
+    cases = [make.case(ada, housing), make.case(ada, bins, what_happened="Missed bin, third week.")]
+    make.case(other, housing)
+    return {"ada": ada, "other": other, "cases": cases, "housing": housing, "bins": bins}
+
+
+@pytest.fixture
+def agent(client, session, make):
+    user = make.user(Role.AGENT, full_name="Sam Okafor")
+    quick_sign_in(client, session, user)
+    return user
+
+
+# --- search ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("query", ["Ada", "lovelace", "ada.lovelace@example", "07700900982", "+44 7700 900982",
+                                   "rb1 4aa", "RB14AA"])
+def test_search_finds_by_name_email_phone_and_postcode(client, agent, people, query):
+    body = page(client.get("/staff/customers", query_string={"q": query}))
+    assert "Ada Lovelace" in body
+    assert "Charles Babbage" not in body
+    assert "1 customer found" in body
+
+
+def test_search_by_case_reference_finds_the_cases_person(client, agent, people):
+    reference = people["cases"][1].reference
+    body = page(client.get("/staff/customers", query_string={"q": reference.lower()}))
+    assert "Ada Lovelace" in body and "Charles Babbage" not in body
+
+
+def test_results_mask_contact_details_and_count_cases(client, agent, people):
+    body = page(client.get("/staff/customers", query_string={"q": "Ada"}))
+    assert "ada.lovelace@example.com" not in body and "07700 900 982" not in body
+    assert mask_email("ada.lovelace@example.com") in body
+    assert mask_phone("07700 900 982") in body
+    assert '<td class="govuk-table__cell govuk-table__cell--numeric">2</td>' in body
+
+
+def test_staff_are_never_customers(client, agent, make):
+    make.user(Role.OFFICER, full_name="Ada Officer")
+    body = page(client.get("/staff/customers", query_string={"q": "Ada Officer"}))
+    assert "0 customers found" in body and "Ada Officer</a>" not in body
+
+
+def test_an_empty_search_shows_the_error_and_opening_the_page_does_not(client, agent):
+    assert "There is a problem" not in page(client.get("/staff/customers"))
+    response = client.get("/staff/customers?q=")
+    assert "Enter a name, email address, phone number, postcode or case reference" in page(response)
+
+
+def test_results_are_paginated_within_the_query_budget(client, agent, make):
+    for n in range(30):
+        make.user(Role.RESIDENT, full_name=f"Pat Smith {n:02d}")
+    first = page(client.get("/staff/customers", query_string={"q": "Pat Smith"}))  # the strict client counts queries
+    assert "30 customers found" in first and "Pat Smith 00" in first and "Pat Smith 29" not in first
+    second = page(client.get("/staff/customers", query_string={"q": "Pat Smith", "page": 2}))
+    assert "Pat Smith 29" in second and "Pat Smith 00" not in second
+
+
+# --- the customer page -------------------------------------------------------------------------------
+
+
+def test_customer_page_shows_details_and_history_across_services_and_is_audited(client, session, agent, people):
+    ada = people["ada"]
+    body = page(client.get(f"/staff/customers/{ada.id}"))
+    assert "ada.lovelace@example.com" in body and "07700 900 982" in body and "RB1 4AA" in body
+    for case in people["cases"]:
+        assert case.reference in body
+    assert "Housing repairs" in body and "Waste and recycling" in body
+    assert "Who has looked at or changed this record" not in body  # managers only
+    audits = session.scalars(select(AuditEvent).where(AuditEvent.person_id == ada.id)).all()
+    assert [(a.action, a.actor_id, a.subject_id) for a in audits] == [("customer.viewed", agent.id, ada.id)]
+
+
+def test_each_view_is_audited_and_managers_see_the_trail(client, session, make, people):
+    ada = people["ada"]
+    viewer = make.user(Role.AGENT, full_name="Nosey Agent")
+    quick_sign_in(client, session, viewer)
+    client.get(f"/staff/customers/{ada.id}")
+    client.get(f"/staff/customers/{ada.id}")
+    manager = make.user(Role.MANAGER, full_name="Helen Morgan")
+    quick_sign_in(client, session, manager)
+    body = page(client.get(f"/staff/customers/{ada.id}"))
+    assert "Who has looked at or changed this record" in body
+    assert body.count("Nosey Agent") == 2 and "Helen Morgan" in body
+    assert session.scalar(select(AuditEvent.id).where(AuditEvent.person_id == ada.id).limit(1)) is not None
+    assert len(session.scalars(select(AuditEvent).where(AuditEvent.action == "customer.viewed",
+                                                        AuditEvent.person_id == ada.id)).all()) == 3
+
+
+@pytest.mark.parametrize("role", [Role.OFFICER, Role.AGENT, Role.ADMIN, Role.COUNCILLOR])
+def test_someone_who_is_not_a_resident_has_no_customer_page(client, agent, make, role):
+    assert client.get(f"/staff/customers/{make.user(role).id}").status_code == 404
+
+
+@pytest.mark.parametrize("role", [Role.RESPONDER, Role.ADMIN])
+def test_staff_who_do_not_take_calls_are_refused(client, session, make, people, role):
+    quick_sign_in(client, session, make.user(role))
+    assert client.get("/staff/customers?q=Ada").status_code == 403
+    assert client.get(f"/staff/customers/{people['ada'].id}").status_code == 403
+    assert session.scalars(select(AuditEvent).where(AuditEvent.person_id == people["ada"].id)).all() == []
+
+
+@pytest.mark.parametrize("role", [Role.OFFICER, Role.MANAGER])
+def test_officers_and_managers_may_find_customers(client, session, make, people, role):
+    quick_sign_in(client, session, make.user(role))
+    assert "Ada Lovelace" in page(client.get("/staff/customers?q=Ada"))
+
+
+# --- records without an account ----------------------------------------------------------------------
+
+
+def test_create_a_record_without_an_email_address(client, session, agent):
+    response = client.submit("/staff/customers/new", {
+        "full_name": "Edna Jones", "email": "", "phone": "01632 960 123", "address": "3 Mill Lane\nRB2 5CD",
+        "preferred_contact": "post", "locale": "cy"})
+    assert response.status_code == 302
+    person = session.scalar(select(User).where(User.full_name == "Edna Jones"))
+    assert person.role is Role.RESIDENT and person.password_hash is None and not person.has_account
+    assert person.email.endswith(NO_EMAIL_DOMAIN)
+    assert person.preferred_contact is ContactMethod.POST and person.locale == "cy" and person.phone == "01632 960 123"
+    assert response.location.endswith(f"/staff/customers/{person.id}")
+    audit = session.scalars(select(AuditEvent).where(AuditEvent.person_id == person.id)).all()
+    assert [a.action for a in audit] == ["customer.created"]
+    body = page(client.get(f"/staff/customers/{person.id}"))
+    assert NO_EMAIL_DOMAIN not in body and "None given" in body and "Invite to the portal" not in body
+    assert NO_EMAIL_DOMAIN not in page(client.get("/staff/customers?q=Edna"))
+
+
+def test_bad_input_keeps_what_was_typed_and_saves_nothing(client, session, agent):
+    response = client.submit("/staff/customers/new", {"full_name": "Edna Jones", "email": "", "phone": "",
+                                                      "address": "", "preferred_contact": "phone", "locale": "en"})
+    assert response.status_code == 400
+    body = page(response)
+    assert "There is a problem" in body and "Enter their phone number, or choose another way to contact them" in body
+    assert 'value="Edna Jones"' in body
+    assert session.scalar(select(User).where(User.full_name == "Edna Jones")) is None
+    empty = client.submit("/staff/customers/new", {})
+    assert "Enter their full name" in page(empty) and "Select how they would like us to contact them" in page(empty)
+
+
+def test_an_email_already_on_record_is_refused(client, session, agent, people):
+    response = client.submit("/staff/customers/new", {"full_name": "Ada Again", "email": "Ada.Lovelace@example.com",
+                                                      "preferred_contact": "email", "locale": "en"})
+    assert response.status_code == 400
+    assert "There is already a customer with this email address" in page(response)
+    assert session.scalar(select(User).where(User.full_name == "Ada Again")) is None
+
+
+def test_invite_sends_the_finish_account_link_and_is_audited(client, session, agent):
+    client.submit("/staff/customers/new", {"full_name": "Edna Jones", "email": "edna@example.com",
+                                           "preferred_contact": "email", "locale": "en"})
+    person = session.scalar(select(User).where(User.email == "edna@example.com"))
+    body = page(client.get(f"/staff/customers/{person.id}"))
+    assert "Invite to the portal" in body
+    response = client.submit(f"/staff/customers/{person.id}/invite", form_url=f"/staff/customers/{person.id}")
+    assert response.status_code == 302
+    message = session.scalar(select(OutboxMessage).where(OutboxMessage.recipient == "edna@example.com"))
+    assert message is not None and message.template == "finish_account"
+    actions = session.scalars(select(AuditEvent.action).where(AuditEvent.person_id == person.id)
+                              .order_by(AuditEvent.id)).all()
+    assert actions[0] == "customer.created" and "customer.invited" in actions
+
+
+def test_someone_with_an_account_cannot_be_invited(client, session, agent, people):
+    token = client.csrf_token("/staff/customers/new")
+    response = client.post(f"/staff/customers/{people['ada'].id}/invite", data={"csrf_token": token})
+    assert response.status_code == 409
+    assert session.scalar(select(OutboxMessage).where(OutboxMessage.template == "finish_account")) is None
