@@ -19,8 +19,15 @@ def chrome() -> dict:
             {"href": url_for("portal.feedback_start"), "text": _("Give feedback"), "active": endpoint.startswith("portal.feedback")},
             {"href": url_for("portal.your_details"), "text": _("Your details"),
              "active": endpoint in {"portal.your_details", "portal.change_detail", "portal.change_email",
-                                    "portal.change_password", "portal.close_account"}},
+                                    "portal.change_password", "portal.close_account"}
+                       or endpoint.startswith("portal.adjustment")},
             {"href": url_for("portal.your_data"), "text": _("Your data"), "active": endpoint == "portal.your_data"},
+        ]
+    if current_user.is_authenticated and current_user.role is Role.COUNCILLOR:
+        items = [
+            {"href": url_for("portal.councillor_home"), "text": _("Your enquiries"),
+             "active": endpoint.startswith("portal.councillor_enquir") or endpoint == "portal.councillor_home"},
+            {"href": url_for("portal.councillor_ward"), "text": _("Your ward"), "active": endpoint == "portal.councillor_ward"},
         ]
     if current_user.is_authenticated:
         items.append({"href": url_for("portal.sign_out"), "text": _("Sign out"), "form": True})
@@ -37,4 +44,15 @@ def chrome() -> dict:
     }
 
 
-from portal.views import accounts, case_actions, cases, feedback, guest, pages, profile, pwa  # noqa: E402,F401  (routes register on import)
+from portal.views import (  # noqa: E402,F401  (routes register on import)
+    accounts,
+    adjustments,
+    case_actions,
+    cases,
+    councillor,
+    feedback,
+    guest,
+    pages,
+    profile,
+    pwa,
+)

@@ -171,23 +171,26 @@ def working_days_between(start: date, end: date, nation: str | None, no_closures
 
 
 def _queue_reminders() -> tuple:
-    from shared.services import digests, information
+    from shared.services import digests, information, restrictions
 
     # Mail templates render with the page chrome, which reads the request: stand one up at our address.
     with current_app.test_request_context(base_url=current_app.config["SETTINGS"].base_url):
         done = information.send_reminders()
+        # Restrictions past their end date stopped applying already; this records it (and audits it).
+        expired = restrictions.expire_ended()
         digested = digests.send_digests()
     db.session.commit()
-    return done, digested
+    return done, digested, expired
 
 
 @click.command("reminders")
 @with_appcontext
 def reminders() -> None:
-    """Queue reminders for overdue requests for information and each person's daily digest (safe to run again)."""
-    done, digested = _queue_reminders()
+    """Queue reminders for overdue requests for information and each person's daily digest, and mark restrictions past their end date ended (safe to run again)."""
+    done, digested, expired = _queue_reminders()
     click.echo(f"Reminded {done.requests} overdue requests for information ({done.messages} messages queued).")
     click.echo(f"Queued {digested.messages} daily digests ({digested.skipped} already sent today).")
+    click.echo(f"Marked {expired} restrictions ended on their end date.")
 
 
 @click.command("worker")

@@ -21,6 +21,9 @@ def chrome() -> dict:
             items.append({"href": url_for("staff.triage"), "text": _("Triage"), "active": endpoint == "staff.triage"})
         if current_user.role in CASE_READER_ROLES:
             items.append({"href": url_for("staff.case_list"), "text": _("Cases"), "active": endpoint == "staff.case_list"})
+        if current_user.role in (Role.AGENT, Role.OFFICER, Role.MANAGER):
+            items.append({"href": url_for("staff.customers_search"), "text": _("Customers"),
+                          "active": endpoint.startswith(("staff.customer", "staff.assisted"))})
         if current_user.role in TASK_ROLES:
             items.append({"href": url_for("staff.tasks"), "text": _("Tasks"),
                           "active": endpoint in {"staff.tasks", "staff.information_request"}})
@@ -29,6 +32,10 @@ def chrome() -> dict:
                           "active": endpoint.startswith("staff.learning")})
             items.append({"href": url_for("staff.ombudsman_list"), "text": _("Ombudsman"),
                           "active": endpoint.startswith("staff.ombudsman")})
+            items.append({"href": url_for("staff.adjustment_reviews"), "text": _("Adjustment reviews"),
+                          "active": endpoint == "staff.adjustment_reviews"})
+            items.append({"href": url_for("staff.restriction_list"), "text": _("Restrictions"),
+                          "active": endpoint.startswith("staff.restriction")})
         if current_user.role is Role.ADMIN:
             items.append({"href": url_for("staff.closure_days"), "text": _("Closure days"),
                           "active": endpoint.startswith("staff.closure_day")})
@@ -38,6 +45,10 @@ def chrome() -> dict:
                           "active": endpoint.startswith("staff.organisation")})
             items.append({"href": url_for("staff.response_templates"), "text": _("Templates"),
                           "active": endpoint.startswith("staff.response_template")})
+            items.append({"href": url_for("staff.message_templates"), "text": _("Messages"),
+                          "active": endpoint.startswith("staff.message_template")})
+            items.append({"href": url_for("staff.support_services"), "text": _("Support directory"),
+                          "active": endpoint.startswith("staff.support_service")})
         if current_user.role in (Role.OFFICER, Role.MANAGER, Role.ADMIN):
             items.append({"href": url_for("staff.outbox_list"), "text": _("Outbox"),
                           "active": endpoint.startswith("staff.outbox")})
@@ -52,18 +63,25 @@ def chrome() -> dict:
 
 from staff.views import (  # noqa: E402,F401  (routes register on import)
     accounts,
+    adjustments,
     admin_calendar,
+    admin_messages,
     admin_organisations,
     admin_procedures,
+    admin_support,
     admin_templates,
+    assisted,
     case_list,
     cases,
     casework,
     correspondence,
+    customers,
     home,
     information,
     learning,
     ombudsman,
     outbox,
+    representatives,
+    restrictions,
     triage,
 )

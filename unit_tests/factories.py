@@ -205,3 +205,67 @@ def _message(self, app, case: Case, *, direction=None, body: str = "Here is a ph
 
 Factory.case_with_response = _case_with_response
 Factory.message = _message
+
+
+def _adjustment(self, person: User, kind=None, *, detail: str | None = None, review_on=None, recorded_at=None,
+                recorded_by: User | None = None, ended: bool = False):
+    """A reasonable adjustment in `person`'s register (large print unless `kind` says otherwise)."""
+    from shared.domain.enums import AdjustmentKind
+    from shared.models import Adjustment
+
+    recorded_at = recorded_at or utcnow()
+    adjustment = Adjustment(person_id=person.id, kind=kind or AdjustmentKind.LARGE_PRINT, detail=detail,
+                            recorded_by_id=(recorded_by or person).id, recorded_at=recorded_at,
+                            review_on=review_on or (recorded_at + timedelta(days=365)).date(),
+                            ended_at=utcnow() if ended else None)
+    self.session.add(adjustment)
+    self.session.commit()
+    return adjustment
+
+
+def _support_service(self, name: str = "POhWER", *, topics=("advocacy",), active: bool = True, **fields):
+    """An entry in the advocacy and support directory; `topics` are SupportTopic values."""
+    from shared.models import SupportService
+
+    service = SupportService(
+        name=name, name_cy=fields.pop("name_cy", None),
+        helps_with=fields.pop("helps_with", f"{name} helps people speak up."),
+        who_for=fields.pop("who_for", "Adults"), contact=fields.pop("contact", "See the website"),
+        website=fields.pop("website", "https://www.example.org.uk"), areas=fields.pop("areas", "England"),
+        languages=fields.pop("languages", "English"), topics=[str(t) for t in topics], active=active, **fields,
+    )
+    self.session.add(service)
+    self.session.commit()
+    return service
+
+
+Factory.adjustment = _adjustment
+Factory.support_service = _support_service
+
+
+def _ward(self, name: str | None = None, **fields):
+    """An electoral ward (issue 6)."""
+    from shared.models import Ward
+
+    ward = Ward(name=name or f"Ward {next(_counter)}", name_cy=fields.pop("name_cy", None), **fields)
+    self.session.add(ward)
+    self.session.commit()
+    return ward
+
+
+def _representative(self, case: Case, person: User, *, kind=None, consent=None, recorded_by: User | None = None,
+                    withdrawn: bool = False):
+    """`person` named on `case` to act for its resident (a relative with written consent unless told)."""
+    from shared.domain.enums import ConsentMethod, RepresentativeKind
+    from shared.models import CaseRepresentative
+
+    row = CaseRepresentative(case_id=case.id, representative_id=person.id, kind=kind or RepresentativeKind.RELATIVE,
+                             consent=consent or ConsentMethod.WRITTEN, recorded_by_id=(recorded_by or person).id,
+                             recorded_at=utcnow(), withdrawn_at=utcnow() if withdrawn else None)
+    self.session.add(row)
+    self.session.commit()
+    return row
+
+
+Factory.ward = _ward
+Factory.representative = _representative

@@ -103,6 +103,9 @@ EXPECTED: dict[str, Route] = {
     "portal.case": Route(GET, "portal-or-guest:resident", get=only({RESIDENT}, PORTAL_SIGN_IN)),
     "portal.case_reply": Route(GET_POST, "portal-or-guest:resident", get=only({RESIDENT}, PORTAL_SIGN_IN),
                                post=only({RESIDENT: 400}, PORTAL_SIGN_IN)),
+    # Files chosen with JavaScript while writing a reply; posted without htmx and without files, the
+    # reply page again.
+    "portal.case_reply_files": Route(POST, "portal-or-guest:resident", post=only({RESIDENT}, PORTAL_SIGN_IN)),
     "portal.case_escalate": Route(GET_POST, "portal-or-guest:resident", get=only({RESIDENT: 409}, PORTAL_SIGN_IN),
                                   post=only({RESIDENT: 400}, PORTAL_SIGN_IN)),
     "portal.case_escalation_requested": Route(GET, "portal-or-guest:resident", get=only({RESIDENT: 404}, PORTAL_SIGN_IN)),
@@ -122,6 +125,7 @@ EXPECTED: dict[str, Route] = {
         for name in ("feedback_step", "feedback_check", "feedback_delete")
     },
     "portal.feedback_remove_file": Route(POST, "public", post=only({ANON: 404, RESIDENT: 404}, PORTAL_SIGN_IN)),
+    "portal.feedback_check_box": Route(POST, "public", post=only({ANON: 404, RESIDENT: 404}, PORTAL_SIGN_IN)),
     # The sample case is the resident's; a browser that did not just send it gets 404.
     "portal.feedback_sent": Route(GET, "public", get=only({ANON: 404, RESIDENT: 200}, PORTAL_SIGN_IN)),
     "portal.complaint_moved": Route(GET, "public", get=everyone(Redirect("/feedback"))),  # the old address
@@ -139,6 +143,32 @@ EXPECTED: dict[str, Route] = {
     },
     "portal.your_data": Route(GET, "portal:resident", get=only({RESIDENT}, PORTAL_SIGN_IN)),
     "portal.your_data_download": Route(GET, "portal:resident", get=only({RESIDENT}, PORTAL_SIGN_IN)),
+    # portal: a resident's own help and adjustments (issue 7). Empty answers are refused (400); the
+    # sample kind ("other") has a detail question; no sample adjustment of theirs (404).
+    "portal.adjustments_list": Route(GET, "portal:resident", get=only({RESIDENT}, PORTAL_SIGN_IN)),
+    "portal.adjustment_add": Route(GET_POST, "portal:resident", get=only({RESIDENT}, PORTAL_SIGN_IN),
+                                   post=only({RESIDENT: 400}, PORTAL_SIGN_IN)),
+    "portal.adjustment_add_detail": Route(GET_POST, "portal:resident", get=only({RESIDENT}, PORTAL_SIGN_IN),
+                                          post=only({RESIDENT: 400}, PORTAL_SIGN_IN)),
+    "portal.adjustment_change": Route(GET_POST, "portal:resident", get=only({RESIDENT: 404}, PORTAL_SIGN_IN),
+                                      post=only({RESIDENT: 404}, PORTAL_SIGN_IN)),
+    "portal.adjustment_end": Route(GET_POST, "portal:resident", get=only({RESIDENT: 404}, PORTAL_SIGN_IN),
+                                   post=only({RESIDENT: 404}, PORTAL_SIGN_IN)),
+    # portal: the councillor area (issue 6). Empty answers are refused (400); with no draft, checking
+    # answers goes back to the form; the sample case is not one they are named on (404).
+    "portal.councillor_home": Route(GET, "portal:councillor", get=only({COUNCILLOR}, PORTAL_SIGN_IN)),
+    "portal.councillor_enquiry_new": Route(GET_POST, "portal:councillor", get=only({COUNCILLOR}, PORTAL_SIGN_IN),
+                                           post=only({COUNCILLOR: 400}, PORTAL_SIGN_IN)),
+    "portal.councillor_enquiry_check": Route(
+        GET_POST, "portal:councillor", get=only({COUNCILLOR: Redirect("/councillor/enquiries/new")}, PORTAL_SIGN_IN),
+        post=only({COUNCILLOR: Redirect("/councillor/enquiries/new")}, PORTAL_SIGN_IN)),
+    "portal.councillor_enquiry_sent": Route(GET, "portal:councillor", get=only({COUNCILLOR: 404}, PORTAL_SIGN_IN)),
+    "portal.councillor_enquiry": Route(GET, "portal:councillor", get=only({COUNCILLOR: 404}, PORTAL_SIGN_IN)),
+    "portal.councillor_enquiry_chase": Route(GET_POST, "portal:councillor", get=only({COUNCILLOR: 404}, PORTAL_SIGN_IN),
+                                             post=only({COUNCILLOR: 404}, PORTAL_SIGN_IN)),
+    "portal.councillor_ward": Route(GET, "portal:councillor", get=only({COUNCILLOR}, PORTAL_SIGN_IN)),
+    # A resident stopping a representative on their own case; no sample representative (404).
+    "portal.case_representative_remove": Route(POST, "portal:resident", post=only({RESIDENT: 404}, PORTAL_SIGN_IN)),
     # back office
     "staff.sign_in": Route(GET_POST, "public", get=everyone(200), post=everyone(200)),
     "staff.sign_out": Route(POST, "public", post=everyone(Redirect("/staff/sign-in"))),
@@ -214,6 +244,38 @@ EXPECTED: dict[str, Route] = {
     "staff.organisation_edit": Route(GET_POST, "staff:admin", get=only({ADMIN: 404}, STAFF_SIGN_IN),
                                      post=only({ADMIN: 404}, STAFF_SIGN_IN)),
     "staff.organisation_deactivate": Route(POST, "staff:admin", post=only({ADMIN: 404}, STAFF_SIGN_IN)),
+    # back office: the advocacy and support directory (issue 7). No sample entry (404); an empty
+    # new entry is the form again with its errors (400).
+    "staff.support_services": Route(GET, "staff:admin", get=only({ADMIN}, STAFF_SIGN_IN)),
+    "staff.support_service_new": Route(GET_POST, "staff:admin", get=only({ADMIN}, STAFF_SIGN_IN),
+                                       post=only({ADMIN: 400}, STAFF_SIGN_IN)),
+    "staff.support_service_edit": Route(GET_POST, "staff:admin", get=only({ADMIN: 404}, STAFF_SIGN_IN),
+                                        post=only({ADMIN: 404}, STAFF_SIGN_IN)),
+    "staff.support_service_deactivate": Route(POST, "staff:admin", post=only({ADMIN: 404}, STAFF_SIGN_IN)),
+    # back office: a person's reasonable adjustments, from their case (agents, officers, managers;
+    # responders see them on the case page only). An empty form is refused (400); no sample
+    # adjustment (404). Reviews that are due: officers and managers.
+    "staff.case_adjustments": Route(GET, "staff:agent,manager,officer", get=only({AGENT, OFFICER, MANAGER}, STAFF_SIGN_IN)),
+    "staff.case_adjustment_new": Route(GET_POST, "staff:agent,manager,officer",
+                                       get=only({AGENT, OFFICER, MANAGER}, STAFF_SIGN_IN),
+                                       post=only({AGENT: 400, OFFICER: 400, MANAGER: 400}, STAFF_SIGN_IN)),
+    "staff.case_adjustment_end": Route(POST, "staff:agent,manager,officer",
+                                       post=only({AGENT: 404, OFFICER: 404, MANAGER: 404}, STAFF_SIGN_IN)),
+    "staff.case_adjustment_review": Route(POST, "staff:agent,manager,officer",
+                                          post=only({AGENT: 404, OFFICER: 404, MANAGER: 404}, STAFF_SIGN_IN)),
+    "staff.adjustment_reviews": Route(GET, "staff:manager,officer", get=only({OFFICER, MANAGER}, STAFF_SIGN_IN)),
+    "staff.adjustment_reviewed": Route(POST, "staff:manager,officer", post=only({OFFICER: 404, MANAGER: 404}, STAFF_SIGN_IN)),
+    # Sending directory entries to the case's person; choosing none is refused (400).
+    "staff.case_send_support": Route(GET_POST, "staff:agent,manager,officer",
+                                     get=only({AGENT, OFFICER, MANAGER}, STAFF_SIGN_IN),
+                                     post=only({AGENT: 400, OFFICER: 400, MANAGER: 400}, STAFF_SIGN_IN)),
+    # back office: representatives on a case (issue 6). An empty form is refused with its messages
+    # (400); no sample representative (404).
+    "staff.case_representative_new": Route(GET_POST, "staff:agent,manager,officer",
+                                           get=only({AGENT, OFFICER, MANAGER}, STAFF_SIGN_IN),
+                                           post=only({AGENT: 400, OFFICER: 400, MANAGER: 400}, STAFF_SIGN_IN)),
+    "staff.case_representative_withdraw": Route(POST, "staff:agent,manager,officer",
+                                                post=only({AGENT: 404, OFFICER: 404, MANAGER: 404}, STAFF_SIGN_IN)),
     # back office: learning actions. Every staff member may read them; the complaints team edits;
     # a responder may change the status of their own service's actions. The sample action does not exist.
     "staff.learning_list": Route(GET, "staff:admin,agent,manager,officer,responder", get=only(STAFF, STAFF_SIGN_IN)),
@@ -258,6 +320,38 @@ EXPECTED: dict[str, Route] = {
     # the sample template does not exist
     "staff.response_template_edit": Route(GET_POST, "staff:admin", get=only({ADMIN: 404}, STAFF_SIGN_IN),
                                           post=only({ADMIN: 404}, STAFF_SIGN_IN)),
+    # message wording (admins). The sample is the acknowledgement in Welsh: an empty form is refused
+    # with its messages (400); going back to the standard wording when it is in use changes nothing.
+    "staff.message_templates": Route(GET, "staff:admin", get=only({ADMIN}, STAFF_SIGN_IN)),
+    "staff.message_template_edit": Route(GET_POST, "staff:admin", get=only({ADMIN}, STAFF_SIGN_IN),
+                                         post=only({ADMIN: 400}, STAFF_SIGN_IN)),
+    "staff.message_template_reset": Route(POST, "staff:admin",
+                                          post=only({ADMIN: Redirect("/staff/admin/messages")}, STAFF_SIGN_IN)),
+    # back office: unreasonable-behaviour restrictions (issue 7). The complaints team proposes and
+    # reads them; a manager decides and reviews. Other staff see only the case page's banner. An
+    # empty proposal is refused with the form's messages (400); the sample restriction does not exist.
+    "staff.restriction_new": Route(GET_POST, "staff:manager,officer", get=only({OFFICER, MANAGER}, STAFF_SIGN_IN),
+                                   post=only({OFFICER: 400, MANAGER: 400}, STAFF_SIGN_IN)),
+    "staff.restriction_list": Route(GET, "staff:manager,officer", get=only({OFFICER, MANAGER}, STAFF_SIGN_IN)),
+    "staff.restriction": Route(GET, "staff:manager,officer", get=only({OFFICER: 404, MANAGER: 404}, STAFF_SIGN_IN)),
+    "staff.restriction_decide": Route(GET_POST, "staff:manager", get=only({MANAGER: 404}, STAFF_SIGN_IN),
+                                      post=only({MANAGER: 404}, STAFF_SIGN_IN)),
+    "staff.restriction_review": Route(GET_POST, "staff:manager", get=only({MANAGER: 404}, STAFF_SIGN_IN),
+                                      post=only({MANAGER: 404}, STAFF_SIGN_IN)),
+    # back office: customers and assisted digital (issue 6), for those who take calls. An empty
+    # search shows the page; the sample customer and draft do not exist (404), nor was the sample
+    # case logged by the visitor (404); an empty new record is refused with its messages (400).
+    "staff.customers_search": Route(GET, "staff:agent,manager,officer", get=only({AGENT, OFFICER, MANAGER}, STAFF_SIGN_IN)),
+    "staff.customer_new": Route(GET_POST, "staff:agent,manager,officer", get=only({AGENT, OFFICER, MANAGER}, STAFF_SIGN_IN),
+                                post=only({AGENT: 400, OFFICER: 400, MANAGER: 400}, STAFF_SIGN_IN)),
+    **{
+        f"staff.{name}": Route(methods, "staff:agent,manager,officer",
+                               get=only({AGENT: 404, OFFICER: 404, MANAGER: 404}, STAFF_SIGN_IN) if "GET" in methods else {},
+                               post=only({AGENT: 404, OFFICER: 404, MANAGER: 404}, STAFF_SIGN_IN) if "POST" in methods else {})
+        for name, methods in (("customer", GET), ("customer_invite", POST), ("assisted_start", GET_POST),
+                              ("assisted_step", GET_POST), ("assisted_check", GET_POST), ("assisted_discard", POST),
+                              ("assisted_done", GET))
+    },
 }
 
 
@@ -349,7 +443,8 @@ def _visit_as(visitor: str, client, session, make, world):
 def _sample_url(app, endpoint: str, world) -> str:
     samples = {"reference": world["case"].reference, "token": "not-a-valid-token", "slug": "service",
                "filename": "dist/portal.css", "day_id": 0, "detail": "name", "file_id": 0, "draft_id": 0,
-               "decision": "complaint", "organisation_id": 0, "action_id": 0, "referral_id": 0, "recommendation_id": 0, "request_id": 0, "template_id": 0, "message_id": 0}
+               "decision": "complaint", "organisation_id": 0, "action_id": 0, "referral_id": 0, "recommendation_id": 0, "request_id": 0, "template_id": 0, "message_id": 0, "message_name": "case_acknowledged", "locale": "cy", "restriction_id": 0,
+               "adjustment_id": 0, "support_id": 0, "kind": "other", "customer_id": 0, "step": "details", "representative_id": 0}
     rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
     values = {name: samples[name] for name in rule.arguments}
     return app.url_map.bind("localhost").build(endpoint, values)

@@ -9,7 +9,6 @@ Council staff and councillors signed in here are refused: this journey is for th
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass, field
 from datetime import date
 
 from flask import abort, flash, redirect, render_template, request, session, url_for
@@ -18,77 +17,20 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal import bp
-from portal.forms_feedback import (
-    AddressForm,
-    AskedBeforeForm,
-    ConsentForm,
-    ContactForm,
-    DeleteDraftForm,
-    FilesForm,
-    FirstRequestForm,
-    MessageForm,
-    OutcomeForm,
-    PhoneForm,
-    RemoveFileForm,
-    ReplyWantedForm,
-    ServiceForm,
-    SomeoneElseForm,
-    StartForm,
-    SubmitFeedbackForm,
-    SupportForm,
-    SupportNoteForm,
-    TheirDetailsForm,
-    WhatHappenedForm,
-    WhenForm,
-    YourEmailForm,
-    YourNameForm,
-)
+from portal.forms_feedback import DeleteDraftForm, FilesForm, RemoveFileForm, StartForm, SubmitFeedbackForm
 from portal.views import feedback_summary
+from portal.views.feedback_pages import PAGES, SLUG_TO_STEP, TYPED, boxes
 from shared.auth.access import public
 from shared.clock import to_london, utcnow
 from shared.domain import deadlines, feedback
 from shared.domain.enums import CaseKind, ContactMethod, Role
 from shared.models import FeedbackDraft, User
 from shared.services import cases as case_queries
-from shared.services import files, guest_access, intake
+from shared.services import files, guest_access, intake, signposting
+from shared.web.htmx import varies, wants_section
 
 GUEST_KEY = "feedback_guest_key"
 SENT_KEY = "feedback_sent"
-
-
-@dataclass(frozen=True)
-class Page:
-    slug: str
-    form: type
-    template: str
-    params: dict = field(default_factory=dict)  # extra GOV.UK macro params for the question's field
-
-
-_TEXT = "portal/feedback/text.html"
-_YES_NO = "portal/feedback/yes_no.html"
-PAGES: dict[str, Page] = {
-    "service": Page("service", ServiceForm, "portal/feedback/service.html"),
-    "what_happened": Page("what-happened", WhatHappenedForm, _TEXT, {"maxlength": 10000, "rows": 10}),
-    "message": Page("your-message", MessageForm, _TEXT, {"maxlength": 10000, "rows": 8}),
-    "happened_on": Page("when", WhenForm, "portal/feedback/when.html"),
-    "outcome_wanted": Page("put-it-right", OutcomeForm, _TEXT, {"maxlength": 10000, "rows": 6}),
-    "asked_before": Page("asked-before", AskedBeforeForm, _YES_NO),
-    "first_request": Page("first-time-request", FirstRequestForm, "portal/feedback/first_request.html"),
-    "someone_else": Page("someone-else", SomeoneElseForm, _YES_NO),
-    "their_details": Page("their-details", TheirDetailsForm, "portal/feedback/their_details.html"),
-    "consent": Page("consent", ConsentForm, "portal/feedback/consent.html"),
-    "support": Page("support", SupportForm, _YES_NO),
-    "support_note": Page("support-needed", SupportNoteForm, "portal/feedback/support_note.html", {"maxlength": 10000, "rows": 5}),
-    "reply_wanted": Page("reply", ReplyWantedForm, _YES_NO),
-    "your_name": Page("your-name", YourNameForm, _TEXT, {"autocomplete": "name", "spellcheck": False}),
-    "your_email": Page("your-email", YourEmailForm, _TEXT,
-                       {"type": "email", "autocomplete": "email", "spellcheck": False}),
-    "contact": Page("contact", ContactForm, "portal/feedback/contact.html"),
-    "contact_phone": Page("phone-number", PhoneForm, _TEXT, {"type": "tel", "autocomplete": "tel", "classes": "govuk-input--width-20"}),
-    "contact_address": Page("postal-address", AddressForm, _TEXT, {"autocomplete": "street-address", "rows": 5}),
-    "files": Page("files", FilesForm, "portal/feedback/files.html"),
-}
-SLUG_TO_STEP = {page.slug: step for step, page in PAGES.items()}
 
 
 # --- who is giving feedback -------------------------------------------------------------------
@@ -237,15 +179,37 @@ def _render_step(step: str, draft: FeedbackDraft, user: User | None, form, chang
         page.template,
         form=form,
         step=step,
+        slug=page.slug,
         field_name=feedback.ANSWERS_OF[step][0],
-        field_params=page.params,
+        boxes=boxes(step, form),
         draft=draft,
         kind=feedback.case_kind(draft.kind, draft.answers),
         guest=user is None,
         changing=changing,
         back_url=_previous_url(draft, step, changing),
+        **signposting.for_feedback_step(step, draft),  # the support directory's entries (issue 7)
         **extra,
     )
+
+
+@bp.post("/feedback/<int:draft_id>/<slug>/check")
+@public
+def feedback_check_box(draft_id: int, slug: str):
+    """One box of a typed answer, checked as the person leaves it (htmx): the box again, with its
+    error or without. Nothing is saved; Continue still checks everything."""
+    draft, user = _draft_or_404(draft_id)
+    step = SLUG_TO_STEP.get(slug)
+    name = request.args.get("field", "")
+    if step not in TYPED or name not in feedback.ANSWERS_OF[step]:
+        abort(404)
+    if not wants_section():
+        return redirect(step_url(draft, step))  # without JavaScript, answers are checked on Continue
+    form = _make_form(step, draft, user)
+    form.validate()
+    if step == "your_email" and not form.your_email.errors and not intake.may_use_as_guest(form.your_email.data):
+        form.refuse_work_address()
+    return varies(render_template("portal/feedback/_checked_box.html", form=form, name=name, params=boxes(step, form)[name],
+                                  draft=draft, slug=slug))
 
 
 def _next_url(draft: FeedbackDraft, step: str, changing: bool) -> str:
@@ -269,20 +233,26 @@ def _previous_url(draft: FeedbackDraft, step: str, changing: bool) -> str:
 
 def _files_page(draft: FeedbackDraft, user: User | None, changing: bool):
     form = FilesForm()
-    refused: list[str] = []
+    result = intake.FilesAdded()
     if form.validate_on_submit():
         # The files that pass are kept even when others are refused: nobody should choose them twice.
-        refused = intake.add_files(draft, form.files.data or [], user=user)
-        if not refused:
+        result = intake.add_files(draft, form.files.data or [], user=user)
+        if wants_section():  # chosen with JavaScript: the list and the box again, each file accepted or refused
+            return varies(render_template(
+                "portal/feedback/_files_section.html", form=form, draft=draft, changing=changing, result=result,
+                **_files_context(draft),
+            ))
+        if not result.refused:
             if form.action.data == "add":
                 return redirect(step_url(draft, "files", **({"change": 1} if changing else {})))
             intake.save_answers(draft, {"files_done": feedback.YES})
             return redirect(_next_url(draft, "files", changing))
-    return _render_step(
-        "files", draft, user, form, changing, refused=refused,
-        added=intake.draft_files(draft), max_files=files.MAX_FILES, human_size=files.human_size,
-        accept=files.ACCEPT_ATTRIBUTE,
-    )
+    return _render_step("files", draft, user, form, changing, refused=result.refused, **_files_context(draft))
+
+
+def _files_context(draft: FeedbackDraft) -> dict:
+    return {"added": intake.draft_files(draft), "max_files": files.MAX_FILES, "human_size": files.human_size,
+            "accept": files.ACCEPT_ATTRIBUTE}
 
 
 @bp.post("/feedback/<int:draft_id>/files/<int:file_id>/remove")
@@ -346,7 +316,8 @@ def feedback_sent(reference: str):
         case = None
     if case is None:
         abort(404)
-    return render_template("portal/feedback/sent.html", case=case, guest=user is None)
+    return render_template("portal/feedback/sent.html", case=case, guest=user is None,
+                           acknowledgement=intake.acknowledgement(case))
 
 
 # --- deleting a draft --------------------------------------------------------------------------

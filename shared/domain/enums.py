@@ -162,6 +162,7 @@ class Channel(LabelledEnum):
     LETTER = "letter", _l("Letter")
     EMAIL = "email", _l("Email")
     COUNCILLOR = "councillor", _l("Councillor")
+    SOCIAL_MEDIA = "social_media", _l("Social media")
 
 
 class ContactMethod(LabelledEnum):
@@ -316,3 +317,16 @@ class RestrictionStatus(LabelledEnum):
     REJECTED = "rejected", _l("Not approved"), "govuk-tag--grey"
     LIFTED = "lifted", _l("Lifted"), "govuk-tag--grey"
     EXPIRED = "expired", _l("Ended"), "govuk-tag--grey"
+
+
+class RepresentativeKind(LabelledEnum):
+    """Who is acting for the person on a case."""
+
+    ADVOCATE = "advocate", _l("Advocate")
+    RELATIVE = "relative", _l("Relative")
+    FRIEND = "friend", _l("Friend or neighbour")
+    CARER = "carer", _l("Carer")
+    COUNCILLOR = "councillor", _l("Councillor")
+    MP_OFFICE = "mp_office", _l("MP or their office")
+    SOLICITOR = "solicitor", _l("Solicitor")
+    OTHER = "other", _l("Someone else")

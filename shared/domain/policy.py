@@ -22,11 +22,18 @@ class _CaseLike(Protocol):
     service_id: int
 
 
-def can_view_case(viewer: _Viewer, case: _CaseLike) -> bool:
-    """Residents see their own; responders their service's; the complaints team all; admins none."""
+def can_view_case(viewer: _Viewer, case: _CaseLike, *, represents: bool = False) -> bool:
+    """Residents see their own; responders their service's; the complaints team all; admins none.
+
+    `represents`: the viewer is named on this case as an active representative (with consent not
+    withdrawn; shared/services/representatives.py looks it up). That opens this one case to a
+    resident or councillor, never anything else of the person.
+    """
     match viewer.role:
         case Role.RESIDENT:
-            return case.resident_id == viewer.id
+            return case.resident_id == viewer.id or represents
+        case Role.COUNCILLOR:
+            return represents
         case Role.RESPONDER:
             return viewer.service_id is not None and case.service_id == viewer.service_id
         case Role.AGENT | Role.OFFICER | Role.MANAGER:
@@ -79,3 +86,65 @@ def can_send_message(viewer: _Viewer, case: _HandledCase) -> bool:
     if viewer.role in CASEWORK_ROLES:
         return True
     return viewer.role is Role.RESPONDER and case.officer_id is not None and case.officer_id == viewer.id
+
+
+# --- reasonable adjustments (issue 7) -------------------------------------------------------------
+
+ADJUSTMENT_RECORDER_ROLES = frozenset({Role.AGENT, Role.OFFICER, Role.MANAGER})
+
+
+class _Person(Protocol):
+    id: int
+
+
+def can_see_adjustments(viewer: _Viewer, person: _Person) -> bool:
+    """The person themselves and staff who read cases; never councillors, representatives or admins."""
+    if viewer.role is Role.RESIDENT:
+        return viewer.id == person.id
+    return viewer.role in CASE_READER_ROLES
+
+
+def can_record_adjustments(viewer: _Viewer, person: _Person) -> bool:
+    """Residents record their own; agents, officers and managers record them for people."""
+    if viewer.role is Role.RESIDENT:
+        return viewer.id == person.id
+    return viewer.role in ADJUSTMENT_RECORDER_ROLES
+
+
+# --- unreasonable-behaviour restrictions (issue 7) ---------------------------------------------------
+
+RESTRICTION_TEAM_ROLES = CASEWORK_ROLES  # propose, read the behaviour and evidence, the list
+RESTRICTION_TERMS_ROLES = frozenset({Role.AGENT, Role.OFFICER, Role.RESPONDER, Role.MANAGER})
+
+
+def can_see_restriction(viewer: _Viewer) -> bool:
+    """Who sees that a restriction applies and its terms (the banner, the flag on case lists).
+
+    Everyone on the staff who may deal with the person: agents take their calls, a responder may
+    handle their case; all of them must keep to the terms. Admins do not (no case role), and
+    residents, councillors and representatives never do: the person hears of it only by the letter.
+    """
+    return viewer.role in RESTRICTION_TERMS_ROLES
+
+
+def can_see_restriction_details(viewer: _Viewer) -> bool:
+    """The behaviour, the evidence and the decision: the complaints team only."""
+    return viewer.role in RESTRICTION_TEAM_ROLES
+
+
+# --- acting for someone else (issue 6) ----------------------------------------------------------------
+
+REPRESENTATIVE_ROLES = frozenset({Role.RESIDENT, Role.COUNCILLOR})  # who may be named on a case
+REPRESENTATIVE_RECORDER_ROLES = frozenset({Role.AGENT, Role.OFFICER, Role.MANAGER})
+
+
+def may_act_as_resident(actor: _Viewer, case: _CaseLike, *, represents: bool = False) -> bool:
+    """Who may do the resident's own actions on a case (reply, escalate, withdraw): its resident, or
+    a resident named on it as an active representative, recorded as acting on the resident's behalf.
+    Councillors chase their enquiries by message only (portal/views/councillor.py)."""
+    return actor.role is Role.RESIDENT and (case.resident_id == actor.id or represents)
+
+
+def can_record_representatives(viewer: _Viewer, case: _CaseLike) -> bool:
+    """Agents, officers and managers name representatives and withdraw them, on a case they can see."""
+    return viewer.role in REPRESENTATIVE_RECORDER_ROLES and can_view_case(viewer, case)

@@ -11,9 +11,10 @@ from shared.models.followup import (
     ResponseTemplate,
     learning_action_cases,
 )
-from shared.models.outbox import OutboxMessage
+from shared.models.outbox import MessageTemplateOverride, OutboxMessage
 from shared.models.people import User, UserSession
 from shared.models.procedures import Procedure, ProcedureStage
+from shared.models.representation import CaseRepresentative, Ward
 from shared.models.safeguards import Adjustment, AuditEvent, Restriction, Signpost, SupportService
 
 __all__ = [
@@ -23,4 +24,4 @@ __all__ = [
     "OmbudsmanReferral",
     "ResponseTemplate",
     "learning_action_cases",
-    "Case", "CaseEvent", "CaseResponse", "Organisation", "CaseStage", "Procedure", "ProcedureStage", "ClosureDay", "FeedbackDraft", "CaseMessage", "StoredFile", "CaseAccessLink", "ThrottleHit", "Adjustment", "AuditEvent", "Restriction", "Signpost", "SupportService", "OutboxMessage", "Service", "User", "UserSession"]
+    "Case", "CaseEvent", "CaseResponse", "Organisation", "CaseStage", "Procedure", "ProcedureStage", "ClosureDay", "FeedbackDraft", "CaseMessage", "StoredFile", "CaseAccessLink", "ThrottleHit", "CaseRepresentative", "Ward", "Adjustment", "AuditEvent", "Restriction", "Signpost", "SupportService", "OutboxMessage", "MessageTemplateOverride", "Service", "User", "UserSession"]

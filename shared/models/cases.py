@@ -91,6 +91,7 @@ class Case(Base):
     support_note: Mapped[str | None] = mapped_column(Text)
     # Whether they had already asked the service about this (False: maybe a first-time request).
     asked_before: Mapped[bool | None] = mapped_column(Boolean)
+    ward_id: Mapped[int | None] = mapped_column(ForeignKey("wards.id"), index=True)
     updated_at: Mapped[datetime | None]
     # Optimistic locking: every change bumps it; a stale writer gets StaleDataError (a 409).
     version: Mapped[int] = mapped_column(default=1)

@@ -32,6 +32,8 @@ class User(Base):
     address: Mapped[str | None] = mapped_column(Text)
     # They closed their account: signed out everywhere and cannot sign in; their cases are kept.
     closed_at: Mapped[datetime | None]
+    # A councillor's ward (their enquiries default to it; ward counts are theirs to see).
+    ward_id: Mapped[int | None] = mapped_column(ForeignKey("wards.id"))
 
     sessions: Mapped[list[UserSession]] = relationship(back_populates="user", lazy="raise")
 

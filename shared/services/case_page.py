@@ -15,7 +15,21 @@ from sqlalchemy.orm import aliased, joinedload
 
 from shared.db import db
 from shared.domain.policy import can_view_case, sees_internal_events
-from shared.models import Case, CaseEvent, CaseResponse, CaseStage, User
+from shared.models import (
+    Adjustment,
+    Case,
+    CaseEvent,
+    CaseRepresentative,
+    CaseResponse,
+    CaseStage,
+    Restriction,
+    Signpost,
+    SupportService,
+    User,
+)
+from shared.services import representatives
+from shared.services.case_progress import today
+from shared.services.restrictions import in_force_clause
 
 
 @dataclass(frozen=True)
@@ -30,6 +44,26 @@ class CasePage:
     stage: CaseStage | None
     draft: CaseResponse | None
     links: list[LinkedCase] = field(default_factory=list)
+    adjustments: list[Adjustment] = field(default_factory=list)  # the person's, in force (issue 7)
+    restriction: Restriction | None = None  # the person's restriction in force, if any (issue 7)
+    # What the person was shown or sent from the support directory, oldest first, with the entries' names.
+    signposts: list[tuple[Signpost, str]] = field(default_factory=list)
+
+
+# A signpost lists at most this many entries (the portal shows six; staff send a few).
+SIGNPOST_ENTRIES = 20
+
+
+def _signpost_names():
+    """The names of a signpost's entries, as one string: its ids are a JSON list, matched by
+    position (portable across SQLite and PostgreSQL, unlike JSON containment)."""
+    listed = or_(*(SupportService.id == Signpost.service_ids[i].as_integer() for i in range(SIGNPOST_ENTRIES)))
+    return (
+        select(func.aggregate_strings(SupportService.name, ", "))
+        .where(listed)
+        .correlate(Signpost)
+        .scalar_subquery()
+    )
 
 
 SPLIT_FROM = _l("Split from")
@@ -43,7 +77,9 @@ def load(viewer: User, reference: str) -> CasePage | None:
 
     Linked cases come back in the same query (the rows whose id the case points at, and the rows
     that point at it); the current stage and the stage's latest response are joined to the case's
-    row only. Linked cases the viewer may not see are left out, as if they did not exist.
+    row only. Linked cases the viewer may not see are left out, as if they did not exist. The
+    resident's adjustments in force are joined to the case's row too (one row each), and their
+    restriction in force, and the representatives named on the case, so showing them costs no query.
     """
     other = aliased(Case)
     this_id = select(other.id).where(other.reference == reference).scalar_subquery()
@@ -55,10 +91,25 @@ def load(viewer: User, reference: str) -> CasePage | None:
         .correlate(Case)
         .scalar_subquery()
     )
+    # At most one restriction row (the newest in force), so it does not multiply the rows.
+    in_force = aliased(Restriction)
+    restriction_in_force = (
+        select(func.max(in_force.id))
+        .where(in_force.person_id == Case.resident_id, in_force_clause(today(), in_force))
+        .correlate(Case)
+        .scalar_subquery()
+    )
     rows = db.session.execute(
-        select(Case, CaseStage, CaseResponse)
+        select(Case, CaseStage, CaseResponse, Adjustment, Restriction, CaseRepresentative, Signpost, _signpost_names())
         .outerjoin(CaseStage, and_(is_this, CaseStage.case_id == Case.id, CaseStage.number == Case.stage))
         .outerjoin(CaseResponse, and_(is_this, CaseResponse.id == latest_response_id))
+        .outerjoin(Adjustment, and_(is_this, Adjustment.person_id == Case.resident_id, Adjustment.ended_at.is_(None)))
+        .outerjoin(Restriction, and_(is_this, Restriction.id == restriction_in_force))
+        # The representatives with consent standing (issue 6): few, so multiplying the adjustments' rows is cheap.
+        .outerjoin(CaseRepresentative, and_(is_this, CaseRepresentative.case_id == Case.id,
+                                            CaseRepresentative.withdrawn_at.is_(None)))
+        # What the person was signposted to (issue 7), each with its entries' names in one column.
+        .outerjoin(Signpost, and_(is_this, Signpost.case_id == Case.id))
         .where(
             or_(
                 is_this,
@@ -73,13 +124,20 @@ def load(viewer: User, reference: str) -> CasePage | None:
             joinedload(Case.resident),
             joinedload(Case.officer),
             joinedload(Case.procedure),
+            joinedload(Restriction.named_officer),
+            joinedload(CaseRepresentative.representative),
         )
-        .order_by(Case.received_at, Case.id)
+        .order_by(Case.received_at, Case.id, Adjustment.recorded_at, Adjustment.id, CaseRepresentative.id, Signpost.at,
+                  Signpost.id)
     ).all()
     found = next((row for row in rows if row[0].reference == reference), None)
     if found is None or not can_view_case(viewer, found[0]):
         return None
-    case, stage, draft = found
+    case, stage, draft, _adjustment, restriction, _representative, _signpost, _names = found
+    signposts = list({row[6].id: (row[6], row[7] or "") for row in rows if row[0] is case and row[6] is not None}.values())
+    adjustments = list({row[3].id: row[3] for row in rows if row[0] is case and row[3] is not None}.values())
+    representatives.remember(case.id, list({row[5].id: row[5] for row in rows
+                                            if row[0] is case and row[5] is not None}.values()))
     links = []
     for row in rows:
         linked = row[0]
@@ -93,7 +151,7 @@ def load(viewer: User, reference: str) -> CasePage | None:
             links.append(LinkedCase(DUPLICATE_OF, linked))
         if linked.duplicate_of_id == case.id:
             links.append(LinkedCase(DUPLICATED_BY, linked))
-    return CasePage(case, stage, draft, links)
+    return CasePage(case, stage, draft, links, adjustments, restriction, signposts)
 
 
 def timeline(viewer: User, case: Case) -> list[CaseEvent]:

@@ -12,10 +12,11 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from shared.db import db
 from shared.domain.enums import CaseStatus, Role
-from shared.domain.policy import can_view_case, sees_internal_events
+from shared.domain.policy import REPRESENTATIVE_ROLES, can_view_case, sees_internal_events
 from shared.models import Case, CaseEvent, CaseMessage, CaseStage, ProcedureStage, StoredFile, User
 from shared.services.case_progress import NextStep, next_step, today
 from shared.services.case_progress import stage_text as describe_stage
+from shared.services.representatives import represented_case_ids, represents_exists
 
 PAGE_SIZE = 50
 
@@ -26,6 +27,8 @@ class Page:
     total: int
     page: int
     per_page: int
+    restricted: frozenset[int] = frozenset()  # ids of cases whose person has a restriction in force
+    adjusted: frozenset[int] = frozenset()  # ids of cases whose person has reasonable adjustments (issue 7)
 
     @property
     def pages(self) -> int:
@@ -39,15 +42,22 @@ class ResidentCaseRow:
     case: Case
     stage_count: int
     next: NextStep | None
+    acting_for: str | None = None  # a case they represent: the person's first name, and nothing more of them
 
     @property
     def stage_text(self) -> str | None:
         return describe_stage(self.case.stage, self.stage_count)
 
 
+def _theirs_or_represented(user: User):
+    """Cases of the resident's own, and those they are named on as a representative with consent standing."""
+    return or_(Case.resident_id == user.id, Case.id.in_(represented_case_ids(user)))
+
+
 def cases_for_resident(user: User, page: int = 1, *, on: date | None = None) -> Page:
-    """The resident's cases, newest first, each with its stage count and next date (two queries)."""
-    query = select(Case).where(Case.resident_id == user.id)
+    """The resident's cases, and the cases they represent, newest first, each with its stage count
+    and next date (two queries)."""
+    query = select(Case).where(_theirs_or_represented(user))
     total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
     stage_count = (
         select(func.count(ProcedureStage.id))
@@ -62,9 +72,10 @@ def cases_for_resident(user: User, page: int = 1, *, on: date | None = None) -> 
         .scalar_subquery()
     )
     rows = db.session.execute(
-        select(Case, CaseStage.escalation_ends, stage_count, later_stages)
-        .where(Case.resident_id == user.id)
+        select(Case, CaseStage.escalation_ends, stage_count, later_stages, User.full_name)
+        .where(_theirs_or_represented(user))
         .outerjoin(CaseStage, and_(CaseStage.case_id == Case.id, CaseStage.number == Case.stage))
+        .outerjoin(User, User.id == Case.resident_id)
         .options(joinedload(Case.service))
         .order_by(Case.received_at.desc(), Case.id.desc())
         .limit(PAGE_SIZE)
@@ -72,26 +83,45 @@ def cases_for_resident(user: User, page: int = 1, *, on: date | None = None) -> 
     ).all()
     on = on or today()
     items = [
-        ResidentCaseRow(case, count or 0, next_step(case, ends, on, can_go_further=bool(later)))
-        for case, ends, count, later in rows
+        ResidentCaseRow(case, count or 0, next_step(case, ends, on, can_go_further=bool(later)),
+                        None if case.resident_id == user.id else _first_name(name))
+        for case, ends, count, later, name in rows
     ]
     return Page(items, total, page, PAGE_SIZE)
 
 
 def case_for(viewer: User, reference: str) -> Case | None:
-    """The case if this viewer may see it; None (shown as 404) when it is missing or not theirs."""
-    case = _with_people(reference)
-    if case is None or not can_view_case(viewer, case):
+    """The case if this viewer may see it; None (shown as 404) when it is missing or not theirs.
+
+    A resident or councillor who is not the case's resident may see it only while named on it as
+    a representative (one more query, asked on every request, so withdrawn consent ends it at once).
+    """
+    query = _with_people_query(reference)
+    if viewer.role in REPRESENTATIVE_ROLES:
+        # Asked in the same query as the case: the case pages have no query to spare.
+        row = db.session.execute(query.add_columns(represents_exists(viewer))).first()
+        case, represented = row if row is not None else (None, False)
+    else:
+        case, represented = db.session.scalar(query), False
+    if case is None or not can_view_case(viewer, case, represents=bool(represented)):
         return None
     return case
 
 
-def _with_people(reference: str) -> Case | None:
-    return db.session.scalar(
+def _first_name(full_name: str | None) -> str:
+    return (full_name or "").strip().split(" ")[0]
+
+
+def _with_people_query(reference: str):
+    return (
         select(Case)
         .where(Case.reference == reference)
         .options(joinedload(Case.service), joinedload(Case.resident), joinedload(Case.officer))
     )
+
+
+def _with_people(reference: str) -> Case | None:
+    return db.session.scalar(_with_people_query(reference))
 
 
 def case_for_resident_or_guest(viewer: User | None, reference: str, granted: Collection[int]) -> Case | None:
@@ -173,13 +203,20 @@ def timeline(viewer: User, case: Case) -> list[CaseEvent]:
 
 
 def triage_queue(page: int = 1) -> Page:
-    """New contacts, oldest first."""
+    """New contacts, oldest first, each flagged if its person has a restriction in force (an EXISTS
+    column, so no query per row)."""
+    from shared.services.adjustments import has_adjustments  # it needs Page
+    from shared.services.restrictions import restricted_exists  # it needs the outbox, which needs Page
+
     query = select(Case).where(Case.status == CaseStatus.RECEIVED)
     total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    items = db.session.scalars(
-        query.options(joinedload(Case.service), joinedload(Case.resident))
+    rows = db.session.execute(
+        query.add_columns(restricted_exists(Case.resident_id), has_adjustments(Case.resident_id))
+        .options(joinedload(Case.service), joinedload(Case.resident))
         .order_by(Case.received_at, Case.id)
         .limit(PAGE_SIZE)
         .offset((page - 1) * PAGE_SIZE)
     ).all()
-    return Page(list(items), total, page, PAGE_SIZE)
+    return Page([case for case, _, _ in rows], total, page, PAGE_SIZE,
+                frozenset(case.id for case, restricted, _ in rows if restricted),
+                frozenset(case.id for case, _, adjusted in rows if adjusted))

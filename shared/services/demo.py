@@ -15,6 +15,7 @@ from shared.domain.calendar import WorkingCalendar
 from shared.domain.enums import CaseKind, Channel, ClosureCode, ContactMethod, EventType, Finding, RemedyKind, Role
 from shared.models import Organisation, ResponseTemplate, Service, User
 from shared.services import engine, responses
+from shared.services.demo_support import load_support_services
 
 DEMO_PASSWORD = "demo-password-2026"
 
@@ -325,6 +326,8 @@ def load(*, cases: int = 300, seed: int = 2026, nation: str = "england") -> str:
         db.session.add(Organisation(name=name, name_cy=name_cy, helps_with=helps_with, contact=contact,
                                     website=website, active=True))
 
+    load_support_services()  # the advocacy and support directory (issue 7)
+
     for name, locale, stage, body in RESPONSE_TEMPLATES:
         db.session.add(ResponseTemplate(name=name, locale=locale, stage=stage, body=body, active=True, updated_at=now))
 
@@ -386,5 +389,56 @@ def load(*, cases: int = 300, seed: int = 2026, nation: str = "england") -> str:
         )
         _walk(case, path, rng, now, received_at, resident, officers, calendar)
     db.session.flush()
+    _load_representation(rng, residents[0], services, staff, shared_hash, confirmed)
     return (f"Loaded {len(SERVICES)} services, {len(STAFF) + len(PORTAL_PEOPLE)} demo sign-ins, "
             f"{len(residents)} residents and {cases} cases. Demo password: {DEMO_PASSWORD}")
+
+
+# --- councillors' wards and representatives (issue 6) -------------------------------------------------
+
+WARDS = [("Riverside", "Glan yr Afon", "E05000001"), ("Castle", "Castell", "E05000002"),
+         ("Hillside", "Ochr y Bryn", "E05000003")]
+DEMO_REPRESENTATIVE = ("advocate@example.com", "Dafydd Price")
+
+
+def _load_representation(rng, main_resident: User, services: dict, staff: dict, password_hash: str, confirmed) -> None:
+    """Wards on every case, the demo councillor's ward and one enquiry of theirs, and an advocate
+    named on the main resident's newest case (they sign in and see that case only)."""
+    from shared.domain.enums import ConsentMethod, RepresentativeKind
+    from shared.models import Case, CaseRepresentative, Ward
+
+    wards = [Ward(name=name, name_cy=name_cy, code=code) for name, name_cy, code in WARDS]
+    db.session.add_all(wards)
+    db.session.flush()
+    for case in db.session.scalars(select(Case).order_by(Case.id)):
+        case.ward_id = rng.choice(wards).id
+    councillor = db.session.scalar(select(User).where(User.role == Role.COUNCILLOR))
+    if councillor is not None:
+        councillor.ward_id = wards[0].id
+        constituent = User(email="constituent@example.com", full_name="Megan Hughes", role=Role.RESIDENT,
+                           password_hash=None)
+        db.session.add(constituent)
+        db.session.flush()
+        enquiry = engine.receive(
+            kind=CaseKind.MEMBER_ENQUIRY, service=services["waste-recycling"], resident=constituent, entered_by=councillor, on_behalf_of=constituent,
+            channel=Channel.COUNCILLOR, what_happened="My constituent's bins on Mill Lane have been missed three weeks running.",
+            outcome_wanted="Collect them and say why they were missed.", contact_method=ContactMethod.EMAIL,
+            procedure_slug="member-enquiry", for_someone_else=True, subject_name="Megan Hughes",
+            consent=ConsentMethod.WRITTEN)
+        enquiry.ward_id = wards[0].id
+        db.session.add(CaseRepresentative(case_id=enquiry.id, representative_id=councillor.id,
+                                          kind=RepresentativeKind.COUNCILLOR, consent=ConsentMethod.WRITTEN,
+                                          recorded_by_id=councillor.id, recorded_at=utcnow()))
+    email, name = DEMO_REPRESENTATIVE
+    advocate = User(email=email, full_name=name, role=Role.RESIDENT, password_hash=password_hash,
+                    email_confirmed_at=confirmed)
+    db.session.add(advocate)
+    db.session.flush()
+    represented = db.session.scalar(select(Case).where(Case.resident_id == main_resident.id)
+                                    .order_by(Case.received_at.desc(), Case.id.desc()).limit(1))
+    if represented is not None:
+        db.session.add(CaseRepresentative(case_id=represented.id, representative_id=advocate.id,
+                                          kind=RepresentativeKind.ADVOCATE, consent=ConsentMethod.WRITTEN,
+                                          consent_note="Signed consent form scanned to the case.",
+                                          recorded_by_id=staff["agent@example.gov.uk"].id, recorded_at=utcnow()))
+    db.session.flush()

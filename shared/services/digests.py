@@ -27,7 +27,7 @@ from shared.models import (
     OutboxMessage,
     User,
 )
-from shared.services import outbox
+from shared.services import adjustments, outbox, restrictions
 from shared.services.calendar import council_calendar
 from shared.services.learning import FINISHED
 from shared.services.notifications import link
@@ -51,10 +51,12 @@ class Digest:
     information: list[Item] = field(default_factory=list)
     learning: list[Item] = field(default_factory=list)
     recommendations: list[Item] = field(default_factory=list)
+    restrictions: list[Item] = field(default_factory=list)  # reviews due within 14 days or overdue
     team: dict | None = None
 
     def __bool__(self) -> bool:
         return bool(self.overdue or self.due_soon or self.information or self.learning or self.recommendations
+                    or self.restrictions
                     or (self.team and any(self.team.values())))
 
 
@@ -69,7 +71,7 @@ def reference_for(user_id: int, on: date) -> str:
 
 
 def build(on: date) -> dict[int, Digest]:
-    """Every recipient's digest for the day `on`, from five queries whatever the number of people."""
+    """Every recipient's digest for the day `on`, from a fixed number of queries whatever the number of people."""
     soon = council_calendar().add(on, DUE_SOON_WORKING_DAYS)
     digests: dict[int, Digest] = defaultdict(Digest)
     open_statuses = [s for s in CaseStatus if s.is_open]
@@ -128,6 +130,14 @@ def build(on: date) -> dict[int, Digest]:
             digests[officer_id].recommendations.append(item)
 
     managers = db.session.scalars(select(User.id).where(User.role == Role.MANAGER)).all()
+
+    # Restriction reviews: the named officer and the proposer, and every manager (who decide them).
+    # The item names the restriction's number only: the digest is an email, the page says the rest.
+    for due in restrictions.reviews_due(on):
+        item = Item("", due.review_on, link("staff.restriction", restriction_id=due.restriction_id),
+                    str(due.restriction_id))
+        for user_id in {due.named_officer_id, due.proposed_by_id, *managers} - {None}:
+            digests[user_id].restrictions.append(item)
     if managers:
         counts = dict(db.session.execute(
             select(Case.status, func.count()).where(Case.status.in_([CaseStatus.RECEIVED, CaseStatus.AWAITING_QUALITY_CHECK]))
@@ -139,6 +149,7 @@ def build(on: date) -> dict[int, Digest]:
             "awaiting_triage": counts.get(CaseStatus.RECEIVED, 0),
             "awaiting_check": counts.get(CaseStatus.AWAITING_QUALITY_CHECK, 0),
             "recommendations": len(team_recommendations),
+            "adjustment_reviews": adjustments.count_due(on),
         }
         for manager_id in managers:
             digests[manager_id].team = team
@@ -169,7 +180,7 @@ def send_digests(on: date | None = None) -> Digested:
             with db.session.begin_nested():  # another run got there first: the unique reference says so
                 outbox.queue("staff_digest", recipient=person.email, locale=person.locale or "en", user_id=person.id,
                              message_reference=reference, name=person.full_name, on=on, digest=digest,
-                             tasks_url=link("staff.home"))
+                             tasks_url=link("staff.home"), adjustment_reviews_url=link("staff.adjustment_reviews"))
         except IntegrityError:
             skipped += 1
             continue

@@ -23,11 +23,22 @@ from shared.clock import to_london, utcnow
 from shared.db import db
 from shared.domain import guards
 from shared.domain.calendar import WorkingCalendar
-from shared.domain.enums import CaseKind, CaseReason, Channel, ClosureCode, ContactMethod, EventType, Ombudsman, Role
+from shared.domain.enums import (
+    CaseKind,
+    CaseReason,
+    Channel,
+    ClosureCode,
+    ConsentMethod,
+    ContactMethod,
+    EventType,
+    Ombudsman,
+    Role,
+)
 from shared.domain.procedures import DEFAULT_COMPLAINT_PROCEDURE, ClockStart, ProcedureRules, StageRules
 from shared.domain.references import new_reference
 from shared.domain.transitions import GuardFailed, RoleNotAllowed, StaleCase, next_status, transition_for
 from shared.models import Case, CaseEvent, CaseStage, Organisation, Procedure, Service, User
+from shared.services import representatives
 from shared.services.calendar import council_calendar
 
 
@@ -88,8 +99,20 @@ def receive(
     procedure_slug: str | None = None,
     at: datetime | None = None,
     on_behalf_of: User | None = None,
+    asked_before: bool | None = None,
+    for_someone_else: bool = False,
+    subject_name: str | None = None,
+    subject_relationship: str | None = None,
+    subject_address: str | None = None,
+    consent: ConsentMethod | None = None,
+    support_needed: bool = False,
+    support_note: str | None = None,
 ) -> Case:
-    """Record a new contact (any channel) under its procedure, with its first clocks set."""
+    """Record a new contact (any channel) under its procedure, with its first clocks set.
+
+    The optional details (someone else's, support, asked before) are what a channel asks about;
+    the case is written once, complete, so it starts at version 1.
+    """
     at = at or utcnow()
     procedure = current_procedure(procedure_slug or _default_procedure(kind))
     first = procedure.rules().stages[0]
@@ -111,10 +134,20 @@ def receive(
         procedure_id=procedure.id,
         definition={},
         updated_at=at,
+        asked_before=asked_before,
+        for_someone_else=for_someone_else,
+        subject_name=subject_name,
+        subject_relationship=subject_relationship,
+        subject_address=subject_address,
+        consent=consent,
+        support_needed=support_needed,
+        support_note=support_note,
     )
+    # The first clocks go on the case before it is inserted: setting them after would be a second
+    # write and a second version for a case nobody has seen yet.
+    stage = _start_stage(case, first, at, council_calendar())
     _insert_with_unique_reference(case)
-    calendar = council_calendar()
-    stage = _start_stage(case, first, at, calendar)
+    stage.case_id = case.id
     db.session.add(stage)
     db.session.add(
         CaseEvent(
@@ -221,7 +254,7 @@ def perform(
     if expected_version is not None and case.version != expected_version:
         raise StaleCase()
     transition = transition_for(case.status, action, actor.role)
-    if actor.role is Role.RESIDENT and case.resident_id != actor.id:
+    if actor.role is Role.RESIDENT and case.resident_id != actor.id and not _represents(actor, case):
         raise RoleNotAllowed(actor.role, action)
     context = _Context(case, actor, at or utcnow(), payload, council_calendar())
     before = case.status
@@ -248,6 +281,12 @@ def perform(
     except StaleDataError:
         raise StaleCase() from None
     return event
+
+
+def _represents(actor: User, case: Case) -> bool:
+    """A resident named on the case with consent standing acts for its resident (shared/domain/policy.py
+    may_act_as_resident); the caller records on_behalf_of."""
+    return representatives.represents(actor, case)
 
 
 # --- effects: guards and what each action changes ----------------------------------------------

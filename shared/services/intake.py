@@ -7,10 +7,10 @@ Which questions a draft must answer is decided in shared/domain/feedback.py.
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from flask import url_for
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
@@ -19,9 +19,9 @@ from werkzeug.datastructures import FileStorage
 from shared.clock import utcnow
 from shared.db import db
 from shared.domain import feedback
-from shared.domain.enums import CaseKind, Channel, ConsentMethod, ContactMethod, Role
-from shared.models import Case, FeedbackDraft, Service, StoredFile, User
-from shared.services import accounts, engine, files, guest_access, outbox
+from shared.domain.enums import CaseKind, Channel, ConsentMethod, ContactMethod, EventType, Role
+from shared.models import Case, FeedbackDraft, OutboxMessage, Service, StoredFile, User
+from shared.services import accounts, engine, files, guest_access, notifications, signposting
 
 # A guest cannot come back to a draft once their session cookie has gone, so old ones are clutter.
 GUEST_DRAFT_LIFETIME = timedelta(days=7)
@@ -145,17 +145,26 @@ def draft_files(draft: FeedbackDraft) -> list[StoredFile]:
     return files.for_draft(draft.id)
 
 
-def add_files(draft: FeedbackDraft, uploads: list[FileStorage], *, user: User | None) -> list[str]:
-    """Store the acceptable files on the draft; return a message naming each file refused."""
-    already = db.session.scalar(select(func.count()).where(StoredFile.draft_id == draft.id)) or 0
-    accepted, errors = files.check_all(files.chosen(uploads), already=already)
-    if accepted:
-        files.store(accepted, uploaded_by=user, draft_id=draft.id)
-        draft.updated_at = utcnow()
-        db.session.flush()
+@dataclass
+class FilesAdded:
+    """The files just stored on the draft, and a message naming each file refused."""
+
+    added: list[StoredFile] = field(default_factory=list)
     # Plain strings: a lazy message counts as safe HTML in a template, and these hold the name
     # the person's browser sent, which must be escaped like anything else they typed.
-    return [str(error) for error in errors]
+    refused: list[str] = field(default_factory=list)
+
+
+def add_files(draft: FeedbackDraft, uploads: list[FileStorage], *, user: User | None) -> FilesAdded:
+    """Store the acceptable files on the draft; the others are named in `refused`."""
+    already = db.session.scalar(select(func.count()).where(StoredFile.draft_id == draft.id)) or 0
+    accepted, errors = files.check_all(files.chosen(uploads), already=already)
+    stored = []
+    if accepted:
+        stored = files.store(accepted, uploaded_by=user, draft_id=draft.id)
+        draft.updated_at = utcnow()
+        db.session.flush()
+    return FilesAdded(stored, [str(error) for error in errors])
 
 
 def remove_file(draft: FeedbackDraft, file_id: int) -> bool:
@@ -232,42 +241,55 @@ def submit(draft: FeedbackDraft, *, user: User | None, locale: str) -> Case:
         contact_method=method,
         contact_phone=answers.get("contact_phone") if method in {ContactMethod.PHONE, ContactMethod.TEXT} else None,
         contact_address=answers.get("contact_address") if method is ContactMethod.POST else None,
+        **(_complaint_details(answers) if kind is CaseKind.COMPLAINT else {}),
     )
-    if kind is CaseKind.COMPLAINT:
-        _record_complaint_details(case, answers)
     files.move_draft_files_to_case(draft.id, case.id)
+    signposting.link_draft_to_case(draft.id, case)  # what the draft's pages signposted (issue 7)
     db.session.delete(draft)
-
-    if guest:
-        guest_access.issue_link(case, person, locale=locale)
-    elif method is not ContactMethod.POST:  # someone who asked for letters gets no email
-        outbox.queue(
-            _RECEIVED_MAIL[received_as],
-            recipient=person.email,
-            locale=person.locale or locale,
-            user_id=person.id,
-            case_id=case.id,
-            name=person.full_name,
-            reference=case.reference,
-            acknowledge_by=case.acknowledge_by,
-            case_url=url_for("portal.case", reference=case.reference, _external=True),
-        )
+    _acknowledge(case, person, received_as, method, guest=guest, locale=locale)
     db.session.flush()
     return case
 
 
-def _record_complaint_details(case: Case, answers: dict[str, Any]) -> None:
-    # engine.receive() takes what every channel records; these come only from this journey.
-    case.asked_before = answers["asked_before"] == feedback.YES
+def _complaint_details(answers: dict[str, Any]) -> dict[str, Any]:
+    """What only this journey asks a complaint about, as engine.receive() takes it."""
+    details: dict[str, Any] = {"asked_before": answers["asked_before"] == feedback.YES}
     if answers.get("someone_else") == feedback.YES:
-        case.for_someone_else = True
-        case.subject_name = answers["subject_name"]
-        case.subject_relationship = answers["subject_relationship"]
-        case.subject_address = answers.get("subject_address") or None
-        case.consent = ConsentMethod(answers["consent"])
+        details.update(
+            for_someone_else=True,
+            subject_name=answers["subject_name"],
+            subject_relationship=answers["subject_relationship"],
+            subject_address=answers.get("subject_address") or None,
+            consent=ConsentMethod(answers["consent"]),
+        )
     if answers.get("support") == feedback.YES:
-        case.support_needed = True
-        case.support_note = answers["support_note"]
+        details.update(support_needed=True, support_note=answers["support_note"])
+    return details
+
+
+def _acknowledge(case: Case, person: User, received_as: CaseKind, method: ContactMethod, *, guest: bool,
+                 locale: str) -> None:
+    """Tell the person we have it, the way they asked (email, text or letter), like every later message.
+
+    A guest's emailed link to follow the case is their acknowledgement by email; one who asked for
+    texts or letters gets that as well.
+    """
+    if guest:
+        guest_access.issue_link(case, person, locale=locale)
+        if method not in {ContactMethod.TEXT, ContactMethod.POST}:
+            return
+    notifications.tell_resident(case, _RECEIVED_MAIL[received_as], EventType.RECEIVED,
+                                acknowledge_by=case.acknowledge_by)
+
+
+def acknowledgement(case: Case) -> OutboxMessage | None:
+    """The acknowledgement queued when the case was sent, for the confirmation page to say how it went."""
+    return db.session.scalar(
+        select(OutboxMessage)
+        .where(OutboxMessage.case_id == case.id, OutboxMessage.template == _RECEIVED_MAIL.get(case.kind, ""))
+        .order_by(OutboxMessage.id)
+        .limit(1)
+    )
 
 
 def sent_case(reference: str) -> Case | None:

@@ -1,5 +1,6 @@
 """Who is told what when a case changes: residents (by their preferred channel, in their language),
-the councillor who raised a case for them, and staff (assignment, quality check waiting).
+the councillor who raised a case for them, and staff (assignment, quality check waiting, an answer
+to their request for information, a request for the next stage).
 
 Services call these after their engine action, in the same transaction, so the message exists only
 if the change is committed. Messages carry the case reference, dates and a link — never the
@@ -9,11 +10,15 @@ complaint's text or anything about the person's health.
 from __future__ import annotations
 
 from flask import current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from shared.db import db
+from shared.domain.adjustments import correspondence_effects
 from shared.domain.enums import ContactMethod, EventType, MessageChannel, Role
-from shared.models import Case, User
+from shared.models import Case, CaseStage, OutboxMessage, User
+from shared.services import adjustments as adjustment_register
 from shared.services import outbox
 
 
@@ -27,47 +32,81 @@ def link(endpoint: str, **values) -> str:
 
 
 def adjustments_for(person: User) -> frozenset[str]:
-    """Reasonable adjustments that change how we write to someone (e.g. "large_print").
+    """The person's adjustments that change how we write to them (shared/domain/adjustments.py
+    `correspondence_effects`): "large_print", "email_only", "phone_only", "plain_text_email".
+    Our emails are plain text already, so "plain_text_email" needs nothing more. One query."""
+    if person.id is None:
+        return frozenset()
+    return correspondence_effects(adjustment_register.kinds_for(person.id))
 
-    Hook for issue 7, which records adjustments: a "large_print" here should turn an email into a
-    large-print letter (the letter channel, printed from the staff outbox) — `contact_for` reads it.
-    """
-    return frozenset()
+
+def contact_for(person: User, case: Case | None = None,
+                effects: frozenset[str] | None = None) -> tuple[MessageChannel, str] | None:
+    """The channel and address to use: an adjustment that fixes the channel, then the case's
+    contact choice, else the person's preference, falling back to whatever we have. None when we
+    have no way to write to them. `effects`: adjustments_for(person), if the caller has them."""
+    return contact_and_effects(person, case, effects)[0]
 
 
-def contact_for(person: User, case: Case | None = None) -> tuple[MessageChannel, str] | None:
-    """The channel and address to use: the case's contact choice, else the person's preference,
-    falling back to whatever we have. None when we have no way to write to them."""
+def contact_and_effects(person: User, case: Case | None = None, effects: frozenset[str] | None = None
+                        ) -> tuple[tuple[MessageChannel, str] | None, frozenset[str]]:
+    """contact_for, and the register's effects it used. With no phone number or postal address
+    there is nothing an adjustment could switch to or flag (only email is possible), so the
+    register is not read: a case action that writes to someone costs no extra query then."""
     method = case.contact_method if case is not None else person.preferred_contact
     phone = (case.contact_phone if case is not None else None) or person.phone
     address = (case.contact_address if case is not None else None) or person.address
-    if "large_print" in adjustments_for(person) and address:
-        return MessageChannel.LETTER, address
+    if effects is None:
+        effects = adjustments_for(person) if (phone or address) else frozenset()
+    if "email_only" in effects and person.email:
+        return (MessageChannel.EMAIL, person.email), effects
+    if "phone_only" in effects and phone:
+        return (MessageChannel.SMS, phone), effects
+    if "large_print" in effects and address:
+        return (MessageChannel.LETTER, address), effects
     if method is ContactMethod.TEXT and phone:
-        return MessageChannel.SMS, phone
+        return (MessageChannel.SMS, phone), effects
     if method is ContactMethod.POST and address:
-        return MessageChannel.LETTER, address
+        return (MessageChannel.LETTER, address), effects
     if person.email:
-        return MessageChannel.EMAIL, person.email
+        return (MessageChannel.EMAIL, person.email), effects
     if address:
-        return MessageChannel.LETTER, address
+        return (MessageChannel.LETTER, address), effects
     if phone:
-        return MessageChannel.SMS, phone
-    return None
+        return (MessageChannel.SMS, phone), effects
+    return None, effects
+
+
+def flag_format(message: OutboxMessage, effects: frozenset[str]) -> None:
+    """Mark a letter to someone who needs large print, so whoever prints it from the outbox sees so
+    (the subject is what the outbox lists). The prefix is in the letter's own language."""
+    if message.channel is MessageChannel.LETTER and "large_print" in effects:
+        with force_locale(message.locale):
+            message.subject = _("Large print: %(subject)s", subject=message.subject)[:200]
+
+
+def _to_resident(case: Case, template: str, *, letters: bool = True, **context) -> OutboxMessage | None:
+    """Queue `template` to the case's resident by their channel (None if we cannot write to them, or
+    `letters` is False and the channel is a letter)."""
+    # session.get: case pages load the resident with the case, so this usually costs no query.
+    resident = db.session.get(User, case.resident_id) if case.resident_id else None
+    if resident is None or not resident.is_active:
+        return None
+    contact, effects = contact_and_effects(resident, case)
+    if contact is None or (contact[0] is MessageChannel.LETTER and not letters):
+        return None
+    channel, address = contact
+    case_url = link("portal.case", reference=case.reference) if resident.has_account else None
+    message = outbox.queue(template, recipient=address, locale=resident.locale or "en", user_id=resident.id,
+                           case_id=case.id, channel=channel, name=resident.full_name, reference=case.reference,
+                           case_url=case_url, **context)
+    flag_format(message, effects)
+    return message
 
 
 def tell_resident(case: Case, template: str, event: EventType, **context) -> None:
     """Queue `template` to the case's resident, and an update to a councillor who raised it for them."""
-    # session.get: case pages load the resident with the case, so this usually costs no query.
-    resident = db.session.get(User, case.resident_id) if case.resident_id else None
-    if resident is not None and resident.is_active:
-        contact = contact_for(resident, case)
-        if contact is not None:
-            channel, address = contact
-            case_url = link("portal.case", reference=case.reference) if resident.has_account else None
-            outbox.queue(template, recipient=address, locale=resident.locale or "en", user_id=resident.id,
-                         case_id=case.id, channel=channel, name=resident.full_name, reference=case.reference,
-                         case_url=case_url, **context)
+    _to_resident(case, template, **context)
     if not case.entered_by_id or case.entered_by_id == case.resident_id:
         return
     councillor = db.session.get(User, case.entered_by_id)
@@ -125,3 +164,42 @@ def quality_check_waiting(case: Case, author: User) -> None:
     ).all()
     for manager in managers:
         _tell_staff(manager, "quality_check_waiting", case, respond_by=case.respond_by)
+
+
+def message_sent(case: Case) -> None:
+    """Staff wrote to the person on the case: tell them there is a message to read, by their channel
+    (a text for people who chose texts), with the reference and a link, never the message itself.
+
+    Not by letter: a letter saying "there is a message" would only send them to the website; the
+    message itself is what gets printed and posted (shared/services/correspondence.py `by_post`).
+    """
+    _to_resident(case, "case_message_sent", letters=False)
+
+
+def information_answered(case: Case, asked_by_id: int | None, actor: User) -> None:
+    """A service answered a request for information: tell the case's officer (or, with none, whoever
+    asked), unless they answered it themselves. The email has the reference and a link, not the answer."""
+    recipient_id = case.officer_id or asked_by_id
+    if recipient_id is None or recipient_id == actor.id:
+        return
+    person = db.session.get(User, recipient_id)
+    if person is not None:
+        _tell_staff(person, "information_answered", case)
+
+
+def escalation_requested(case: Case) -> None:
+    """The person asked for the next stage: tell whoever handled this stage, or with nobody to tell,
+    every active manager, so the request is decided in time."""
+    handler_id = db.session.scalar(
+        select(CaseStage.handler_id).where(CaseStage.case_id == case.id, CaseStage.number == case.stage)
+    ) or case.officer_id
+    handler = db.session.get(User, handler_id) if handler_id else None
+    if handler is not None and handler.is_active and handler.email:
+        _tell_staff(handler, "escalation_requested", case)
+        return
+    managers = db.session.scalars(
+        select(User).where(User.role == Role.MANAGER, User.disabled_at.is_(None), User.closed_at.is_(None))
+        .order_by(User.id)
+    ).all()
+    for manager in managers:
+        _tell_staff(manager, "escalation_requested", case)

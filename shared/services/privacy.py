@@ -3,7 +3,9 @@
 One function, `export_for`, returns dicts and lists that both the JSON download and the readable
 page are made from. It takes a fixed number of set-based queries however many cases the person
 has. It leaves out what the council writes only for itself: internal notes and internal events,
-drafts of responses not yet sent, triage assessments, and who on the staff did what.
+drafts of responses not yet sent, triage assessments, and who on the staff did what. Of a
+restriction on how they contact us, it gives the letters we sent them, as sent, and nothing of the
+proposal, its evidence or the managers' notes (issue 7).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from shared.clock import utcnow
 from shared.db import db
 from shared.domain.enums import Finding
 from shared.models import (
+    Adjustment,
     Case,
     CaseEvent,
     CaseMessage,
@@ -30,6 +33,7 @@ from shared.models import (
     User,
     UserSession,
 )
+from shared.services.restriction_letters import LETTER_TEMPLATES
 
 FORMAT_VERSION = 1
 
@@ -104,6 +108,10 @@ def export_for(user: User, locale: str = "en") -> dict[str, Any]:
     emails = db.session.scalars(
         select(OutboxMessage).where(OutboxMessage.user_id == user.id).order_by(OutboxMessage.created_at, OutboxMessage.id)
     ).all()
+    contact_letters = [m for m in emails if m.template in LETTER_TEMPLATES]
+    adjustments = db.session.scalars(
+        select(Adjustment).where(Adjustment.person_id == user.id).order_by(Adjustment.recorded_at, Adjustment.id)
+    ).all()
 
     return {
         "format_version": FORMAT_VERSION,
@@ -124,12 +132,22 @@ def export_for(user: User, locale: str = "en") -> dict[str, Any]:
             }
             for draft in drafts
         ],
+        # The person's own register, ended ones included (issue 7); who recorded them is staff's.
+        "help_and_adjustments": [
+            {"kind": _value(a.kind), "kind_label": _label(a.kind), "detail": a.detail, "recorded_at": a.recorded_at,
+             "review_on": a.review_on, "reviewed_at": a.reviewed_at, "ended_at": a.ended_at}
+            for a in adjustments
+        ],
         "sign_ins": [
             {"started_at": s.created_at, "last_seen_at": s.last_seen_at, "ended_at": s.revoked_at, "browser": s.user_agent}
             for s in sessions
         ],
         "emails_sent_to_you": [
             {"sent_at": m.sent_at or m.created_at, "to": m.recipient, "subject": m.subject} for m in emails
+        ],
+        "letters_about_how_you_contact_us": [
+            {"sent_at": m.sent_at or m.created_at, "by": m.channel.value, "subject": m.subject, "letter": m.body}
+            for m in contact_letters
         ],
     }
 

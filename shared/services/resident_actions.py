@@ -11,15 +11,23 @@ from collections.abc import Iterable
 
 from shared.domain.enums import EventType, MessageDirection, Role
 from shared.models import Case, CaseEvent, CaseMessage, User
-from shared.services import engine, files, messages, notifications, outbox
+from shared.services import engine, files, messages, notifications, outbox, representatives
 
 
 def acting_resident(case: Case, viewer: User | None) -> User:
-    """Who the action is recorded as: the signed-in resident, or for a guest the case's own resident."""
+    """Who the action is recorded as: the signed-in resident (or a representative named on the case,
+    acting on the resident's behalf), or for a guest the case's own resident."""
     person = viewer if viewer is not None else case.resident
-    if person is None or person.role is not Role.RESIDENT or person.id != case.resident_id:
-        raise LookupError("only the case's resident acts on it here")
+    if person is None or person.role is not Role.RESIDENT:
+        raise LookupError("only the case's resident or their representative acts on it here")
+    if person.id != case.resident_id and not representatives.represents(person, case):
+        raise LookupError("only the case's resident or their representative acts on it here")
     return person
+
+
+def _on_behalf(case: Case, actor: User) -> dict:
+    """A representative's action is recorded as theirs, on behalf of the case's resident."""
+    return {"on_behalf_of": case.resident} if case.resident_id and actor.id != case.resident_id else {}
 
 
 def reply(case: Case, actor: User, body: str, attachments: Iterable[files.CheckedFile] = ()) -> CaseMessage:
@@ -46,14 +54,17 @@ def reply(case: Case, actor: User, body: str, attachments: Iterable[files.Checke
 
 def request_escalation(case: Case, actor: User, version: int | None, reason: str | None) -> CaseEvent:
     reason = (reason or "").strip()
-    return engine.perform(
-        case, EventType.ESCALATION_REQUESTED, actor, expected_version=version, **({"reason": reason} if reason else {})
+    event = engine.perform(
+        case, EventType.ESCALATION_REQUESTED, actor, expected_version=version, **_on_behalf(case, actor),
+        **({"reason": reason} if reason else {})
     )
+    notifications.escalation_requested(case)
+    return event
 
 
 def withdraw(case: Case, actor: User, version: int | None, reason: str | None) -> CaseEvent:
     """Withdraw the case; the person gets the same confirmation as when staff record it for them."""
-    event = engine.perform(case, EventType.WITHDRAWN, actor, expected_version=version,
+    event = engine.perform(case, EventType.WITHDRAWN, actor, expected_version=version, **_on_behalf(case, actor),
                            reason=(reason or "").strip() or None)
     notifications.withdrawn(case)
     return event

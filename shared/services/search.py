@@ -181,8 +181,11 @@ def find_cases(viewer: User, filters: CaseFilters, due: DueThresholds, per_page:
     total = db.session.scalar(_from(select(func.count(Case.id)).select_from(Case)).where(*where)) or 0
     pages = max(1, -(-total // per_page))
     page = min(max(1, filters.page), pages)
-    rows = db.session.scalars(
-        _from(select(Case))
+    from shared.services.adjustments import has_adjustments  # it needs Page
+    from shared.services.restrictions import restricted_exists  # it needs the outbox, which needs Page
+
+    rows = db.session.execute(
+        _from(select(Case, restricted_exists(Case.resident_id), has_adjustments(Case.resident_id)))
         .where(*where)
         .options(
             joinedload(Case.service),
@@ -194,7 +197,9 @@ def find_cases(viewer: User, filters: CaseFilters, due: DueThresholds, per_page:
         .limit(per_page)
         .offset((page - 1) * per_page)
     ).unique().all()
-    return Page(list(rows), total, page, per_page)
+    return Page([case for case, _, _ in rows], total, page, per_page,
+                frozenset(case.id for case, restricted, _ in rows if restricted),
+                frozenset(case.id for case, _, adjusted in rows if adjusted))
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from flask_login import current_user
 from shared.auth.access import staff
 from shared.domain import policy
 from shared.domain.enums import EventType
-from shared.domain.policy import CASE_READER_ROLES
+from shared.domain.policy import ADJUSTMENT_RECORDER_ROLES, CASE_READER_ROLES
 from shared.domain.transitions import allowed_actions
 from shared.services import case_page, correspondence, engine, files
 from shared.services.case_page import CasePage
@@ -51,6 +51,9 @@ def _sections(page: CasePage, shown: correspondence.Correspondence) -> dict:
     """What the correspondence and files sections need, whole page or not."""
     return {
         "case": page.case,
+        # The banner, and messages in under a restriction marked as such (issue 7).
+        "restriction": page.restriction if policy.can_see_restriction(current_user) else None,
+        "restriction_details": policy.can_see_restriction_details(current_user),
         "correspondence": shown,
         "by_post": correspondence.by_post(page.case),
         "accept_files": files.ACCEPT_ATTRIBUTE,
@@ -77,6 +80,9 @@ def case_page_response(page: CasePage, *, note_form: NoteForm | None = None, mes
         # The layout's error summary shows the form that was sent, if it has errors.
         form=message_form if message_form is not None and message_form.errors else note_form,
         panels=panels_for(page.case),
+        adjustments=page.adjustments,
+        may_record_adjustments=current_user.role in ADJUSTMENT_RECORDER_ROLES,
+        signposts=page.signposts,
     )
     return varies(body, status)
 
