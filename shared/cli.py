@@ -34,6 +34,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(working_days_group)
     app.cli.add_command(reminders)
     app.cli.add_command(worker)
+    app.cli.add_command(housekeeping)
 
 
 @click.group("db", cls=AppGroup)
@@ -239,3 +240,17 @@ def worker(once: bool, batch: int, idle_sleep: float, with_reminders: bool) -> N
             signal.signal(signum, handler)
     click.echo(f"Sent {totals.sent}, to print {totals.to_print}, will retry {totals.retrying}, "
                f"given up {totals.given_up}.")
+
+
+@click.command("housekeeping")
+@with_appcontext
+def housekeeping() -> None:
+    """Delete what nobody will come back for: guests' drafts untouched for a week, files added to
+    replies never sent, and bytes on disk left by rolled-back requests. Safe to run daily from cron."""
+    from shared.services import files, intake, reply_files
+
+    drafts = intake.delete_stale_guest_drafts()
+    unsent = reply_files.delete_stale()
+    db.session.commit()
+    orphans = files.remove_orphans()
+    click.echo(f"Deleted {drafts} stale guest drafts, {unsent} unsent reply files and {orphans} orphaned files.")

@@ -52,3 +52,31 @@ def test_demo_data_loads_once(app, session):
     assert session.scalar(select(func.count()).select_from(Case)) >= 20
     again = runner.invoke(args=["demo-data", "--if-empty"])
     assert again.exit_code == 0 and "already loaded" in again.output
+
+
+def test_housekeeping_deletes_stale_guest_drafts_unsent_reply_files_and_orphans(app, session):
+    from datetime import timedelta
+
+    from shared import clock
+    from shared.domain.enums import CaseKind
+    from shared.models import FeedbackDraft
+    from shared.services import files
+
+    now = clock.utcnow().replace(microsecond=0)
+    clock.set_now(now)
+    old, fresh = now - timedelta(days=8), now - timedelta(hours=1)
+    session.add_all(
+        [
+            FeedbackDraft(guest_key_hash="a" * 64, kind=CaseKind.COMPLAINT, answers={}, created_at=old, updated_at=old),
+            FeedbackDraft(guest_key_hash="b" * 64, kind=CaseKind.COMPLAINT, answers={}, created_at=fresh, updated_at=fresh),
+        ]
+    )
+    session.flush()
+    with app.app_context():
+        orphan = files.upload_dir() / ("f" * 40)
+        orphan.write_bytes(b"left by a rolled-back request")
+    result = app.test_cli_runner().invoke(args=["housekeeping"])
+    assert result.exit_code == 0, result.output
+    assert "Deleted 1 stale guest drafts" in result.output
+    assert session.scalars(select(FeedbackDraft.guest_key_hash).where(FeedbackDraft.guest_key_hash.is_not(None))).all() == ["b" * 64]
+    assert not orphan.exists()
