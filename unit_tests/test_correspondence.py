@@ -247,7 +247,7 @@ def test_an_officer_sends_a_message_with_files_and_the_person_is_emailed_a_link_
     assert f"/cases/{case.reference}" in mail.body
     assert "photo of the bin" not in mail.subject + mail.body  # never the text itself
     page = page_of(client.get(response.location))
-    assert "Message sent. The person has been emailed that there is a message to read." in page
+    assert "Message sent. The person has been told, in the way they chose, that there is a message to read." in page
     assert "Please send a photo of the bin." in text_of(section(page, "case-correspondence"))
     assert "letter.pdf" in text_of(section(page, "case-files"))
 

@@ -44,7 +44,7 @@ def send_message(reference: str):
     if correspondence.by_post(page.case):
         flash(_("Message saved. Print it and post it to the person."))
     else:
-        flash(_("Message sent. The person has been emailed that there is a message to read."))
+        flash(_("Message sent. The person has been told, in the way they chose, that there is a message to read."))
     return redirect(url_for("staff.case", reference=reference, _anchor="case-correspondence"))
 
 
