@@ -189,9 +189,10 @@ def test_residents_cannot_sign_in_on_the_back_office(client, make):
         assert client.get("/cases").status_code == 302
 
 
-@pytest.mark.parametrize("role", [Role.RESIDENT, Role.COUNCILLOR])
-def test_portal_sign_in_lands_on_a_page_the_person_may_see(client, make, role):
+@pytest.mark.parametrize(("role", "landing"), [(Role.RESIDENT, "/cases"), (Role.COUNCILLOR, "/councillor")])
+def test_portal_sign_in_lands_on_the_persons_own_list(client, make, role, landing):
     response = sign_in(client, make.user(role))
+    assert urlsplit(response.location).path == landing
     assert client.get(response.location).status_code == 200
 
 

@@ -28,8 +28,8 @@ def sign_in():
             return redirect(url_for("portal.check_email", sent="confirm"))
         if user is not None:
             start_session(user)
-            # "Your cases" is for residents; councillors have no pages of their own yet.
-            landing = url_for("portal.your_cases") if user.role is Role.RESIDENT else url_for("portal.home")
+            # Each portal role lands on its own list: residents their cases, councillors their enquiries.
+            landing = url_for("portal.your_cases") if user.role is Role.RESIDENT else url_for("portal.councillor_home")
             return redirect(safe_next(request.args.get("next"), landing))
         form.email.errors.append(_("Enter the email address and password for your account"))
     return render_template("portal/sign_in.html", form=form)
