@@ -15,7 +15,7 @@ from shared import clock
 from shared.clock import utcnow
 from shared.db import db
 from shared.domain import policy
-from shared.domain.enums import CaseStatus, ContactMethod, EventType, MessageDirection, Role
+from shared.domain.enums import AdjustmentKind, CaseStatus, ContactMethod, EventType, MessageDirection, Role
 from shared.models import Case, CaseEvent, CaseMessage, OutboxMessage, StoredFile, User
 from shared.services import files, messages
 from unit_tests.strict_client import MAX_QUERIES
@@ -272,6 +272,38 @@ def test_a_person_who_asked_for_post_gets_no_email_and_the_message_is_to_print(a
     letter = page_of(client.get(letter_url))
     assert "We have rearranged your collection." in letter and "4 Bin Lane" in letter and "Jane Resident" in letter
     assert f"About your case {case.reference}" in letter
+
+
+def test_the_message_goes_the_way_notifications_write_to_the_person(app, session, make, world):
+    """One rule for how we write to someone: a large-print adjustment means a printed letter (not a
+    note nobody sends), "email only" outweighs asking for post, and post with no address is email."""
+    case = world["case"]
+    case.contact_address = "4 Bin Lane\nTowny\nTT1 1TT"
+    make.adjustment(world["resident"], AdjustmentKind.LARGE_PRINT)
+    session.commit()
+    client = client_for(app, session, world["handler"])
+    response = client.get(f"/staff/cases/{case.reference}")
+    assert "This person gets letters, not emails." in page_of(response)
+    assert int(response.headers["X-Redress-Queries"]) <= MAX_QUERIES
+    send(client, case, "In large print, please.")
+    assert outbox(session, case) == []
+    assert "Message saved. Print it and post it to the person." in page_of(client.get(f"/staff/cases/{case.reference}"))
+
+    make.adjustment(world["resident"], AdjustmentKind.EMAIL_ONLY)
+    case.contact_method = ContactMethod.POST
+    session.commit()
+    assert "This person gets letters, not emails." not in page_of(client.get(f"/staff/cases/{case.reference}"))
+    send(client, case, "By email after all.")
+    assert [m.recipient for m in outbox(session, case)] == ["jane@example.com"]
+
+
+def test_post_with_no_address_is_email(app, session, world):
+    case = world["case"]
+    case.contact_method = ContactMethod.POST
+    case.contact_address = None
+    session.commit()
+    send(client_for(app, session, world["handler"]), case, "Where do we post this?")
+    assert [m.recipient for m in outbox(session, case)] == ["jane@example.com"]
 
 
 def test_only_messages_out_of_this_case_have_a_letter(app, session, make, world):

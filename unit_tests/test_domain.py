@@ -11,7 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from shared.domain.calendar import WorkingCalendar
-from shared.domain.enums import Role
+from shared.domain.contact import choose
+from shared.domain.enums import ContactMethod, MessageChannel, Role
 from shared.domain.policy import can_view_case, sees_internal_events
 from shared.domain.references import ALPHABET, new_reference, normalise
 
@@ -242,3 +243,27 @@ def test_the_twelve_month_time_limit(happened_on, today, late):
     from shared.domain.deadlines import is_late_complaint
 
     assert is_late_complaint(happened_on, today) is late
+
+
+EMAIL, SMS, LETTER = MessageChannel.EMAIL, MessageChannel.SMS, MessageChannel.LETTER
+
+
+@pytest.mark.parametrize(("method", "held", "effects", "expected"), [
+    (ContactMethod.EMAIL, "eph", set(), (EMAIL, "e")),
+    (ContactMethod.TEXT, "eph", set(), (SMS, "p")),
+    (ContactMethod.POST, "eph", set(), (LETTER, "h")),
+    (ContactMethod.POST, "ep", set(), (EMAIL, "e")),  # no address: what there is
+    (ContactMethod.TEXT, "eh", set(), (EMAIL, "e")),
+    (ContactMethod.EMAIL, "ph", set(), (LETTER, "h")),  # no email: post, then text
+    (ContactMethod.EMAIL, "p", set(), (SMS, "p")),
+    (ContactMethod.EMAIL, "", set(), None),
+    (ContactMethod.POST, "eph", {"email_only"}, (EMAIL, "e")),  # the register outweighs the choice
+    (ContactMethod.EMAIL, "eph", {"phone_only"}, (SMS, "p")),
+    (ContactMethod.EMAIL, "eph", {"large_print"}, (LETTER, "h")),
+    (ContactMethod.EMAIL, "ep", {"large_print"}, (EMAIL, "e")),  # nowhere to post the large print
+    (None, "eph", {"plain_text_email"}, (EMAIL, "e")),
+])
+def test_how_we_write_to_a_person(method, held, effects, expected):
+    found = choose(method, email="e" if "e" in held else None, phone="p" if "p" in held else None,
+                   address="h" if "h" in held else None, effects=frozenset(effects))
+    assert found == expected

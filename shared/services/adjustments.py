@@ -3,9 +3,11 @@ audited), read what is active, and the list of reviews that are due. Flushes, ne
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
+from flask import g, has_app_context
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
@@ -43,7 +45,22 @@ def active_for(person_id: int) -> list[Adjustment]:
     ))
 
 
+def remember(person_id: int, kinds: Iterable[AdjustmentKind]) -> None:
+    """Keep the kinds in force a page already loaded with its case (shared/services/case_page.py),
+    so choosing how to write to the person needs no query of its own; for this request only."""
+    if has_app_context():
+        g.setdefault("adjustment_kinds", {})[person_id] = frozenset(kinds)
+
+
+def _forget(person_id: int) -> None:
+    if has_app_context():
+        g.get("adjustment_kinds", {}).pop(person_id, None)
+
+
 def kinds_for(person_id: int) -> frozenset[AdjustmentKind]:
+    """The kinds in force (one query, or none if this request's case page loaded them)."""
+    if has_app_context() and person_id in g.get("adjustment_kinds", {}):
+        return g.adjustment_kinds[person_id]
     return frozenset(db.session.scalars(
         select(Adjustment.kind).where(Adjustment.person_id == person_id, Adjustment.ended_at.is_(None))
     ))
@@ -74,6 +91,7 @@ def add(person: User, kind: AdjustmentKind, detail: str | None, *, actor: User) 
                             recorded_at=utcnow(), review_on=rules.next_review(today()))
     db.session.add(adjustment)
     db.session.flush()
+    _forget(person.id)
     _audit("added", adjustment, actor, review_on=adjustment.review_on.isoformat(), detail=detail)
     return adjustment
 
@@ -93,6 +111,7 @@ def end(adjustment: Adjustment, *, actor: User) -> None:
     adjustment.ended_at = utcnow()
     adjustment.ended_by_id = actor.id
     db.session.flush()
+    _forget(adjustment.person_id)
     _audit("ended", adjustment, actor)
 
 

@@ -27,6 +27,7 @@ from shared.models import (
     SupportService,
     User,
 )
+from shared.services import adjustments as adjustment_register
 from shared.services import representatives
 from shared.services.case_progress import today
 from shared.services.restrictions import in_force_clause
@@ -136,6 +137,8 @@ def load(viewer: User, reference: str) -> CasePage | None:
     case, stage, draft, _adjustment, restriction, _representative, _signpost, _names = found
     signposts = list({row[6].id: (row[6], row[7] or "") for row in rows if row[0] is case and row[6] is not None}.values())
     adjustments = list({row[3].id: row[3] for row in rows if row[0] is case and row[3] is not None}.values())
+    if case.resident_id is not None:
+        adjustment_register.remember(case.resident_id, (adjustment.kind for adjustment in adjustments))
     representatives.remember(case.id, list({row[5].id: row[5] for row in rows
                                             if row[0] is case and row[5] is not None}.values()))
     links = []

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from shared.db import db
-from shared.domain.enums import ContactMethod, MessageDirection
+from shared.domain.enums import MessageChannel, MessageDirection
 from shared.models import Case, CaseMessage, StoredFile, User
 from shared.services import files, messages, notifications
 
@@ -48,8 +48,16 @@ class Correspondence:
 
 
 def by_post(case: Case) -> bool:
-    """Whether the person hears from us on paper: they asked for post, or there is nobody to email."""
-    return case.contact_method is ContactMethod.POST or case.resident_id is None
+    """Whether messages to the person are printed and posted: the way notifications write to them
+    is a letter (they asked for post, or large print), or there is nobody else to write to.
+
+    No query on the case page: it loads the resident and their adjustments with the case."""
+    # session.get: the case page loads the resident with the case.
+    resident = db.session.get(User, case.resident_id) if case.resident_id else None
+    if resident is None:
+        return True
+    contact = notifications.contact_for(resident, case)
+    return contact is None or contact[0] is MessageChannel.LETTER
 
 
 def load(case: Case) -> Correspondence:

@@ -16,7 +16,8 @@ from sqlalchemy import select
 
 from shared.db import db
 from shared.domain.adjustments import correspondence_effects
-from shared.domain.enums import ContactMethod, EventType, MessageChannel, Role
+from shared.domain.contact import choose
+from shared.domain.enums import EventType, MessageChannel, Role
 from shared.models import Case, CaseStage, OutboxMessage, User
 from shared.services import adjustments as adjustment_register
 from shared.services import outbox
@@ -50,31 +51,16 @@ def contact_for(person: User, case: Case | None = None,
 
 def contact_and_effects(person: User, case: Case | None = None, effects: frozenset[str] | None = None
                         ) -> tuple[tuple[MessageChannel, str] | None, frozenset[str]]:
-    """contact_for, and the register's effects it used. With no phone number or postal address
-    there is nothing an adjustment could switch to or flag (only email is possible), so the
-    register is not read: a case action that writes to someone costs no extra query then."""
+    """contact_for (the rule is shared/domain/contact.py `choose`), and the register's effects it
+    used. With no phone number or postal address there is nothing an adjustment could switch to or
+    flag (only email is possible), so the register is not read: a case action that writes to
+    someone costs no extra query then."""
     method = case.contact_method if case is not None else person.preferred_contact
     phone = (case.contact_phone if case is not None else None) or person.phone
     address = (case.contact_address if case is not None else None) or person.address
     if effects is None:
         effects = adjustments_for(person) if (phone or address) else frozenset()
-    if "email_only" in effects and person.email:
-        return (MessageChannel.EMAIL, person.email), effects
-    if "phone_only" in effects and phone:
-        return (MessageChannel.SMS, phone), effects
-    if "large_print" in effects and address:
-        return (MessageChannel.LETTER, address), effects
-    if method is ContactMethod.TEXT and phone:
-        return (MessageChannel.SMS, phone), effects
-    if method is ContactMethod.POST and address:
-        return (MessageChannel.LETTER, address), effects
-    if person.email:
-        return (MessageChannel.EMAIL, person.email), effects
-    if address:
-        return (MessageChannel.LETTER, address), effects
-    if phone:
-        return (MessageChannel.SMS, phone), effects
-    return None, effects
+    return choose(method, email=person.email, phone=phone, address=address, effects=effects), effects
 
 
 def flag_format(message: OutboxMessage, effects: frozenset[str]) -> None:
