@@ -9,7 +9,7 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 
-from shared.domain.enums import ADJUSTMENT_GROUPS, AdjustmentGroup, AdjustmentKind
+from shared.domain.enums import AdjustmentKind
 
 # The Ombudsman's Code asks for adjustments to be kept under active review: a year unless changed.
 REVIEW_AFTER_MONTHS = 12
@@ -52,10 +52,6 @@ DETAIL_QUESTION = _l("Anything else we should know? (optional)")
 
 def needs_detail(kind: AdjustmentKind) -> bool:
     return kind in DETAIL_REQUIRED
-
-
-def group_of(kind: AdjustmentKind) -> AdjustmentGroup:
-    return next(group for group, kinds in ADJUSTMENT_GROUPS.items() if kind in kinds)
 
 
 def add_months(day: date, months: int) -> date:

@@ -124,4 +124,3 @@ PRESETS: tuple[ProcedureRules, ...] = (
 )
 
 DEFAULT_COMPLAINT_PROCEDURE = "corporate"
-PRESETS_BY_SLUG = {preset.slug: preset for preset in PRESETS}

@@ -235,7 +235,6 @@ Yn gywir
 {{ council_name }}
 """),
 ]
-REASONS = ["quality of service", "timeliness", "staff attitude and behaviour", "policy and procedure"]
 
 
 def has_data() -> bool:
