@@ -98,7 +98,7 @@ def register_resident(email: str, full_name: str, password: str, locale: str) ->
     if existing is not None:
         hash_password(password)  # the same work either way, so timing does not reveal the account
         if not existing.has_account and existing.disabled_at is None:
-            _send_finish_account(existing, locale)
+            send_finish_account(existing, locale)
             return
         outbox.queue(
             "account_exists",
@@ -114,7 +114,7 @@ def register_resident(email: str, full_name: str, password: str, locale: str) ->
     send_confirmation(user, locale)
 
 
-def _send_finish_account(user: User, locale: str) -> None:
+def send_finish_account(user: User, locale: str) -> None:
     # The reset link (single use: it carries a fingerprint of the password hash, here of none),
     # given the confirmation link's lifetime: a guest may not read the email within the hour.
     token = _serializer("reset").dumps({"u": user.id, "p": _password_fingerprint(user), "finish": True})

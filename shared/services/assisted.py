@@ -216,7 +216,7 @@ def submit(draft: FeedbackDraft, customer: User, agent: User, *, locale: str) ->
         engine.perform(first, EventType.NOTE_ADDED, agent,
                        text=str(_l("The call raised separate issues, logged as: %(references)s.", references=references)))
     for case in created:
-        intake._acknowledge(case, customer, case.kind, method, guest=False, locale=locale)  # noqa: SLF001 (the one acknowledgement)
+        intake.acknowledge(case, customer, case.kind, method, guest=False, locale=locale)  # the one acknowledgement
     discard(draft)
     return created
 

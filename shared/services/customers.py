@@ -192,5 +192,5 @@ def invite(person: User, actor: User) -> None:
     for them. The same link a guest gets when they register with their address."""
     if not can_invite(person):
         raise ValueError("only a record with an email address and no password can be invited")
-    accounts._send_finish_account(person, person.locale or "en")  # noqa: SLF001 (the one finish-account link)
+    accounts.send_finish_account(person, person.locale or "en")  # the one finish-account link
     audit.record("customer.invited", actor=actor, subject_type="customer", subject_id=person.id, person_id=person.id)

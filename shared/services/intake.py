@@ -246,7 +246,7 @@ def submit(draft: FeedbackDraft, *, user: User | None, locale: str) -> Case:
     files.move_draft_files_to_case(draft.id, case.id)
     signposting.link_draft_to_case(draft.id, case)  # what the draft's pages signposted (issue 7)
     db.session.delete(draft)
-    _acknowledge(case, person, received_as, method, guest=guest, locale=locale)
+    acknowledge(case, person, received_as, method, guest=guest, locale=locale)
     db.session.flush()
     return case
 
@@ -267,8 +267,8 @@ def _complaint_details(answers: dict[str, Any]) -> dict[str, Any]:
     return details
 
 
-def _acknowledge(case: Case, person: User, received_as: CaseKind, method: ContactMethod, *, guest: bool,
-                 locale: str) -> None:
+def acknowledge(case: Case, person: User, received_as: CaseKind, method: ContactMethod, *, guest: bool,
+                locale: str) -> None:
     """Tell the person we have it, the way they asked (email, text or letter), like every later message.
 
     A guest's emailed link to follow the case is their acknowledgement by email; one who asked for

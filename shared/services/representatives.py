@@ -178,7 +178,7 @@ def _invite(case: Case, person: User) -> None:
         return
     if not person.has_account:
         # Their first sign-in leads to "Your cases", where this case is listed.
-        accounts._send_finish_account(person, person.locale or "en")  # noqa: SLF001 (the same link as a guest's)
+        accounts.send_finish_account(person, person.locale or "en")  # the same link as a guest's
         return
     from flask_babel import force_locale
     from flask_babel import gettext as _
