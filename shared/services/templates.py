@@ -23,6 +23,7 @@ from sqlalchemy import or_, select
 from shared.clock import utcnow
 from shared.db import db
 from shared.domain.enums import Ombudsman
+from shared.domain.ombudsman_contacts import ombudsman_for
 from shared.models import Case, CaseStage, Procedure, ResponseTemplate, Service, User
 from shared.web.filters import govuk_date
 
@@ -90,12 +91,6 @@ def render(body: str, values: dict[str, str]) -> str:
 # --- values ---------------------------------------------------------------------------------------
 
 
-def _ombudsman_for_nation() -> Ombudsman:
-    nation = current_app.config["SETTINGS"].nation
-    return {"wales": Ombudsman.PSOW, "scotland": Ombudsman.SPSO,
-            "northern-ireland": Ombudsman.NIPSO, "northern_ireland": Ombudsman.NIPSO}.get(nation, Ombudsman.LGSCO)
-
-
 def _label(ombudsman: Ombudsman | None) -> str:
     return "" if ombudsman is None or ombudsman is Ombudsman.NONE else str(ombudsman.label)
 
@@ -117,7 +112,8 @@ def sample_values(locale: str, stage: int | None) -> dict[str, str]:
             "respond_by": govuk_date(date(2027, 1, 29)),
             "officer_name": "Sam Patel",
             "council_name": current_app.config["SETTINGS"].council_name,
-            "ombudsman_name": _label(_ombudsman_for_nation()),
+            # A council's usual procedure: the LGSCO in England, the nation's public services ombudsman elsewhere.
+            "ombudsman_name": _label(ombudsman_for(Ombudsman.LGSCO, current_app.config["SETTINGS"].nation)),
             "escalation_deadline": govuk_date(date(2027, 3, 1)),
         }
 
@@ -144,7 +140,8 @@ def case_values(case: Case, officer: User, locale: str) -> dict[str, str]:
             "respond_by": govuk_date((stage.due if stage else None) or case.respond_by),
             "officer_name": officer.full_name,
             "council_name": current_app.config["SETTINGS"].council_name,
-            "ombudsman_name": _label(ombudsman),
+            # The procedure names the English body; outside England the nation's Ombudsman covers it.
+            "ombudsman_name": _label(ombudsman_for(ombudsman, current_app.config["SETTINGS"].nation)),
             # Set by the engine when the response is sent, never guessed here.
             "escalation_deadline": govuk_date(stage.escalation_ends) if stage and stage.escalation_ends else _not_yet(),
         }
