@@ -1,17 +1,44 @@
-"""Portal forms for accounts, with GOV.UK error messages (the feedback journey's are in forms_feedback)."""
+"""Portal forms for signing in and accounts, and the password fields every account form asks the same way."""
 
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from govuk_frontend_wtf.wtforms_widgets import (
-    GovPasswordInput,
-    GovSubmitInput,
-    GovTextInput,
-)
+from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovSubmitInput, GovTextInput
 from wtforms import EmailField, PasswordField, StringField, SubmitField
-from wtforms.validators import DataRequired, Email, EqualTo, Length
+from wtforms.validators import DataRequired, EqualTo, Length
 
-from shared.web.forms import RedressForm
+from shared.web.forms import RedressForm, email_field, short_text
+
+
+def password_field(label, required, *, description=None) -> PasswordField:
+    """The password someone already has, to sign in or to show it is them."""
+    return PasswordField(label, description=description, widget=GovPasswordInput(), validators=[DataRequired(required)])
+
+
+def new_password_field(label, required, *, description) -> PasswordField:
+    return PasswordField(
+        label,
+        description=description,
+        widget=GovPasswordInput(),
+        validators=[
+            DataRequired(required),
+            Length(min=10, message=_l("Password must be 10 characters or more")),
+            Length(max=200, message=_l("Password must be 200 characters or fewer")),
+        ],
+    )
+
+
+def confirm_password_field(label, required) -> PasswordField:
+    """Must match the form's `password` field."""
+    return PasswordField(
+        label,
+        widget=GovPasswordInput(),
+        validators=[DataRequired(required), EqualTo("password", message=_l("Enter the same password in both fields"))],
+    )
+
+
+def full_name_field(label=None) -> StringField:
+    return short_text(label or _l("Full name"), _l("Enter your full name"), _l("Full name must be 200 characters or fewer"))
 
 
 class SignInForm(RedressForm):
@@ -20,85 +47,36 @@ class SignInForm(RedressForm):
         widget=GovTextInput(),
         validators=[DataRequired(_l("Enter your email address"))],
     )
-    password = PasswordField(
-        _l("Password"),
-        widget=GovPasswordInput(),
-        validators=[DataRequired(_l("Enter your password"))],
-    )
+    password = password_field(_l("Password"), _l("Enter your password"))
     submit = SubmitField(_l("Sign in"), widget=GovSubmitInput())
 
 
 class RegisterForm(RedressForm):
-    full_name = StringField(
-        _l("Full name"),
-        widget=GovTextInput(),
-        validators=[
-            DataRequired(_l("Enter your full name")),
-            Length(max=200, message=_l("Full name must be 200 characters or fewer")),
-        ],
-    )
-    email = EmailField(
+    full_name = full_name_field()
+    email = email_field(
         _l("Email address"),
+        _l("Enter your email address"),
         description=_l("We will send you a link to confirm it."),
-        widget=GovTextInput(),
-        validators=[
-            DataRequired(_l("Enter your email address")),
-            Email(_l("Enter an email address in the correct format, like name@example.com")),
-            Length(max=320, message=_l("Email address must be 320 characters or fewer")),
-        ],
     )
-    password = PasswordField(
+    password = new_password_field(
         _l("Create a password"),
+        _l("Enter a password"),
         description=_l("Use 10 characters or more. A few unrelated words is a good password."),
-        widget=GovPasswordInput(),
-        validators=[
-            DataRequired(_l("Enter a password")),
-            Length(min=10, message=_l("Password must be 10 characters or more")),
-            Length(max=200, message=_l("Password must be 200 characters or fewer")),
-        ],
     )
-    confirm_password = PasswordField(
-        _l("Confirm password"),
-        widget=GovPasswordInput(),
-        validators=[
-            DataRequired(_l("Confirm your password")),
-            EqualTo("password", message=_l("Enter the same password in both fields")),
-        ],
-    )
+    confirm_password = confirm_password_field(_l("Confirm password"), _l("Confirm your password"))
     submit = SubmitField(_l("Create account"), widget=GovSubmitInput())
 
 
 class ForgottenPasswordForm(RedressForm):
-    email = EmailField(
-        _l("Email address"),
-        widget=GovTextInput(),
-        validators=[
-            DataRequired(_l("Enter your email address")),
-            Email(_l("Enter an email address in the correct format, like name@example.com")),
-        ],
-    )
+    email = email_field(_l("Email address"), _l("Enter your email address"))
     submit = SubmitField(_l("Send me a link"), widget=GovSubmitInput())
 
 
 class ResetPasswordForm(RedressForm):
-    password = PasswordField(
-        _l("New password"),
-        description=_l("Use 10 characters or more."),
-        widget=GovPasswordInput(),
-        validators=[
-            DataRequired(_l("Enter a new password")),
-            Length(min=10, message=_l("Password must be 10 characters or more")),
-            Length(max=200, message=_l("Password must be 200 characters or fewer")),
-        ],
+    password = new_password_field(
+        _l("New password"), _l("Enter a new password"), description=_l("Use 10 characters or more.")
     )
-    confirm_password = PasswordField(
-        _l("Confirm new password"),
-        widget=GovPasswordInput(),
-        validators=[
-            DataRequired(_l("Confirm your new password")),
-            EqualTo("password", message=_l("Enter the same password in both fields")),
-        ],
-    )
+    confirm_password = confirm_password_field(_l("Confirm new password"), _l("Confirm your new password"))
     submit = SubmitField(_l("Change password"), widget=GovSubmitInput())
 
 

@@ -3,18 +3,13 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from govuk_frontend_wtf.wtforms_widgets import (
-    GovPasswordInput,
-    GovRadioInput,
-    GovSubmitInput,
-    GovTextArea,
-    GovTextInput,
-)
-from wtforms import EmailField, PasswordField, RadioField, StringField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, ValidationError
+from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextArea, GovTextInput
+from wtforms import StringField, SubmitField, TextAreaField
+from wtforms.validators import Length, ValidationError
 
+from portal.forms import confirm_password_field, full_name_field, new_password_field, password_field
 from shared.domain.enums import ContactMethod
-from shared.web.forms import RedressForm, is_phone_number, select_choices
+from shared.web.forms import RedressForm, email_field, is_phone_number, required_choice, select_choices
 from shared.web.locale import LANGUAGES
 
 
@@ -32,14 +27,7 @@ class _SaveForm(RedressForm):
 
 
 class NameForm(_SaveForm):
-    full_name = StringField(
-        _l("What is your full name?"),
-        widget=GovTextInput(),
-        validators=[
-            DataRequired(_l("Enter your full name")),
-            Length(max=200, message=_l("Full name must be 200 characters or fewer")),
-        ],
-    )
+    full_name = full_name_field(_l("What is your full name?"))
 
 
 class PhoneForm(_SaveForm):
@@ -71,13 +59,10 @@ class AddressForm(_SaveForm):
 
 
 class ContactMethodForm(_SaveForm):
-    preferred_contact = RadioField(
+    preferred_contact = required_choice(
         _l("How would you like us to contact you?"),
-        widget=GovRadioInput(),
-        choices=select_choices(ContactMethod.choices()),
-        validators=[InputRequired(_l("Select how you would like us to contact you"))],
-        validate_choice=True,
-        invalid_choice_message=_l("Select how you would like us to contact you"),
+        select_choices(ContactMethod.choices()),
+        _l("Select how you would like us to contact you"),
     )
 
     def validate_preferred_contact(self, field):
@@ -92,33 +77,21 @@ class ContactMethodForm(_SaveForm):
 
 
 class LanguageForm(_SaveForm):
-    locale = RadioField(
+    locale = required_choice(
         _l("Which language would you like us to use?"),
+        select_choices(LANGUAGES.items()),
+        _l("Select the language you would like us to use"),
         description=_l("We will use it for this website when you are signed in, and for the emails and letters we send you."),
-        widget=GovRadioInput(),
-        choices=select_choices(LANGUAGES.items()),
-        validators=[InputRequired(_l("Select the language you would like us to use"))],
-        validate_choice=True,
-        invalid_choice_message=_l("Select the language you would like us to use"),
     )
 
 
 class ChangeEmailForm(RedressForm):
-    email = EmailField(
+    email = email_field(
         _l("New email address"),
+        _l("Enter your new email address"),
         description=_l("We will send a link to this address. Your email address changes when you follow it."),
-        widget=GovTextInput(),
-        validators=[
-            DataRequired(_l("Enter your new email address")),
-            Email(_l("Enter an email address in the correct format, like name@example.com")),
-            Length(max=320, message=_l("Email address must be 320 characters or fewer")),
-        ],
     )
-    password = PasswordField(
-        _l("Your current password"),
-        widget=GovPasswordInput(),
-        validators=[DataRequired(_l("Enter your current password"))],
-    )
+    password = password_field(_l("Your current password"), _l("Enter your current password"))
     submit = SubmitField(_l("Send a confirmation link"), widget=GovSubmitInput())
 
     def __init__(self, *args, current_email: str = "", **kwargs):
@@ -131,37 +104,18 @@ class ChangeEmailForm(RedressForm):
 
 
 class ChangePasswordForm(RedressForm):
-    current_password = PasswordField(
-        _l("Your current password"),
-        widget=GovPasswordInput(),
-        validators=[DataRequired(_l("Enter your current password"))],
-    )
-    password = PasswordField(
+    current_password = password_field(_l("Your current password"), _l("Enter your current password"))
+    password = new_password_field(
         _l("New password"),
+        _l("Enter a new password"),
         description=_l("Use 10 characters or more. A few unrelated words is a good password."),
-        widget=GovPasswordInput(),
-        validators=[
-            DataRequired(_l("Enter a new password")),
-            Length(min=10, message=_l("Password must be 10 characters or more")),
-            Length(max=200, message=_l("Password must be 200 characters or fewer")),
-        ],
     )
-    confirm_password = PasswordField(
-        _l("Confirm new password"),
-        widget=GovPasswordInput(),
-        validators=[
-            DataRequired(_l("Confirm your new password")),
-            EqualTo("password", message=_l("Enter the same password in both fields")),
-        ],
-    )
+    confirm_password = confirm_password_field(_l("Confirm new password"), _l("Confirm your new password"))
     submit = SubmitField(_l("Change password"), widget=GovSubmitInput())
 
 
 class CloseAccountForm(RedressForm):
-    password = PasswordField(
-        _l("Your password"),
-        description=_l("We ask for it to make sure it is you."),
-        widget=GovPasswordInput(),
-        validators=[DataRequired(_l("Enter your password"))],
+    password = password_field(
+        _l("Your password"), _l("Enter your password"), description=_l("We ask for it to make sure it is you.")
     )
     submit = SubmitField(_l("Close my account"), widget=GovSubmitInput())

@@ -3,24 +3,23 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from govuk_frontend_wtf.wtforms_widgets import GovCharacterCount, GovRadioInput, GovSubmitInput
-from wtforms import RadioField, SubmitField, TextAreaField
+from govuk_frontend_wtf.wtforms_widgets import GovCharacterCount, GovSubmitInput
+from wtforms import SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from shared.domain import adjustments as rules
 from shared.domain.enums import ADJUSTMENT_GROUPS
-from shared.web.forms import RedressForm, select_choices
+from shared.web.forms import RedressForm, required_choice, select_choices
 
 MAX_DETAIL = 2000
 
 
 class KindForm(RedressForm):
-    kind = RadioField(
+    kind = required_choice(
         _l("What help or adjustment do you need?"),
-        widget=GovRadioInput(),
         # Grouped as the register groups them: formats, then communication, time, anything else.
-        choices=select_choices((kind.value, kind.label) for kinds in ADJUSTMENT_GROUPS.values() for kind in kinds),
-        validators=[DataRequired(_l("Select the help or adjustment you need"))],
+        select_choices((kind.value, kind.label) for kinds in ADJUSTMENT_GROUPS.values() for kind in kinds),
+        _l("Select the help or adjustment you need"),
     )
     submit = SubmitField(_l("Continue"), widget=GovSubmitInput())
 

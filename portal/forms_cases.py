@@ -3,26 +3,23 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from govuk_frontend_wtf.wtforms_widgets import GovCharacterCount, GovFileInput, GovSubmitInput
-from wtforms import HiddenField, MultipleFileField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, Length
+from govuk_frontend_wtf.wtforms_widgets import GovFileInput, GovSubmitInput
+from wtforms import HiddenField, MultipleFileField, SubmitField
 
 from shared.services import files as uploads
 from shared.services import messages
-from shared.web.forms import RedressForm
+from shared.web.forms import RedressForm, long_text
 
 MAX_REASON = 5_000
 
 
 class ReplyForm(RedressForm):
-    body = TextAreaField(
+    body = long_text(
         _l("Your message"),
+        _l("Your message must be 10,000 characters or fewer"),
+        max_length=messages.MAX_BODY,
+        required=_l("Enter your message"),
         description=_l("Add anything that will help us, or reply to what we asked you. Do not include bank details or passwords."),
-        widget=GovCharacterCount(),
-        validators=[
-            DataRequired(_l("Enter your message")),
-            Length(max=messages.MAX_BODY, message=_l("Your message must be 10,000 characters or fewer")),
-        ],
     )
     # Checked by their content in the view (uploads.check_all), which names each file it refuses.
     files = MultipleFileField(
@@ -44,20 +41,20 @@ class _CaseChangeForm(RedressForm):
 
 
 class EscalateForm(_CaseChangeForm):
-    reason = TextAreaField(
+    reason = long_text(
         _l("Tell us why you are not satisfied (optional)"),
+        _l("Why you are not satisfied must be 5,000 characters or fewer"),
+        max_length=MAX_REASON,
         description=_l("You do not have to give a reason, but it helps the person who looks at your complaint again."),
-        widget=GovCharacterCount(),
-        validators=[Length(max=MAX_REASON, message=_l("Why you are not satisfied must be 5,000 characters or fewer"))],
     )
     submit = SubmitField(_l("Ask us to look again"), widget=GovSubmitInput())
 
 
 class WithdrawForm(_CaseChangeForm):
-    reason = TextAreaField(
+    reason = long_text(
         _l("Why are you withdrawing? (optional)"),
+        _l("Why you are withdrawing must be 5,000 characters or fewer"),
+        max_length=MAX_REASON,
         description=_l("You do not have to tell us, but it helps us improve."),
-        widget=GovCharacterCount(),
-        validators=[Length(max=MAX_REASON, message=_l("Why you are withdrawing must be 5,000 characters or fewer"))],
     )
     submit = SubmitField(_l("Withdraw this case"), widget=GovSubmitInput())

@@ -5,19 +5,25 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from govuk_frontend_wtf.wtforms_widgets import (
-    GovCharacterCount,
-    GovRadioInput,
     GovSelect,
     GovSubmitInput,
     GovTextArea,
     GovTextInput,
 )
-from wtforms import EmailField, RadioField, SelectField, StringField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
+from wtforms import SelectField, StringField, SubmitField, TextAreaField
+from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from shared.domain.enums import ConsentMethod
 from shared.services import member_enquiries, messages
-from shared.web.forms import RedressForm, is_phone_number, select_choices
+from shared.web.forms import (
+    RedressForm,
+    email_field,
+    is_phone_number,
+    long_text,
+    required_choice,
+    select_choices,
+    short_text,
+)
 
 MAX_TEXT = 10_000
 
@@ -25,17 +31,13 @@ MAX_TEXT = 10_000
 class EnquiryForm(RedressForm):
     """Everything about the enquiry on one page: councillors log many, and check the answers next."""
 
-    full_name = StringField(
+    full_name = short_text(
         _l("Constituent's full name"),
-        widget=GovTextInput(),
-        validators=[DataRequired(_l("Enter the constituent's full name")),
-                    Length(max=200, message=_l("The constituent's name must be 200 characters or fewer"))],
+        _l("Enter the constituent's full name"),
+        _l("The constituent's name must be 200 characters or fewer"),
     )
-    email = EmailField(
-        _l("Email address (optional)"),
-        widget=GovTextInput(),
-        validators=[Optional(), Email(_l("Enter an email address in the correct format, like name@example.com")),
-                    Length(max=320, message=_l("The email address must be 320 characters or fewer"))],
+    email = email_field(
+        _l("Email address (optional)"), too_long=_l("The email address must be 320 characters or fewer")
     )
     phone = StringField(
         _l("Phone number (optional)"),
@@ -47,13 +49,10 @@ class EnquiryForm(RedressForm):
         widget=GovTextArea(),
         validators=[Optional(), Length(max=500, message=_l("The address must be 500 characters or fewer"))],
     )
-    consent = RadioField(
+    consent = required_choice(
         _l("How has the constituent agreed to you acting for them?"),
-        widget=GovRadioInput(),
-        choices=select_choices(ConsentMethod.choices()),
-        validators=[InputRequired(_l("Select how the constituent agreed to you acting for them"))],
-        validate_choice=True,
-        invalid_choice_message=_l("Select how the constituent agreed to you acting for them"),
+        select_choices(ConsentMethod.choices()),
+        _l("Select how the constituent agreed to you acting for them"),
     )
     consent_note = TextAreaField(
         _l("Details of their consent (optional)"),
@@ -76,17 +75,17 @@ class EnquiryForm(RedressForm):
         validate_choice=True,
         invalid_choice_message=_l("Select the service"),
     )
-    what_happened = TextAreaField(
+    what_happened = long_text(
         _l("What is the enquiry about?"),
+        _l("What the enquiry is about must be 10,000 characters or fewer"),
+        max_length=MAX_TEXT,
+        required=_l("Enter what the enquiry is about"),
         description=_l("Include what has happened and any dates or places. Only include what the council needs to answer it."),
-        widget=GovCharacterCount(),
-        validators=[DataRequired(_l("Enter what the enquiry is about")),
-                    Length(max=MAX_TEXT, message=_l("What the enquiry is about must be 10,000 characters or fewer"))],
     )
-    outcome_wanted = TextAreaField(
+    outcome_wanted = long_text(
         _l("What would the constituent like the council to do? (optional)"),
-        widget=GovCharacterCount(),
-        validators=[Optional(), Length(max=MAX_TEXT, message=_l("What they would like must be 10,000 characters or fewer"))],
+        _l("What they would like must be 10,000 characters or fewer"),
+        max_length=MAX_TEXT,
     )
     submit = SubmitField(_l("Continue"), widget=GovSubmitInput())
 
@@ -121,12 +120,12 @@ class ConfirmForm(RedressForm):
 
 
 class ChaseForm(RedressForm):
-    body = TextAreaField(
+    body = long_text(
         _l("Your message"),
+        _l("Your message must be 10,000 characters or fewer"),
+        max_length=messages.MAX_BODY,
+        required=_l("Enter your message"),
         description=_l("Ask for an update or add anything that will help. The officer handling the enquiry will see it."),
-        widget=GovCharacterCount(),
-        validators=[DataRequired(_l("Enter your message")),
-                    Length(max=messages.MAX_BODY, message=_l("Your message must be 10,000 characters or fewer"))],
     )
     submit = SubmitField(_l("Send message"), widget=GovSubmitInput())
 

@@ -9,28 +9,30 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import MultipleFileField
 from govuk_frontend_wtf.wtforms_widgets import (
-    GovCharacterCount,
     GovFileInput,
     GovRadioInput,
     GovSubmitInput,
     GovTextArea,
     GovTextInput,
 )
-from wtforms import EmailField, RadioField, StringField, SubmitField, TextAreaField
-from wtforms.validators import AnyOf, DataRequired, Email, InputRequired, Length, Optional, ValidationError
+from wtforms import RadioField, StringField, SubmitField, TextAreaField
+from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Optional, ValidationError
 
 from shared.domain import feedback, references
 from shared.domain.enums import CaseKind, ConsentMethod, ContactMethod
 from shared.web.fields import GovukDateField
-from shared.web.forms import RedressForm, is_phone_number, select_choices
+from shared.web.forms import (
+    RedressForm,
+    email_field,
+    is_phone_number,
+    long_text,
+    required_choice,
+    select_choices,
+    short_text,
+)
 
 MAX_TEXT = 10_000
 YES_NO = select_choices([(feedback.YES, _l("Yes")), (feedback.NO, _l("No"))])
-
-
-def _strip(value):
-    """Spaces around a pasted email address are not a mistake worth an error."""
-    return value.strip() if isinstance(value, str) else value
 
 
 def _ask(field, label: object, message: object) -> None:
@@ -41,15 +43,7 @@ def _ask(field, label: object, message: object) -> None:
 
 
 def _yes_no(label: object, message: object, description: object = None) -> RadioField:
-    return RadioField(
-        label,
-        description=description,
-        widget=GovRadioInput(),
-        choices=YES_NO,
-        validators=[InputRequired(message)],
-        validate_choice=True,
-        invalid_choice_message=message,
-    )
+    return required_choice(label, YES_NO, message, description=description)
 
 
 class StepForm(RedressForm):
@@ -57,19 +51,16 @@ class StepForm(RedressForm):
 
 
 class StartForm(RedressForm):
-    kind = RadioField(
+    kind = required_choice(
         _l("What would you like to do?"),
-        widget=GovRadioInput(),
-        choices=select_choices(
+        select_choices(
             [
                 (CaseKind.COMPLAINT.value, _l("Make a complaint")),
                 (CaseKind.COMPLIMENT.value, _l("Give a compliment")),
                 (CaseKind.COMMENT.value, _l("Make a comment or suggestion")),
             ]
         ),
-        validators=[InputRequired(_l("Select what you would like to do"))],
-        validate_choice=True,
-        invalid_choice_message=_l("Select what you would like to do"),
+        _l("Select what you would like to do"),
     )
     submit = SubmitField(_l("Continue"), widget=GovSubmitInput())
 
@@ -97,14 +88,12 @@ class ServiceForm(StepForm):
 
 
 class WhatHappenedForm(StepForm):
-    what_happened = TextAreaField(
+    what_happened = long_text(
         _l("What happened?"),
+        _l("What happened must be 10,000 characters or fewer"),
+        max_length=MAX_TEXT,
+        required=_l("Enter what happened"),
         description=_l("Tell us what went wrong, in your own words. Include any names, addresses or reference numbers that will help us."),
-        widget=GovCharacterCount(),
-        validators=[
-            DataRequired(_l("Enter what happened")),
-            Length(max=MAX_TEXT, message=_l("What happened must be 10,000 characters or fewer")),
-        ],
     )
 
 
@@ -125,14 +114,12 @@ class WhenForm(StepForm):
 
 
 class OutcomeForm(StepForm):
-    outcome_wanted = TextAreaField(
+    outcome_wanted = long_text(
         _l("What would you like us to do to put things right?"),
+        _l("What you would like us to do must be 10,000 characters or fewer"),
+        max_length=MAX_TEXT,
+        required=_l("Enter what you would like us to do to put things right"),
         description=_l("For example, an apology, an explanation, a repair, or a change to how we do things."),
-        widget=GovCharacterCount(),
-        validators=[
-            DataRequired(_l("Enter what you would like us to do to put things right")),
-            Length(max=MAX_TEXT, message=_l("What you would like us to do must be 10,000 characters or fewer")),
-        ],
     )
 
 
@@ -167,22 +154,14 @@ class SomeoneElseForm(StepForm):
 
 
 class TheirDetailsForm(StepForm):
-    subject_name = StringField(
-        _l("Their full name"),
-        widget=GovTextInput(),
-        validators=[
-            DataRequired(_l("Enter their full name")),
-            Length(max=200, message=_l("Their full name must be 200 characters or fewer")),
-        ],
+    subject_name = short_text(
+        _l("Their full name"), _l("Enter their full name"), _l("Their full name must be 200 characters or fewer")
     )
-    subject_relationship = StringField(
+    subject_relationship = short_text(
         _l("Your relationship to them"),
+        _l("Enter your relationship to them"),
+        _l("Your relationship to them must be 200 characters or fewer"),
         description=_l("For example, their daughter, their neighbour or their support worker."),
-        widget=GovTextInput(),
-        validators=[
-            DataRequired(_l("Enter your relationship to them")),
-            Length(max=200, message=_l("Your relationship to them must be 200 characters or fewer")),
-        ],
     )
     subject_address = TextAreaField(
         _l("Their address (optional)"),
@@ -193,14 +172,11 @@ class TheirDetailsForm(StepForm):
 
 
 class ConsentForm(StepForm):
-    consent = RadioField(
+    consent = required_choice(
         _l("How have they agreed to you complaining for them?"),
+        select_choices(ConsentMethod.choices()),
+        _l("Select how they agreed to you complaining for them"),
         description=_l("We may need to check with them, or ask you for proof, before we can tell you about their complaint."),
-        widget=GovRadioInput(),
-        choices=select_choices(ConsentMethod.choices()),
-        validators=[InputRequired(_l("Select how they agreed to you complaining for them"))],
-        validate_choice=True,
-        invalid_choice_message=_l("Select how they agreed to you complaining for them"),
     )
 
 
@@ -213,13 +189,11 @@ class SupportForm(StepForm):
 
 
 class SupportNoteForm(StepForm):
-    support_note = TextAreaField(
+    support_note = long_text(
         _l("What help or support do you need?"),
-        widget=GovCharacterCount(),
-        validators=[
-            DataRequired(_l("Enter what help or support you need")),
-            Length(max=MAX_TEXT, message=_l("The help you need must be 10,000 characters or fewer")),
-        ],
+        _l("The help you need must be 10,000 characters or fewer"),
+        max_length=MAX_TEXT,
+        required=_l("Enter what help or support you need"),
     )
 
 
@@ -230,13 +204,11 @@ _MESSAGE_HINT = {
 
 
 class MessageForm(StepForm):
-    what_happened = TextAreaField(
+    what_happened = long_text(
         _l("What would you like to tell us?"),
-        widget=GovCharacterCount(),
-        validators=[
-            DataRequired(_l("Enter what you would like to tell us")),
-            Length(max=MAX_TEXT, message=_l("What you would like to tell us must be 10,000 characters or fewer")),
-        ],
+        _l("What you would like to tell us must be 10,000 characters or fewer"),
+        max_length=MAX_TEXT,
+        required=_l("Enter what you would like to tell us"),
     )
 
     def __init__(self, *args, kind: CaseKind, **kwargs):
@@ -249,27 +221,16 @@ class ReplyWantedForm(StepForm):
 
 
 class YourNameForm(StepForm):
-    your_name = StringField(
-        _l("What is your name?"),
-        widget=GovTextInput(),
-        validators=[
-            DataRequired(_l("Enter your full name")),
-            Length(max=200, message=_l("Full name must be 200 characters or fewer")),
-        ],
+    your_name = short_text(
+        _l("What is your name?"), _l("Enter your full name"), _l("Full name must be 200 characters or fewer")
     )
 
 
 class YourEmailForm(StepForm):
-    your_email = EmailField(
+    your_email = email_field(
         _l("What is your email address?"),
+        _l("Enter your email address"),
         description=_l("We will email you a link to follow your case. We need your email address for this even if you would like us to contact you another way."),
-        widget=GovTextInput(),
-        filters=[_strip],
-        validators=[
-            DataRequired(_l("Enter your email address")),
-            Email(_l("Enter an email address in the correct format, like name@example.com")),
-            Length(max=320, message=_l("Email address must be 320 characters or fewer")),
-        ],
     )
 
     def refuse_work_address(self) -> None:
@@ -362,16 +323,10 @@ class FollowCaseForm(RedressForm):
         widget=GovTextInput(),
         validators=[DataRequired(_l("Enter your case reference"))],
     )
-    email = EmailField(
+    email = email_field(
         _l("Email address"),
+        _l("Enter your email address"),
         description=_l("The email address you gave us when you got in touch."),
-        widget=GovTextInput(),
-        filters=[_strip],
-        validators=[
-            DataRequired(_l("Enter your email address")),
-            Email(_l("Enter an email address in the correct format, like name@example.com")),
-            Length(max=320, message=_l("Email address must be 320 characters or fewer")),
-        ],
     )
     submit = SubmitField(_l("Send me a new link"), widget=GovSubmitInput())
 

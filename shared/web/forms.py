@@ -1,4 +1,4 @@
-"""Form base and GOV.UK error summary helper with a translated title."""
+"""Form base, the fields many forms ask the same way, and the GOV.UK error summary with a translated title."""
 
 from __future__ import annotations
 
@@ -7,7 +7,10 @@ import re
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.main import wtforms_errors as _wtforms_errors
+from govuk_frontend_wtf.wtforms_widgets import GovCharacterCount, GovRadioInput, GovTextInput
+from wtforms import EmailField, RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
 
 
 class RedressForm(FlaskForm):
@@ -39,3 +42,64 @@ PHONE_NUMBER = re.compile(r"^\+?[0-9 ()-]{10,20}$")
 
 def is_phone_number(text: str | None) -> bool:
     return bool(PHONE_NUMBER.match((text or "").strip()))
+
+
+# --- fields asked the same way on many pages --------------------------------------------------------
+# Each takes its label and messages as whole translated sentences; what they share (widget, checks,
+# limits) is written once here.
+
+
+def strip_spaces(value):
+    """Spaces around a pasted answer are not a mistake worth an error."""
+    return value.strip() if isinstance(value, str) else value
+
+
+EMAIL_TOO_LONG = _l("Email address must be 320 characters or fewer")
+
+
+def email_field(label, required=None, *, description=None, too_long=EMAIL_TOO_LONG) -> EmailField:
+    """An email address checked for format and length; optional when there is no `required` message."""
+    return EmailField(
+        label,
+        description=description,
+        widget=GovTextInput(),
+        filters=[strip_spaces],
+        validators=[
+            DataRequired(required) if required else Optional(),
+            Email(_l("Enter an email address in the correct format, like name@example.com")),
+            Length(max=320, message=too_long),
+        ],
+    )
+
+
+def short_text(label, required, too_long, *, max_length: int = 200, description=None) -> StringField:
+    """A required line of text, like a name."""
+    return StringField(
+        label,
+        description=description,
+        widget=GovTextInput(),
+        validators=[DataRequired(required), Length(max=max_length, message=too_long)],
+    )
+
+
+def long_text(label, too_long, *, max_length: int, required=None, description=None) -> TextAreaField:
+    """Free text with a character count; optional when there is no `required` message."""
+    return TextAreaField(
+        label,
+        description=description,
+        widget=GovCharacterCount(),
+        validators=[DataRequired(required) if required else Optional(), Length(max=max_length, message=too_long)],
+    )
+
+
+def required_choice(label, choices, message, *, description=None) -> RadioField:
+    """Radios where one must be chosen; `message` is the error for none or an unknown one."""
+    return RadioField(
+        label,
+        description=description,
+        widget=GovRadioInput(),
+        choices=choices,
+        validators=[InputRequired(message)],
+        validate_choice=True,
+        invalid_choice_message=message,
+    )
