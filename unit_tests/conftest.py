@@ -14,6 +14,7 @@ from shared import clock, migrate
 from shared.app import create_app
 from shared.config import load_settings
 from shared.db import db, make_engine
+from shared.services import message_templates
 from unit_tests import factories
 from unit_tests.strict_client import StrictClient
 
@@ -52,6 +53,8 @@ def app(engine: Engine, tmp_path_factory):
     app = create_app(settings, engine=engine)
     app.test_client_class = StrictClient
     app.config["SERVER_NAME"] = "localhost"
+    with app.app_context():
+        message_templates.warm()
     return app
 
 
@@ -68,6 +71,9 @@ def _transaction(app, engine: Engine) -> Iterator[None]:
         outer.rollback()
         connection.close()
         clock.set_now(None)
+        with app.app_context():
+            if not message_templates.is_pristine():  # a test saved wording: its rollback undid the rows
+                message_templates.warm()
 
 
 @pytest.fixture

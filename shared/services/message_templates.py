@@ -178,10 +178,11 @@ class _Saved:
     wordings: dict[tuple[str, str], Wording] = field(default_factory=dict)
 
 
-# Held per process and database, so composing a message costs no query: requests that queue
-# messages are near their budget of ten. Read when the app starts (outside any request), again in
-# this process after a save or reset, and by other processes (more web workers) RELOAD_SECONDS
-# after they last read it. Keyed by engine, so a second app on another database (tests make some)
+# Held per process and database, so composing a message usually costs no query: read on first
+# use, again in this process after a save or reset, and by other processes (more web workers)
+# RELOAD_SECONDS after they last read it. Nothing is read at start-up, so commands that never
+# send mail (migrations, the CLI) never touch the table. Tests warm it once, outside any request,
+# so the query counts they hold requests to do not depend on which test sends mail first. Keyed by engine, so a second app on another database (tests make some)
 # neither sees nor disturbs this one's.
 _caches: WeakKeyDictionary[object, _Saved] = WeakKeyDictionary()
 
@@ -206,7 +207,7 @@ def _keep(engine: object, rows) -> None:
 
 
 def warm() -> None:
-    """Read the saved wording as the app starts, on a connection of its own (not a request's)."""
+    """Read the saved wording now, on a connection of its own (not a request's)."""
     engine = db.engine
     try:
         with engine.connect() as connection:  # type: ignore[union-attr]
@@ -214,6 +215,12 @@ def warm() -> None:
     except SQLAlchemyError:  # a database not migrated yet (`redress db upgrade` starts the app too)
         return
     _keep(engine, rows)
+
+
+def is_pristine() -> bool:
+    """True when the cache holds what an empty table gives: loaded, with no saved wording."""
+    cache = _cache_for(db.engine)
+    return cache.loaded_at is not None and not cache.wordings
 
 
 def forget() -> None:

@@ -17,7 +17,6 @@ from staff.forms_messages import MessageWordingForm
 
 # Messages are composed everywhere (portal, back office, commands) from wording cached per process;
 # it is first read here, as the app is made, so no request pays for it.
-bp.record_once(lambda _state: wording_service.warm())
 
 
 @bp.get("/admin/messages")
