@@ -36,8 +36,8 @@ def attempt(
     draws, with the reason.
 
     `found` is what the page shows: a database object (the case), or a page's data holding the
-    case as `.case`. `field` is where the reason is shown (default: the form's first input); an
-    `invalid` error may name its own field in its `field` attribute. A stale version also puts
+    case as `.case`. `field` is where the reason is shown (default: the form's first input); a
+    refusal may name its own field in its `field` attribute. A stale version also puts
     the case's current version in the form, so the next try is made against the case as it is.
     """
     try:
@@ -46,7 +46,7 @@ def attempt(
     except EngineError as refused:
         if isinstance(refused, StaleCase) and "version" in form:
             form["version"].data = getattr(_entity(found), "version", None)
-        _show(form, field, refused.message)
+        _show(form, getattr(refused, "field", None) or field, refused.message)
         return render(found, form, refused.status_code)
     except invalid as wrong:
         _show(form, getattr(wrong, "field", None) or field, getattr(wrong, "message", str(wrong)))
@@ -61,7 +61,7 @@ def _entity(found: object) -> object:
 
 def _show(form: Form, field: Field | str | None, message: object) -> None:
     if isinstance(field, str):
-        field = form[field]
+        field = form[field] if field in form else None  # noqa: SIM401 (a wtforms Form has no .get)
     if field is None:
         field = next((f for f in form if f.type not in _NOT_INPUT), None) or form["submit"]
     field.errors = [*field.errors, message] if isinstance(field.errors, list) else [message]

@@ -62,10 +62,6 @@ class AskForm(RedressForm):
     def responder_id(self) -> int | None:
         return int(self.responder.data) if (self.responder.data or "").isdigit() else None
 
-    def refuse(self, message: object, field_name: str) -> None:
-        field = self[field_name]
-        field.errors = [*field.errors, message] if isinstance(field.errors, list) else [message]
-
 
 class AnswerForm(RedressForm):
     answer = TextAreaField(
@@ -77,6 +73,3 @@ class AnswerForm(RedressForm):
         ],
     )
     submit = SubmitField(_l("Send the answer"), widget=GovSubmitInput())
-
-    def refuse(self, message: object) -> None:
-        self.answer.errors = [*self.answer.errors, message] if isinstance(self.answer.errors, list) else [message]

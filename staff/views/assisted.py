@@ -21,6 +21,7 @@ from staff.forms_assisted import (
     IssuesForm,
     PreferencesForm,
 )
+from staff.lookups import customer_or_404
 from staff.views.customers import CUSTOMER_ROLES
 
 
@@ -53,8 +54,8 @@ def _contact_answers(form: ContactForm) -> dict:
 
 
 def _render(step: str, form, customer, draft=None, status: int = 200):
-    back = _step_url(draft, _previous(draft, step)) if draft is not None and _previous(draft, step) else \
-        url_for("staff.customer", customer_id=customer.id)
+    previous = _previous(draft, step) if draft is not None else None
+    back = _step_url(draft, previous) if previous else url_for("staff.customer", customer_id=customer.id)
     kind = (draft.kind if draft is not None else None) or CaseKind.COMPLAINT
     return render_template(f"staff/assisted/{step.replace('-', '_')}.html", form=form, customer=customer, draft=draft,
                            kind=kind, back_url=back, step=step), status
@@ -68,9 +69,7 @@ def _previous(draft, step: str) -> str | None:
 @bp.route("/customers/<int:customer_id>/log", methods=["GET", "POST"])
 @staff(*CUSTOMER_ROLES)
 def assisted_start(customer_id: int):
-    customer = customers.get(customer_id)
-    if customer is None:
-        abort(404)
+    customer = customer_or_404(customer_id)
     if request.method == "GET":
         return _render("contact", _contact_form({"channel": Channel.PHONE.value, "acting": assisted.CUSTOMER}), customer)
     form = _contact_form(None, request.form)

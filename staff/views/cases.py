@@ -19,11 +19,11 @@ from shared.domain.policy import ADJUSTMENT_RECORDER_ROLES, CASE_READER_ROLES
 from shared.domain.transitions import allowed_actions
 from shared.services import case_page, correspondence, engine, files
 from shared.services.case_page import CasePage
+from shared.web.htmx import varies, wants_section
 from staff import bp
 from staff.actions import attempt
 from staff.forms import NoteForm
 from staff.forms_correspondence import MessageForm
-from staff.htmx import varies, wants_section
 from staff.panels import panels_for
 from staff.views.casework import case_actions
 

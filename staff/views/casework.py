@@ -16,10 +16,9 @@ from flask_login import current_user
 from shared.auth.access import staff
 from shared.domain import guards
 from shared.domain.enums import EventType, Finding, RemedyKind, Role
-from shared.domain.policy import CASEWORK_ROLES
+from shared.domain.policy import CASE_READER_ROLES, CASEWORK_ROLES
 from shared.domain.transitions import allowed_actions, transition_for
 from shared.models import Case, User
-from shared.services import cases as case_queries
 from shared.services import casework, responses, templates
 from staff import bp
 from staff.actions import attempt
@@ -33,10 +32,10 @@ from staff.forms_casework import (
     WithdrawForm,
     response_form,
 )
+from staff.lookups import case_or_404
 
 TEAM = CASEWORK_ROLES  # the complaints team
 CASEWORKERS = (Role.OFFICER, Role.MANAGER, Role.RESPONDER)
-READERS = (Role.AGENT, Role.OFFICER, Role.MANAGER, Role.RESPONDER)
 
 # The page for each action a case worker takes here, with its button text. Actions missing from
 # this table have their own pages elsewhere (triage, allocation) or sit on the case page (notes).
@@ -84,13 +83,6 @@ def case_actions(case: Case, user: User) -> list[dict]:
     return buttons
 
 
-def _load(reference: str) -> Case:
-    found = case_queries.case_for(current_user, reference)
-    if found is None:
-        abort(404)
-    return found
-
-
 # --- actions that need only a confirmation --------------------------------------------------------
 
 _CONFIRM_TEXT = {
@@ -112,7 +104,7 @@ def _confirm_page(found: Case, form: CaseActionForm, action: EventType, endpoint
 
 def _register_confirm(endpoint: str, path: str, action: EventType, roles: tuple[Role, ...], done: object) -> None:
     def view(reference: str):
-        found = _load(reference)
+        found = case_or_404(reference)
         transition_for(found.status, action, current_user.role)
         if request.method == "GET":
             return _confirm_page(found, CaseActionForm(formdata=None, data={"version": found.version}), action, endpoint)
@@ -150,7 +142,7 @@ _register_confirm("refer_to_ombudsman", "refer-to-ombudsman", EventType.REFERRED
 @bp.route("/cases/<reference>/acknowledge", methods=["GET", "POST"])
 @staff(*TEAM)
 def acknowledge(reference: str):
-    found = _load(reference)
+    found = case_or_404(reference)
     transition_for(found.status, EventType.ACKNOWLEDGED, current_user.role)
     agreed = casework.needs_agreed_date(found)
 
@@ -174,7 +166,7 @@ def acknowledge(reference: str):
 
 
 def _reason_view(reference: str, action: EventType, form_class, template: str, call, done: str):
-    found = _load(reference)
+    found = case_or_404(reference)
     transition_for(found.status, action, current_user.role)
 
     def render(case, form, status=200):
@@ -226,7 +218,7 @@ def close_case(reference: str):
 @bp.route("/cases/<reference>/extend", methods=["GET", "POST"])
 @staff(*TEAM)
 def extend(reference: str):
-    found = _load(reference)
+    found = case_or_404(reference)
     transition_for(found.status, EventType.EXTENDED, current_user.role)
     stage = casework.current_stage(found)
 
@@ -250,7 +242,7 @@ def extend(reference: str):
 @bp.get("/cases/<reference>/extended")
 @staff(*TEAM)
 def extended(reference: str):
-    found = _load(reference)
+    found = case_or_404(reference)
     notice = casework.extension_notice(found)
     if notice is None:
         abort(404)
@@ -263,7 +255,7 @@ def extended(reference: str):
 @bp.route("/cases/<reference>/response", methods=["GET", "POST"])
 @staff(*CASEWORKERS)
 def response(reference: str):
-    found = _load(reference)
+    found = case_or_404(reference)
     transition_for(found.status, EventType.RESPONSE_DRAFTED, current_user.role)
     points = found.definition.get("points", [])
     resident_locale, offered = templates.offered_for(found)
@@ -316,7 +308,7 @@ def _use_template(found: Case, form, offered: list, render):
 @bp.route("/cases/<reference>/check", methods=["GET", "POST"])
 @staff(*TEAM)
 def check_response(reference: str):
-    found = _load(reference)
+    found = case_or_404(reference)
     transition_for(found.status, EventType.RESPONSE_SENT, current_user.role)
 
     def render(case, form, status=200):
@@ -345,9 +337,9 @@ def check_response(reference: str):
 
 
 @bp.get("/cases/<reference>/response/letter")
-@staff(*READERS)
+@staff(*CASE_READER_ROLES)
 def response_letter(reference: str):
-    found = _load(reference)
+    found = case_or_404(reference)
     sent = responses.latest_sent(found)
     if sent is None:
         abort(404)

@@ -11,12 +11,11 @@ from shared.auth.access import staff
 from shared.domain import policy
 from shared.domain.enums import Role
 from shared.domain.policy import CASE_READER_ROLES
-from shared.models import Case
-from shared.services import cases as case_queries
 from shared.services import correspondence, files
+from shared.web.htmx import wants_section
 from staff import bp
 from staff.forms_correspondence import MessageForm
-from staff.htmx import wants_section
+from staff.lookups import case_or_404
 from staff.views.cases import CasePage, case_page_response, correspondence_section, load_page
 
 # Who may reach the form at all; which case they may write on is policy.can_send_message.
@@ -48,18 +47,11 @@ def send_message(reference: str):
     return redirect(url_for("staff.case", reference=reference, _anchor="case-correspondence"))
 
 
-def _case(reference: str) -> Case:
-    found = case_queries.case_for(current_user, reference)
-    if found is None:
-        abort(404)
-    return found
-
-
 @bp.get("/cases/<reference>/files/<int:file_id>")
 @staff(*CASE_READER_ROLES)
 def case_file(reference: str, file_id: int):
     """Anyone who may see the case may download its files; any other file is not found."""
-    stored = correspondence.file_of_case(_case(reference), file_id)
+    stored = correspondence.file_of_case(case_or_404(reference), file_id)
     if stored is None:
         abort(404)
     return files.download(stored)
@@ -68,7 +60,7 @@ def case_file(reference: str, file_id: int):
 @bp.get("/cases/<reference>/messages/<int:message_id>/letter")
 @staff(*CASE_READER_ROLES)
 def message_letter(reference: str, message_id: int):
-    found = _case(reference)
+    found = case_or_404(reference)
     message = correspondence.outgoing_message(found, message_id)
     if message is None:
         abort(404)

@@ -12,15 +12,9 @@ from shared.domain.enums import ContactMethod, Role
 from shared.services import customers
 from staff import bp
 from staff.forms_customers import CustomerForm, CustomerSearchForm, InviteForm
+from staff.lookups import customer_or_404
 
 CUSTOMER_ROLES = (Role.AGENT, Role.OFFICER, Role.MANAGER)  # who takes calls and logs contacts
-
-
-def _customer(customer_id: int):
-    person = customers.get(customer_id)
-    if person is None:
-        abort(404)
-    return person
 
 
 @bp.get("/customers")
@@ -39,7 +33,7 @@ def customers_search():
 @bp.get("/customers/<int:customer_id>")
 @staff(*CUSTOMER_ROLES)
 def customer(customer_id: int):
-    person = _customer(customer_id)
+    person = customer_or_404(customer_id)
     customers.view(person, current_user)
     page = max(1, request.args.get("page", 1, type=int))
     trail = customers.audit_trail(person) if current_user.role is Role.MANAGER else None
@@ -72,7 +66,7 @@ def customer_new():
 @bp.post("/customers/<int:customer_id>/invite")
 @staff(*CUSTOMER_ROLES)
 def customer_invite(customer_id: int):
-    person = _customer(customer_id)
+    person = customer_or_404(customer_id)
     if not InviteForm().validate_on_submit():
         abort(400)
     if not customers.can_invite(person):

@@ -8,31 +8,22 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from shared.auth.access import staff
-from shared.domain.enums import Role
 from shared.domain.policy import CASEWORK_ROLES
 from shared.models import Case
-from shared.services import cases as case_queries
 from shared.services import information, outbox
-from staff import bp
+from staff import TASK_ROLES, bp
 from staff.actions import attempt
 from staff.forms_information import AnswerForm, AskForm
+from staff.lookups import case_or_404
 from staff.panels import case_panel
 
 TEAM = CASEWORK_ROLES  # the complaints team
-TASK_ROLES = (Role.OFFICER, Role.MANAGER, Role.RESPONDER)
 
 
 @case_panel
 def _information_panel(case: Case) -> tuple[str, dict]:
     can_ask = current_user.role in TEAM
     return "staff/information/_panel.html", {"requests": information.requests_for_case(case), "can_ask": can_ask}
-
-
-def _load(reference: str) -> Case:
-    found = case_queries.case_for(current_user, reference)
-    if found is None:
-        abort(404)
-    return found
 
 
 def _ask_page(found: Case, form: AskForm, status: int = 200):
@@ -43,7 +34,7 @@ def _ask_page(found: Case, form: AskForm, status: int = 200):
 @bp.route("/cases/<reference>/information/new", methods=["GET", "POST"])
 @staff(*TEAM)
 def information_new(reference: str):
-    found = _load(reference)
+    found = case_or_404(reference)
     choices = {"services": information.active_services(), "responders": information.active_responders(),
                "locale": str(get_locale())}
     if request.method == "GET":

@@ -13,11 +13,11 @@ from flask_login import current_user
 from shared.auth.access import staff
 from shared.domain.enums import Ombudsman
 from shared.domain.policy import CASEWORK_ROLES
-from shared.services import cases as case_queries
 from shared.services import learning
 from shared.services import ombudsman as service
 from staff import bp
 from staff.forms_followup import ComplyForm, EnquiryForm, RecommendationForm, ReferralForm
+from staff.lookups import case_or_404
 from staff.panels import case_panel
 
 TEAM = CASEWORK_ROLES  # the complaints team
@@ -49,9 +49,7 @@ def ombudsman_list():
 @bp.route("/cases/<reference>/ombudsman/new", methods=["GET", "POST"])
 @staff(*TEAM)
 def ombudsman_new(reference: str):
-    case = case_queries.case_for(current_user, reference)
-    if case is None:
-        abort(404)
+    case = case_or_404(reference)
     if request.method == "POST":
         form = EnquiryForm()
     else:

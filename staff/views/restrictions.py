@@ -12,17 +12,17 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from shared.auth.access import staff
-from shared.db import db
 from shared.domain import restrictions as rules
 from shared.domain.enums import RestrictionCategory, RestrictionType, Role
 from shared.domain.policy import RESTRICTION_TEAM_ROLES
-from shared.domain.restrictions import Proposal, RestrictionInvalid
+from shared.domain.restrictions import Proposal
 from shared.models import Case, Restriction
-from shared.services import cases as case_queries
 from shared.services import restrictions
 from shared.services.case_progress import today
 from staff import bp
+from staff.actions import attempt
 from staff.forms_restrictions import DecideForm, ProposeForm, ReviewForm
+from staff.lookups import case_or_404
 
 
 @bp.app_template_filter("restriction_type_label")
@@ -31,18 +31,6 @@ def restriction_type_label(value: str) -> str:
         return str(RestrictionType(value).label)
     except ValueError:
         return value
-
-
-def _saved(call, form) -> bool:
-    """Run a service call in a savepoint; a rule it breaks is shown at its field, nothing half-saved."""
-    try:
-        with db.session.begin_nested():
-            call()
-    except RestrictionInvalid as invalid:
-        field = form[invalid.field] if invalid.field in form else form["submit"]
-        field.errors = [*field.errors, invalid.message] if isinstance(field.errors, list) else [invalid.message]
-        return False
-    return True
 
 
 def _load(restriction_id: int) -> Restriction:
@@ -56,8 +44,8 @@ def _load(restriction_id: int) -> Restriction:
 
 
 def _case(reference: str) -> Case:
-    case = case_queries.case_for(current_user, reference)
-    if case is None or case.resident_id is None:
+    case = case_or_404(reference)
+    if case.resident_id is None:
         abort(404)
     return case
 
@@ -69,25 +57,28 @@ def restriction_new(reference: str):
     evidence = restrictions.evidence_options(case.resident_id)
     officers = restrictions.named_officer_options()
     form = ProposeForm(evidence=evidence, officers=officers, **({} if request.method == "POST" else {"formdata": None}))
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.validate():
-            proposal = Proposal(
-                category=RestrictionCategory(form.category.data), types=form.chosen_types(),
-                behaviour=form.behaviour.data or "", terms=form.terms.data or "",
-                named_officer_id=form.named_officer_id(), event_ids=form.event_ids(), message_ids=form.message_ids(),
-            )
-            made = []
 
-            def call():
-                made.append(restrictions.propose(case, current_user, proposal, ends_on=form.ends_on.data))
+    def render(case: Case, form: ProposeForm, status: int = 200):
+        return render_template("staff/restrictions/new.html", case=case, form=form, evidence=evidence,
+                               waiting=restrictions.waiting_for(case.resident_id)), status
 
-            if _saved(call, form):
-                flash(_("Restriction proposed. A manager who did not propose it must decide it."))
-                return redirect(url_for("staff.restriction", restriction_id=made[0].id))
-    return render_template("staff/restrictions/new.html", case=case, form=form, evidence=evidence,
-                           waiting=restrictions.waiting_for(case.resident_id)), status
+    if request.method == "GET":
+        return render(case, form)
+    if not form.validate():
+        return render(case, form, 400)
+    proposal = Proposal(
+        category=RestrictionCategory(form.category.data), types=form.chosen_types(),
+        behaviour=form.behaviour.data or "", terms=form.terms.data or "",
+        named_officer_id=form.named_officer_id(), event_ids=form.event_ids(), message_ids=form.message_ids(),
+    )
+    made: list[Restriction] = []
+    refused = attempt(lambda case: made.append(restrictions.propose(case, current_user, proposal,
+                                                                    ends_on=form.ends_on.data)),
+                      case, form=form, render=render)
+    if refused:
+        return refused
+    flash(_("Restriction proposed. A manager who did not propose it must decide it."))
+    return redirect(url_for("staff.restriction", restriction_id=made[0].id))
 
 
 # --- one restriction, and deciding it --------------------------------------------------------------
@@ -124,16 +115,23 @@ def restriction_decide(restriction_id: int):
         form = DecideForm(formdata=None, data={"review_on": review_on, "ends_on": ends_on})
         return _detail(found, form, template="staff/restrictions/decide.html")
     form = DecideForm()
-    if form.validate() and _saved(lambda: restrictions.decide(
-            found, current_user, approve=form.decision.data == "approve", note=form.note.data,
-            review_on=form.review_on.data, ends_on=form.ends_on.data), form):
-        if found.status.value == "active":
-            flash(_("Restriction approved. The person has been written to.") if found.letter_message_id
-                  else _("Restriction approved. We have no address for the person: write to them another way."))
-        else:
-            flash(_("Restriction not approved."))
-        return redirect(url_for("staff.restriction", restriction_id=found.id))
-    return _detail(found, form, 400, template="staff/restrictions/decide.html")
+
+    def render(found: Restriction, form: DecideForm, status: int):
+        return _detail(found, form, status, template="staff/restrictions/decide.html")
+
+    if not form.validate():
+        return render(found, form, 400)
+    refused = attempt(lambda found: restrictions.decide(
+        found, current_user, approve=form.decision.data == "approve", note=form.note.data,
+        review_on=form.review_on.data, ends_on=form.ends_on.data), found, form=form, render=render)
+    if refused:
+        return refused
+    if found.status.value == "active":
+        flash(_("Restriction approved. The person has been written to.") if found.letter_message_id
+              else _("Restriction approved. We have no address for the person: write to them another way."))
+    else:
+        flash(_("Restriction not approved."))
+    return redirect(url_for("staff.restriction", restriction_id=found.id))
 
 
 # --- review ----------------------------------------------------------------------------------------
@@ -152,24 +150,30 @@ def restriction_review(restriction_id: int):
         })
         return _detail(found, form, template="staff/restrictions/review.html")
     form = ReviewForm(officers=officers)
-    if form.validate():
-        outcome = form.outcome.data
 
-        def call():
-            if outcome == "continue":
-                restrictions.continue_after_review(found, current_user, review_on=form.review_on.data, note=form.note.data)
-            elif outcome == "vary":
-                restrictions.vary(found, current_user, types=form.chosen_types(), terms=form.terms.data or "",
-                                  named_officer_id=form.named_officer_id(), review_on=form.review_on.data,
-                                  ends_on=form.ends_on.data, note=form.note.data)
-            else:
-                restrictions.lift(found, current_user, reason=form.note.data)
+    def render(found: Restriction, form: ReviewForm, status: int):
+        return _detail(found, form, status, template="staff/restrictions/review.html")
 
-        if _saved(call, form):
-            flash({"continue": _("Review recorded."), "vary": _("Restriction changed. The person has been written to."),
-                   "lift": _("Restriction lifted. The person has been written to.")}[outcome])
-            return redirect(url_for("staff.restriction", restriction_id=found.id))
-    return _detail(found, form, 400, template="staff/restrictions/review.html")
+    if not form.validate():
+        return render(found, form, 400)
+    outcome = form.outcome.data
+
+    def call(found: Restriction) -> None:
+        if outcome == "continue":
+            restrictions.continue_after_review(found, current_user, review_on=form.review_on.data, note=form.note.data)
+        elif outcome == "vary":
+            restrictions.vary(found, current_user, types=form.chosen_types(), terms=form.terms.data or "",
+                              named_officer_id=form.named_officer_id(), review_on=form.review_on.data,
+                              ends_on=form.ends_on.data, note=form.note.data)
+        else:
+            restrictions.lift(found, current_user, reason=form.note.data)
+
+    refused = attempt(call, found, form=form, render=render)
+    if refused:
+        return refused
+    flash({"continue": _("Review recorded."), "vary": _("Restriction changed. The person has been written to."),
+           "lift": _("Restriction lifted. The person has been written to.")}[outcome])
+    return redirect(url_for("staff.restriction", restriction_id=found.id))
 
 
 # --- the list --------------------------------------------------------------------------------------

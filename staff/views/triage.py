@@ -18,6 +18,7 @@ from shared.services import cases as case_queries
 from shared.services import triage as triage_service
 from shared.services.calendar import council_calendar
 from shared.services.triage import Decision
+from shared.web.htmx import varies, wants_section
 from staff import bp
 from staff.actions import attempt
 from staff.forms_triage import (
@@ -30,7 +31,7 @@ from staff.forms_triage import (
     SignpostForm,
     SplitForm,
 )
-from staff.htmx import varies, wants_section
+from staff.lookups import case_or_404
 
 DECIDERS = (Role.AGENT, Role.OFFICER, Role.MANAGER)  # the transition table's first-contact roles
 TEAM = CASEWORK_ROLES  # the complaints team
@@ -94,13 +95,6 @@ def triage_allocate():
 # --- the decision ------------------------------------------------------------------------------
 
 
-def _load(reference: str) -> Case:
-    found = case_queries.case_for(current_user, reference)
-    if found is None:
-        abort(404)
-    return found
-
-
 def _decision_page(found: Case, form: DecisionForm | None, status: int = 200):
     decisions = triage_service.decisions_for(found, current_user)
     if form is None:
@@ -113,7 +107,7 @@ def _decision_page(found: Case, form: DecisionForm | None, status: int = 200):
 @bp.route("/cases/<reference>/triage", methods=["GET", "POST"])
 @staff(*DECIDERS)
 def triage_decision(reference: str):
-    found = _load(reference)
+    found = case_or_404(reference)
     if request.method == "GET":
         return _decision_page(found, None)
     decisions = triage_service.decisions_for(found, current_user)
@@ -175,7 +169,7 @@ def _details_renderer(decision: Decision):
 @bp.route(f"/cases/<reference>/triage/<{_DETAIL_DECISIONS}:decision>", methods=["GET", "POST"])
 @staff(*DECIDERS)
 def triage_details(reference: str, decision: str):
-    found = _load(reference)
+    found = case_or_404(reference)
     chosen = Decision(decision)
     if chosen not in triage_service.decisions_for(found, current_user):
         abort(404)
@@ -235,7 +229,7 @@ def _split_page(found: Case, form: SplitForm | None, status: int = 200):
 @bp.route("/cases/<reference>/split", methods=["GET", "POST"])
 @staff(*TEAM)
 def split(reference: str):
-    found = _load(reference)
+    found = case_or_404(reference)
     if Decision.SPLIT not in triage_service.decisions_for(found, current_user):
         abort(404)
     if request.method == "GET":
@@ -275,7 +269,7 @@ def _allocate_page(found: Case, form: AllocateForm | None, status: int = 200):
 @bp.route("/cases/<reference>/allocate", methods=["GET", "POST"])
 @staff(*TEAM)
 def allocate(reference: str):
-    found = _load(reference)
+    found = case_or_404(reference)
     if request.method == "GET":
         return _allocate_page(found, None)
     handlers = triage_service.handlers(found.service_id)
