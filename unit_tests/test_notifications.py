@@ -441,3 +441,11 @@ def test_the_tasks_page_counts_what_waits_for_a_person(client, session, people, 
     assert "1 message could not be delivered" in page and "1 letter to print and post" in page
     responder = signed_in(client, session, people["responder"]).get("/staff/tasks").get_data(as_text=True)
     assert "could not be delivered" not in responder
+
+
+def test_the_outbox_names_messages_in_words_not_internal_template_names(client, session, people, outbox_rows):
+    page = signed_in(client, session, people["manager"]).get("/staff/outbox").get_data(as_text=True)
+    assert "Change your password" in page  # the catalogue's title for reset_password
+    assert ">reset_password<" not in page
+    detail = client.get(f"/staff/outbox/{outbox_rows['sent'].id}").get_data(as_text=True)
+    assert "Change your password" in detail and "reset_password (" not in detail

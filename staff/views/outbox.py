@@ -19,6 +19,7 @@ from wtforms import SubmitField
 from shared.auth.access import staff
 from shared.domain.enums import MessageChannel, MessageStatus, Role
 from shared.services import outbox
+from shared.services.message_catalogue import MESSAGES
 from shared.web.forms import RedressForm
 from staff import bp
 
@@ -73,7 +74,13 @@ def outbox_list():
                                 "day": filters.day.isoformat() if filters.day else None}.items() if v}
     return render_template("staff/outbox.html", found=found, filters=filters, statuses=list(MessageStatus),
                            templates=outbox.templates(), params=params, shows_recipient=current_user.role in ACTORS,
-                           masked=masked)
+                           masked=masked, message_title=message_title)
+
+
+def message_title(template: str) -> object:
+    """What a message is, in words staff read (the catalogue's title), not its internal name."""
+    found = MESSAGES.get(template)
+    return found.title if found is not None else template
 
 
 @bp.get("/outbox/<int:message_id>")
@@ -84,6 +91,7 @@ def outbox_message(message_id: int):
         abort(404)
     may_act = current_user.role in ACTORS
     return render_template("staff/outbox_message.html", message=message, shows_recipient=may_act, masked=masked,
+                           message_title=message_title,
                            body=shown_body(message.body, message.channel),
                            form=OutboxActionForm(formdata=None) if may_act else None)
 
