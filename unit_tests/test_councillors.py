@@ -87,6 +87,7 @@ def test_a_councillor_logs_an_enquiry_as_a_member_enquiry_with_themselves_as_rep
     assert case.channel is Channel.COUNCILLOR
     assert case.entered_by_id == area["councillor"].id
     assert case.ward_id == area["ward"].id
+    assert case.version == 1  # the ward goes in with the insert, not as a second write
     assert case.subject_name == "Mo Constituent"
     assert case.consent is ConsentMethod.WRITTEN
     constituent = session.get(User, case.resident_id)

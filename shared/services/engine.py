@@ -107,6 +107,7 @@ def receive(
     consent: ConsentMethod | None = None,
     support_needed: bool = False,
     support_note: str | None = None,
+    ward_id: int | None = None,
 ) -> Case:
     """Record a new contact (any channel) under its procedure, with its first clocks set.
 
@@ -142,6 +143,7 @@ def receive(
         consent=consent,
         support_needed=support_needed,
         support_note=support_note,
+        ward_id=ward_id,
     )
     # The first clocks go on the case before it is inserted: setting them after would be a second
     # write and a second version for a case nobody has seen yet.

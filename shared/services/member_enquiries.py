@@ -157,9 +157,8 @@ def submit(councillor: User, draft: FeedbackDraft) -> Case:
         subject_name=enquiry.full_name,
         subject_address=enquiry.address,
         consent=enquiry.consent,
+        ward_id=ward.id,
     )
-    # engine.receive() does not take a ward yet; setting it here is one more write (version 2).
-    case.ward_id = ward.id
     representatives.name_on_case(case, councillor, kind=RepresentativeKind.COUNCILLOR, consent=enquiry.consent,
                                  note=enquiry.consent_note, actor=councillor)
     audit.record("member_enquiry.logged", actor=councillor, subject_type="case", subject_id=case.id,
