@@ -13,7 +13,7 @@ from flask_login import current_user
 
 from shared.auth.access import staff
 from shared.domain import restrictions as rules
-from shared.domain.enums import RestrictionCategory, RestrictionType, Role
+from shared.domain.enums import RestrictionCategory, RestrictionStatus, RestrictionType, Role
 from shared.domain.policy import RESTRICTION_TEAM_ROLES
 from shared.domain.restrictions import Proposal
 from shared.models import Case, Restriction
@@ -104,7 +104,7 @@ def restriction(restriction_id: int):
 @staff(Role.MANAGER)
 def restriction_decide(restriction_id: int):
     found = _load(restriction_id)
-    if found.status.value != "proposed" or not rules.may_decide(current_user.role, current_user.id, found.proposed_by_id):
+    if found.status is not RestrictionStatus.PROPOSED or not rules.may_decide(current_user.role, current_user.id, found.proposed_by_id):
         # Decided already, or the manager who proposed it: the page says why, with no form.
         if request.method == "POST":
             restrictions.check_may_decide(found, current_user)  # raises the refusal: a 409 page
@@ -126,7 +126,7 @@ def restriction_decide(restriction_id: int):
         review_on=form.review_on.data, ends_on=form.ends_on.data), found, form=form, render=render)
     if refused:
         return refused
-    if found.status.value == "active":
+    if found.status is RestrictionStatus.ACTIVE:
         flash(_("Restriction approved. The person has been written to.") if found.letter_message_id
               else _("Restriction approved. We have no address for the person: write to them another way."))
     else:
