@@ -131,8 +131,7 @@ def case_escalate(reference: str):
 
 
 def _escalate_page(case: Case, view, form: EscalateForm, status: int = 200):
-    expected = case_progress.expected_dates(view.next_stage, utcnow(), council_calendar())
-    lines = case_progress.expected_lines(expected, view.next_stage.number)
+    lines = case_progress.next_stage_lines(view, utcnow(), council_calendar())
     return render_template("portal/case/escalate.html", case=case, view=view, form=form, expected_lines=lines), status
 
 
@@ -152,10 +151,7 @@ def case_escalation_requested(reference: str):
     view = case_progress.outlook(found)
     events = case_queries.public_timeline(found)
     requested = view.escalation_requested_at(events) or found.updated_at
-    lines = []
-    if view.next_stage:
-        expected = case_progress.expected_dates(view.next_stage, requested, council_calendar())
-        lines = case_progress.expected_lines(expected, view.next_stage.number)
+    lines = case_progress.next_stage_lines(view, requested, council_calendar())
     return render_template("portal/case/escalation_requested.html", case=found, view=view, expected_lines=lines)
 
 

@@ -246,9 +246,8 @@ def what_happens_next(view: Outlook, events: list[CaseEvent], calendar: WorkingC
         requested = view.escalation_requested_at(events)
         lines = [_("You asked us to look at your complaint again on %(date)s.", date=when(requested))
                  if requested else _("You asked us to look at your complaint again.")]
-        if requested and view.next_stage and calendar is not None:
-            expected = expected_dates(view.next_stage, requested, calendar)
-            lines.extend(expected_lines(expected, view.next_stage.number))
+        if requested and calendar is not None:
+            lines.extend(next_stage_lines(view, requested, calendar))
         return lines
     if status is S.WITH_OMBUDSMAN:
         name = view.contact.name if view.contact else _("Ombudsman")
@@ -272,6 +271,14 @@ def what_happens_next(view: Outlook, events: list[CaseEvent], calendar: WorkingC
     if status is S.REFUSED:
         return [_("We have decided not to take this complaint forward, and we have written to you to explain why.")]
     return []
+
+
+def next_stage_lines(view, at: datetime, calendar: WorkingCalendar) -> list[str]:
+    """What to expect of the next stage if it starts at `at`: the lines the escalation pages and
+    the case page show (none when there is no next stage)."""
+    if view.next_stage is None:
+        return []
+    return expected_lines(expected_dates(view.next_stage, at, calendar), view.next_stage.number)
 
 
 def expected_lines(expected: ExpectedDates, stage_number: int) -> list[str]:
