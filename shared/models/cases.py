@@ -18,6 +18,7 @@ from shared.domain.enums import (
     ConsentMethod,
     ContactMethod,
     EventType,
+    Finding,
 )
 from shared.models.people import User
 from shared.models.procedures import Procedure
@@ -140,6 +141,8 @@ class CaseStage(Base):
     responded_at: Mapped[datetime | None]
     escalation_ends: Mapped[date | None]
     findings: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # The stage's overall outcome, set from `findings` when its response is sent (for reports).
+    outcome: Mapped[Finding | None] = mapped_column(enum_column(Finding))
 
     case: Mapped[Case] = relationship(back_populates="stages", lazy="raise")
 

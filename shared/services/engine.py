@@ -36,6 +36,7 @@ from shared.domain.enums import (
 )
 from shared.domain.procedures import DEFAULT_COMPLAINT_PROCEDURE, ClockStart, ProcedureRules, StageRules
 from shared.domain.references import new_reference
+from shared.domain.reporting import overall_finding
 from shared.domain.transitions import GuardFailed, RoleNotAllowed, StaleCase, next_status, transition_for
 from shared.models import Case, CaseEvent, CaseStage, Organisation, Procedure, Service, User
 from shared.services import representatives
@@ -455,6 +456,7 @@ def _send_response(context: _Context) -> None:
     window = context.stage_rules.escalation_window
     stage = context.stage
     stage.responded_at = context.at
+    stage.outcome = overall_finding(stage.findings)
     if following is not None and window:
         stage.escalation_ends = context.calendar.add(context.calendar.receipt_day(context.at), window)
         context.details["escalation_ends"] = stage.escalation_ends.isoformat()

@@ -1,0 +1,493 @@
+"""The reports themselves: each arranges the figures from `figures` into the tables a council's
+committee papers use (the seeds in the product brief), with the same figures a year earlier where
+a comparison is asked for."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from datetime import date
+
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from shared.clock import to_london, utcnow
+from shared.db import db
+from shared.domain.enums import CaseKind, CaseReason, CaseStatus, Finding, Ombudsman, OmbudsmanDecision
+from shared.domain.reporting import (
+    Period,
+    change,
+    financial_year,
+    financial_year_label,
+    financial_year_of,
+    last_complete_quarter,
+    mean,
+    percentile,
+    quarters_in,
+    share,
+)
+from shared.models import Case, Procedure, Service
+from shared.services.calendar import council_calendar
+from shared.services.reports import (
+    CHANGE,
+    DAYS,
+    PERCENT,
+    TEXT,
+    Column,
+    Filters,
+    Report,
+    ReportSpec,
+    Table,
+    figures,
+)
+
+# A contact should be triaged (complaint, service request, elsewhere) within this many working days.
+TRIAGE_TARGET_DAYS = 2
+
+
+def today() -> date:
+    return to_london(utcnow()).date()
+
+
+def _locale() -> str:
+    return str(get_locale() or "en")
+
+
+def _service_names() -> dict[int, str]:
+    locale = _locale()
+    return {service.id: service.display_name(locale) for service in db.session.scalars(select(Service))}
+
+
+def _procedure_names() -> dict[str, str]:
+    """Current name of every procedure, by slug (all versions share the slug)."""
+    locale = _locale()
+    rows = db.session.scalars(select(Procedure).order_by(Procedure.slug, Procedure.version))
+    return {procedure.slug: procedure.display_name(locale) for procedure in rows}
+
+
+def _label(value) -> object:
+    return value.label if value is not None and hasattr(value, "label") else _l("Not recorded")
+
+
+UPHELD_IN_PART_OR_WHOLE = (Finding.UPHELD, Finding.PARTLY_UPHELD)
+
+
+# --- 1. quarterly summary (seed 000 §3) --------------------------------------------------------------
+
+
+def _contact_rows(contacts: Counter) -> dict[str, int]:
+    def count(*, kind=None, statuses=None) -> int:
+        return sum(n for (k, s), n in contacts.items() if (kind is None or k is kind) and (statuses is None or s in statuses))
+
+    return {
+        "contacts": sum(contacts.values()),
+        "service_requests": count(kind=CaseKind.COMPLAINT, statuses={CaseStatus.SERVICE_REQUEST}),
+        "signposted": count(kind=CaseKind.COMPLAINT, statuses={CaseStatus.SIGNPOSTED}),
+        "awaiting_triage": count(kind=CaseKind.COMPLAINT, statuses={CaseStatus.RECEIVED}),
+        "compliments": count(kind=CaseKind.COMPLIMENT),
+        "comments": count(kind=CaseKind.COMMENT),
+        "member_enquiries": count(kind=CaseKind.MEMBER_ENQUIRY),
+    }
+
+
+def quarterly(filters: Filters) -> Report:
+    now, before = filters.period, filters.period.a_year_earlier()
+    contacts_now = _contact_rows(figures.contacts_by_kind_and_status(filters, now))
+    contacts_before = _contact_rows(figures.contacts_by_kind_and_status(filters, before))
+    stages_now, stages_before = figures.stages_started(filters, now), figures.stages_started(filters, before)
+
+    comparison = [Column("measure", _l("Measure"), TEXT), Column("now", _l("This period")),
+                  Column("before", _l("Same period a year earlier")), Column("change", _l("Change (%)"), CHANGE)]
+
+    def line(label, a: int, b: int) -> list:
+        return [label, a, b, change(a, b)]
+
+    labels = {
+        "contacts": _l("Contacts received"),
+        "service_requests": _l("Passed to the service as a request"),
+        "signposted": _l("Signposted elsewhere"),
+        "awaiting_triage": _l("Awaiting triage"),
+        "compliments": _l("Compliments"),
+        "comments": _l("Comments"),
+        "member_enquiries": _l("Member enquiries"),
+    }
+    contact_table = Table("contacts", _l("Contacts and complaints"), comparison,
+                          [line(labels[key], contacts_now[key], contacts_before[key]) for key in labels])
+    for number in sorted(set(stages_now) | set(stages_before) | {1, 2}):
+        contact_table.rows.append(line(_l("Stage %(number)s complaints", number=number),
+                                       stages_now[number], stages_before[number]))
+    contact_table.rows.append(line(_l("All complaints"), sum(stages_now.values()), sum(stages_before.values())))
+
+    first_now, escalated_now = figures.stage_one_escalated(filters, now)
+    first_before, escalated_before = figures.stage_one_escalated(filters, before)
+    escalation = Table(
+        "escalation", _l("Stage 1 complaints escalated to stage 2"),
+        [Column("period", _l("Period"), TEXT), Column("stage_1", _l("Stage 1 complaints")),
+         Column("escalated", _l("Escalated to stage 2")), Column("share", _l("Escalated (%)"), PERCENT)],
+        [[_l("This period"), first_now, escalated_now, share(escalated_now, first_now)],
+         [_l("Same period a year earlier"), first_before, escalated_before, share(escalated_before, first_before)]],
+        description=_l("Of the stage 1 complaints received in each period, how many have gone on to stage 2 so far."),
+    )
+
+    outcome_now = figures.outcomes(filters, now)
+    outcome_before = figures.outcomes(filters, before)
+    answered_now, answered_before = sum(outcome_now.values()), sum(outcome_before.values())
+    outcome_columns = [Column("outcome", _l("Outcome"), TEXT), Column("now", _l("This period")),
+                       Column("now_share", _l("Share (%)"), PERCENT), Column("before", _l("Same period a year earlier")),
+                       Column("before_share", _l("Share a year earlier (%)"), PERCENT)]
+    outcome_rows = []
+    for finding in [*Finding, None]:
+        a, b = outcome_now[(None, finding)], outcome_before[(None, finding)]
+        if finding is None and not (a or b):
+            continue
+        label = finding.label if finding else _l("No finding recorded")
+        outcome_rows.append([label, a, share(a, answered_now), b, share(b, answered_before)])
+    justified_now = sum(outcome_now[(None, f)] for f in UPHELD_IN_PART_OR_WHOLE)
+    justified_before = sum(outcome_before[(None, f)] for f in UPHELD_IN_PART_OR_WHOLE)
+    outcome_table = Table(
+        "outcomes", _l("Outcomes of complaints answered"), outcome_columns, outcome_rows, chart="now",
+        totals=[_l("Upheld in whole or in part"), justified_now, share(justified_now, answered_now),
+                justified_before, share(justified_before, answered_before)],
+        description=_l("Every stage answered in the period, by its overall finding."),
+    )
+
+    by_reason = figures.outcomes(filters, now, by_reason=True)
+    reason_rows = []
+    for reason in [*CaseReason, None]:
+        answered = sum(n for (r, _f), n in by_reason.items() if r is reason)
+        if reason is None and not answered:
+            continue
+        upheld = sum(by_reason[(reason, f)] for f in UPHELD_IN_PART_OR_WHOLE)
+        reason_rows.append([_label(reason), answered, upheld, share(upheld, answered)])
+    reason_table = Table(
+        "upheld_by_reason", _l("Upheld by reason"),
+        [Column("reason", _l("Reason"), TEXT), Column("answered", _l("Answered")),
+         Column("upheld", _l("Upheld in whole or in part")), Column("share", _l("Upheld (%)"), PERCENT)],
+        reason_rows, chart="share",
+    )
+
+    reasons = figures.stage_one_by(filters, now, Case.reason)
+    total_first = sum(reasons.values())
+    top = Table(
+        "top_reasons", _l("Reasons for stage 1 complaints"),
+        [Column("reason", _l("Reason"), TEXT), Column("complaints", _l("Stage 1 complaints")),
+         Column("share", _l("Share (%)"), PERCENT)],
+        [[_label(reason), count, share(count, total_first)] for reason, count in reasons.most_common()],
+        chart="complaints",
+    )
+
+    names = _service_names()
+    services = figures.stage_one_by(filters, now, Case.service_id)
+    by_service = Table(
+        "by_service", _l("Stage 1 complaints by service"),
+        [Column("service", _l("Service"), TEXT), Column("complaints", _l("Stage 1 complaints")),
+         Column("share", _l("Share (%)"), PERCENT)],
+        [[names.get(service_id, "?"), count, share(count, total_first)] for service_id, count in services.most_common()],
+        chart="complaints",
+    )
+    return Report("quarterly", SPECS_TITLES["quarterly"], filters,
+                  [contact_table, escalation, outcome_table, reason_table, top, by_service])
+
+
+# --- 2. backlog snapshot (seed 001) ------------------------------------------------------------------
+
+_NOT_STARTED = {CaseStatus.RECEIVED, CaseStatus.TRIAGED, CaseStatus.ACKNOWLEDGED, CaseStatus.ESCALATED,
+                CaseStatus.ESCALATION_REQUESTED, CaseStatus.REOPENED}
+_WITH_TEAM = {CaseStatus.WITH_TEAM, CaseStatus.RESPONSE_DRAFTED, CaseStatus.AWAITING_QUALITY_CHECK,
+              CaseStatus.RETURNED_FOR_CHANGES}
+_COMPLETE = {CaseStatus.RESPONSE_SENT, CaseStatus.WITH_OMBUDSMAN}
+_NOT_A_COMPLAINT = {CaseStatus.SERVICE_REQUEST, CaseStatus.SIGNPOSTED, CaseStatus.FEEDBACK}
+
+
+def backlog_bucket(status: CaseStatus, responded: bool) -> str:
+    if status in _NOT_STARTED:
+        return "not_started"
+    if status in _WITH_TEAM:
+        return "with_team"
+    if status is CaseStatus.WITH_SERVICE:
+        return "with_service"
+    if status in _COMPLETE or (status is CaseStatus.CLOSED and responded):
+        return "complete"
+    if status in _NOT_A_COMPLAINT:
+        return "not_a_complaint"
+    return "closed_other"
+
+
+def backlog(filters: Filters) -> Report:
+    day = filters.period.end
+    rows_by_procedure = _backlog_table(filters, day, "procedure")
+    rows_by_service = _backlog_table(filters, day, "service")
+    return Report("backlog", SPECS_TITLES["backlog"], filters, [rows_by_procedure, rows_by_service],
+                  notes=[_l("Each complaint is counted in the state it was in at the end of the chosen date.")])
+
+
+_BACKLOG_COLUMNS = ("not_started", "with_team", "with_service", "complete", "closed_other")
+
+
+def _backlog_table(filters: Filters, day: date, group: str) -> Table:
+    dimension = Case.procedure_id if group == "procedure" else Case.service_id
+    found = figures.status_at(filters, day, dimension)
+    if group == "procedure":
+        slugs = dict(db.session.execute(select(Procedure.id, Procedure.slug)).all())
+        names = _procedure_names()
+
+        def name_of(value):
+            return names.get(slugs.get(value), "?")
+    else:
+        service_names = _service_names()
+
+        def name_of(value):
+            return service_names.get(value, "?")
+
+    counts: dict[str, Counter] = defaultdict(Counter)
+    not_a_complaint = 0
+    for value, status, responded, count in found:
+        bucket = backlog_bucket(status, responded)
+        if bucket == "not_a_complaint":
+            not_a_complaint += count
+        else:
+            counts[name_of(value)][bucket] += count
+    rows = []
+    for name in sorted(counts):
+        figures_of = counts[name]
+        rows.append([name, sum(figures_of.values()), *(figures_of[key] for key in _BACKLOG_COLUMNS)])
+    rows.append([_l("Service requests and contacts that were not complaints"), not_a_complaint, None, None, None, None,
+                 not_a_complaint])
+    totals = [_l("Total")] + [sum(row[i] or 0 for row in rows) for i in range(1, len(_BACKLOG_COLUMNS) + 2)]
+    title = _l("By procedure") if group == "procedure" else _l("By service")
+    return Table(
+        f"by_{group}", title,
+        [Column("group", _l("Procedure") if group == "procedure" else _l("Service"), TEXT), Column("total", _l("Total")),
+         Column("not_started", _l("Unallocated or not started")),
+         Column("with_team", _l("Open with the complaints team")),
+         Column("with_service", _l("Open with the service")),
+         Column("complete", _l("Complete (response sent)")),
+         Column("closed_other", _l("Closed for another reason (withdrawn, duplicate, out of time)"))],
+        rows, totals=totals,
+    )
+
+
+# --- 3. demand (seed 004's appendix) -----------------------------------------------------------------
+
+
+def demand(filters: Filters) -> Report:
+    quarters = quarters_in(filters.period)
+    stages = figures.stages_by_procedure_and_day(filters, filters.period)
+    referred = figures.referrals_by_procedure_and_day(filters, filters.period, decided=False)
+    decided = figures.referrals_by_procedure_and_day(filters, filters.period, decided=True)
+    names = _procedure_names()
+
+    # (slug, measure) -> [per quarter] ; measures keyed so their order and labels are fixed.
+    table: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0] * len(quarters))
+
+    def add(slug: str, measure: str, day: date, count: int) -> None:
+        for index, (_fy, _q, span) in enumerate(quarters):
+            if span.contains(day):
+                table[(slug, measure)][index] += count
+                return
+
+    for slug, number, route, day, count in stages:
+        add(slug, f"stage_{number}", day, count)
+        if number == 2:
+            add(slug, "escalated" if route == "escalated" else "direct", day, count)
+        elif number > 2:
+            add(slug, f"escalated_to_{number}", day, count)
+    upheld = {OmbudsmanDecision.FAULT_INJUSTICE, OmbudsmanDecision.FAULT_NO_INJUSTICE}
+    for slug, day, _decision, count in referred:
+        add(slug, "ombudsman", day, count)
+    for slug, day, decision, count in decided:
+        if decision in upheld:
+            add(slug, "ombudsman_upheld", day, count)
+
+    labels = {
+        "stage_1": _l("Stage 1 complaints"),
+        "stage_2": _l("Stage 2 complaints"),
+        "escalated": _l("Escalated from stage 1 to stage 2"),
+        "direct": _l("Went direct to stage 2"),
+        "stage_3": _l("Stage 3 complaints"),
+        "ombudsman": _l("Escalated to the Ombudsman"),
+        "ombudsman_upheld": _l("Upheld by the Ombudsman"),
+    }
+    columns = [Column("measure", _l("Number of complaints received"), TEXT)]
+    for fy, quarter, _span in quarters:
+        columns.append(Column(f"{fy}_q{quarter}", f"{financial_year_label(fy)} Q{quarter}"))
+    columns.append(Column("total", _l("Total")))
+    tables = []
+    for slug in sorted({slug for slug, _measure in table}, key=lambda s: names.get(s, s)):
+        rows = []
+        for measure, label in labels.items():
+            counts = table.get((slug, measure))
+            if counts is None and measure in {"stage_3"}:
+                continue
+            counts = counts or [0] * len(quarters)
+            rows.append([label, *counts, sum(counts)])
+        tables.append(Table(slug, names.get(slug, slug), list(columns), rows))
+    if not tables:
+        tables.append(Table("none", _l("No complaints"), list(columns), []))
+    return Report("demand", SPECS_TITLES["demand"], filters, tables)
+
+
+# --- 4. timeliness -----------------------------------------------------------------------------------
+
+
+def timeliness(filters: Filters) -> Report:
+    calendar = council_calendar()
+    clocks = figures.stage_clock_counts(filters, filters.period)
+    days: dict[int, Counter] = defaultdict(Counter)
+    for number, start, answered, count in figures.answer_day_pairs(filters, filters.period):
+        days[number][calendar.between(start, answered)] += count
+    rows = []
+    for number in sorted(clocks):
+        c = clocks[number]
+        rows.append([
+            _l("Stage %(number)s", number=number), c["started"],
+            share(c["acknowledged_on_time"], c["acknowledge_target"]),
+            c["answered"], share(c["answered_on_time"], c["answered"]),
+            c["extended"], mean(days[number]), percentile(days[number], 0.9),
+        ])
+    stages = Table(
+        "stages", _l("Acknowledged and answered within target"),
+        [Column("stage", _l("Stage"), TEXT), Column("started", _l("Complaints")),
+         Column("acknowledged_on_time", _l("Acknowledged within target (%)"), PERCENT),
+         Column("answered", _l("Answered")), Column("answered_on_time", _l("Answered within target (%)"), PERCENT),
+         Column("extended", _l("Extensions used")), Column("mean_days", _l("Average working days to answer"), DAYS),
+         Column("p90_days", _l("90% answered within (working days)"), DAYS)],
+        rows, chart="answered_on_time",
+        description=_l("Complaints that started each stage in the period. A response is within target when it was "
+                       "sent by the due date, or the extended date where an extension was given."),
+    )
+
+    triaged = within = waiting = 0
+    for received, triaged_on, count in figures.triage_day_pairs(filters, filters.period):
+        if triaged_on is None:
+            waiting += count
+            continue
+        triaged += count
+        if calendar.between(calendar.next_working_day(received) if not calendar.is_working_day(received) else received,
+                            triaged_on) <= TRIAGE_TARGET_DAYS:
+            within += count
+    triage = Table(
+        "triage", _l("Triage at first contact"),
+        [Column("measure", _l("Measure"), TEXT), Column("value", _l("Number")), Column("share", _l("Share (%)"), PERCENT)],
+        [[_l("Triaged"), triaged, None],
+         [_l("Triaged within %(days)s working days", days=TRIAGE_TARGET_DAYS), within, share(within, triaged)],
+         [_l("Not triaged yet"), waiting, None]],
+    )
+    return Report("timeliness", SPECS_TITLES["timeliness"], filters, [stages, triage])
+
+
+# --- 5. Ombudsman (seed 002: 97 / 21 / 9) ------------------------------------------------------------
+
+_INVESTIGATED = {OmbudsmanDecision.NO_FAULT, OmbudsmanDecision.FAULT_NO_INJUSTICE, OmbudsmanDecision.FAULT_INJUSTICE}
+_FAULT = {OmbudsmanDecision.FAULT_NO_INJUSTICE, OmbudsmanDecision.FAULT_INJUSTICE}
+
+
+def ombudsman(filters: Filters) -> Report:
+    found = figures.referrals(filters, filters.period)
+    rows = []
+    ombudsmen = sorted({o for o, _key in found}, key=lambda o: list(Ombudsman).index(o))
+    for body in ombudsmen:
+        decided = sum(n for (o, key), n in found.items() if o is body and key != "received"
+                      and key != OmbudsmanDecision.PENDING.value)
+        investigated = sum(found[(body, d.value)] for d in _INVESTIGATED)
+        fault = sum(found[(body, d.value)] for d in _FAULT)
+        rows.append([body.label, found[(body, "received")], decided, investigated, fault, share(fault, investigated)])
+    totals = None
+    if len(rows) > 1:
+        totals = [_l("All Ombudsmen")] + [sum(row[i] for row in rows) for i in range(1, 5)]
+        totals.append(share(totals[4], totals[3]))
+    referrals = Table(
+        "referrals", _l("Referred, investigated, fault found"),
+        [Column("ombudsman", _l("Ombudsman"), TEXT), Column("referred", _l("Referred to the Ombudsman")),
+         Column("decided", _l("Decided")), Column("investigated", _l("Investigated")),
+         Column("fault", _l("Fault found")), Column("fault_share", _l("Fault found of those investigated (%)"), PERCENT)],
+        rows, totals=totals,
+        description=_l("Referrals received in the period, and the Ombudsman's decisions made in it."),
+    )
+    decisions = Table(
+        "decisions", _l("Decisions"),
+        [Column("decision", _l("Decision"), TEXT), Column("count", _l("Number"))],
+        [[d.label, sum(found[(o, d.value)] for o in Ombudsman)] for d in OmbudsmanDecision if d is not OmbudsmanDecision.PENDING],
+        chart="count",
+    )
+    due = figures.recommendations(filters, filters.period, today())
+    recommendations = Table(
+        "recommendations", _l("Recommendations due in the period"),
+        [Column("measure", _l("Measure"), TEXT), Column("count", _l("Number")), Column("share", _l("Share (%)"), PERCENT)],
+        [[_l("Due"), due["due"], None],
+         [_l("Complied with on time"), due["on_time"], share(due["on_time"], due["due"])],
+         [_l("Complied with late"), due["late"], share(due["late"], due["due"])],
+         [_l("Overdue"), due["overdue"], share(due["overdue"], due["due"])],
+         [_l("Not yet due"), due["not_yet_due"], share(due["not_yet_due"], due["due"])]],
+    )
+    return Report("ombudsman", SPECS_TITLES["ombudsman"], filters, [referrals, decisions, recommendations])
+
+
+# --- 7. learning actions ("you said, we did") --------------------------------------------------------
+
+
+def learning(filters: Filters) -> Report:
+    names = _service_names()
+    rows = sorted(([names.get(service_id, "?"), *counts] for service_id, *counts in
+                   figures.learning_by_service(filters, filters.period, today())), key=lambda row: str(row[0]))
+    totals = [_l("Total")] + [sum(row[i] for row in rows) for i in range(1, 5)] if rows else None
+    actions = Table(
+        "actions", _l("Learning actions by service"),
+        [Column("service", _l("Service"), TEXT), Column("open", _l("Open now")), Column("overdue", _l("Overdue now")),
+         Column("completed", _l("Completed in the period")), Column("cancelled", _l("Cancelled in the period"))],
+        rows, totals=totals,
+    )
+    said = Table(
+        "you_said_we_did", _l("You said, we did"),
+        [Column("service", _l("Service"), TEXT), Column("title", _l("Action"), TEXT),
+         Column("you_said", _l("You said"), TEXT), Column("we_did", _l("We did"), TEXT)],
+        [[names.get(service_id, "?"), title, you_said or "", we_did or ""]
+         for service_id, title, you_said, we_did, _at in figures.you_said_we_did(filters, filters.period)],
+        description=_l("Published actions completed in the period, most recent first (up to 50)."),
+    )
+    return Report("learning", SPECS_TITLES["learning"], filters, [actions, said])
+
+
+# --- the catalogue -------------------------------------------------------------------------------------
+
+
+def _this_financial_year(day: date) -> Period:
+    return Period(financial_year(financial_year_of(day)).start, day)
+
+
+def _today_only(day: date) -> Period:
+    return Period(day, day)
+
+
+SPECS_TITLES = {
+    "quarterly": _l("Quarterly summary"),
+    "backlog": _l("Backlog snapshot"),
+    "demand": _l("Complaints demand"),
+    "timeliness": _l("Timeliness"),
+    "ombudsman": _l("Ombudsman"),
+    "learning": _l("Learning actions"),
+}
+
+REPORTS: dict[str, ReportSpec] = {
+    spec.name: spec
+    for spec in [
+        ReportSpec("quarterly", SPECS_TITLES["quarterly"],
+                   _l("Contacts and complaints by stage against the same period last year, escalation, outcomes, "
+                      "reasons and services."), quarterly, last_complete_quarter),
+        ReportSpec("backlog", SPECS_TITLES["backlog"],
+                   _l("Where every complaint stood at the end of a date: not started, with the complaints team, with "
+                      "the service, complete or closed."), backlog, _today_only, period_is_a_date=True),
+        ReportSpec("demand", SPECS_TITLES["demand"],
+                   _l("Complaints received per quarter for each procedure: each stage, escalations and the Ombudsman."),
+                   demand, _this_financial_year),
+        ReportSpec("timeliness", SPECS_TITLES["timeliness"],
+                   _l("Acknowledged and answered within target, extensions, working days per stage, and triage."),
+                   timeliness, last_complete_quarter),
+        ReportSpec("ombudsman", SPECS_TITLES["ombudsman"],
+                   _l("Referred, investigated and fault found; recommendations complied with on time."),
+                   ombudsman, _this_financial_year),
+        ReportSpec("learning", SPECS_TITLES["learning"],
+                   _l("Service improvements: open, overdue and completed, and what was published."),
+                   learning, _this_financial_year),
+    ]
+}

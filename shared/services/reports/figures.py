@@ -1,0 +1,424 @@
+"""The SQL behind the reports: every figure is an aggregate (COUNT, GROUP BY, a window), never a loop
+over ORM objects. Results come back as small grouped rows that the report modules arrange.
+
+What counts as what:
+- a *contact* is any case received in the period (complaints, service requests, compliments,
+  comments, member enquiries);
+- a *stage N complaint* is a case stage N of a case made as a complaint, started in the period
+  (its `received_on`, day 0 of its clocks); a stage 1 counts once the case was triaged as a
+  complaint (a `triaged_complaint` event), so contacts passed on as service requests do not;
+- *escalated 1 → 2* is a stage 2 whose case has a stage 1; *direct to stage 2* is one that has none;
+- a stage is *answered* on the day its response was sent; its outcome is `case_stages.outcome`;
+- periods are London days: a stored moment (UTC) is in a period when it falls between the UTC
+  instants of the London midnights that bound it. The clock figures (answered on time, working
+  days) compare the *UTC* day of a moment with a due date, so a response sent between midnight and
+  1 a.m. in summer time counts for the day before: never later than it was.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import and_, case, exists, func, literal, or_, select
+from sqlalchemy.orm import aliased
+
+from shared.clock import LONDON
+from shared.db import db
+from shared.domain.enums import CaseKind, CaseStatus, EventType, LearningStatus
+from shared.domain.reporting import Period
+from shared.models import (
+    Case,
+    CaseEvent,
+    CaseStage,
+    LearningAction,
+    OmbudsmanRecommendation,
+    OmbudsmanReferral,
+    Procedure,
+)
+from shared.services.reports import Filters
+
+
+def london_midnight(day: date) -> datetime:
+    """The UTC instant a London day starts."""
+    return datetime.combine(day, time(0), tzinfo=LONDON)
+
+
+def moment_bounds(period: Period) -> tuple[datetime, datetime]:
+    """[start, end) instants for a period of London days."""
+    return london_midnight(period.start), london_midnight(period.end + timedelta(days=1))
+
+
+def narrowed(statement, filters: Filters):
+    """The report filters on `Case` (which must be in the statement's FROM)."""
+    if filters.service_id:
+        statement = statement.where(Case.service_id == filters.service_id)
+    if filters.ward_id:
+        statement = statement.where(Case.ward_id == filters.ward_id)
+    if filters.channel:
+        statement = statement.where(Case.channel == filters.channel)
+    if filters.procedure:
+        statement = statement.where(
+            Case.procedure_id.in_(select(Procedure.id).where(Procedure.slug == filters.procedure).scalar_subquery())
+        )
+    return statement
+
+
+def triaged_as_complaint():
+    return exists().where(CaseEvent.case_id == Case.id, CaseEvent.type == EventType.TRIAGED_COMPLAINT)
+
+
+def _stage(number: int):
+    other = aliased(CaseStage)
+    return exists().where(other.case_id == CaseStage.case_id, other.number == number)
+
+
+def is_counted_stage():
+    """A stage that counts as a complaint at its stage: stage 1 once triaged as a complaint, any later
+    stage (it exists only because the complaint went on)."""
+    return and_(Case.kind == CaseKind.COMPLAINT, or_(CaseStage.number > 1, triaged_as_complaint()))
+
+
+# --- contacts -----------------------------------------------------------------------------------------
+
+
+def contacts_by_kind_and_status(filters: Filters, period: Period) -> Counter:
+    """{(kind, status): how many} for cases received in the period."""
+    start, end = moment_bounds(period)
+    statement = narrowed(
+        select(Case.kind, Case.status, func.count())
+        .where(Case.received_at >= start, Case.received_at < end)
+        .group_by(Case.kind, Case.status),
+        filters,
+    )
+    return Counter({(kind, status): count for kind, status, count in db.session.execute(statement)})
+
+
+# --- stages -------------------------------------------------------------------------------------------
+
+
+def stages_started(filters: Filters, period: Period) -> Counter:
+    """{stage number: complaints started at that stage in the period}."""
+    statement = narrowed(
+        select(CaseStage.number, func.count())
+        .select_from(CaseStage)
+        .join(Case, Case.id == CaseStage.case_id)
+        .where(CaseStage.received_on >= period.start, CaseStage.received_on <= period.end, is_counted_stage())
+        .group_by(CaseStage.number),
+        filters,
+    )
+    return Counter(dict(db.session.execute(statement).all()))
+
+
+def stage_one_escalated(filters: Filters, period: Period) -> tuple[int, int]:
+    """(stage 1 complaints started in the period, how many of them have gone on to stage 2)."""
+    statement = narrowed(
+        select(func.count(), func.count(case((_stage(2), 1))))
+        .select_from(CaseStage)
+        .join(Case, Case.id == CaseStage.case_id)
+        .where(
+            CaseStage.number == 1,
+            CaseStage.received_on >= period.start,
+            CaseStage.received_on <= period.end,
+            is_counted_stage(),
+        ),
+        filters,
+    )
+    total, escalated = db.session.execute(statement).one()
+    return total, escalated
+
+
+def outcomes(filters: Filters, period: Period, *, by_reason: bool = False) -> Counter:
+    """{(reason or None, outcome or None): stages answered in the period}; reason is None unless
+    `by_reason`."""
+    start, end = moment_bounds(period)
+    reason = Case.reason if by_reason else literal(None)
+    statement = narrowed(
+        select(reason, CaseStage.outcome, func.count())
+        .select_from(CaseStage)
+        .join(Case, Case.id == CaseStage.case_id)
+        .where(CaseStage.responded_at >= start, CaseStage.responded_at < end, Case.kind == CaseKind.COMPLAINT)
+        .group_by(reason, CaseStage.outcome),
+        filters,
+    )
+    return Counter({(row_reason, outcome): count for row_reason, outcome, count in db.session.execute(statement)})
+
+
+def stage_one_by(filters: Filters, period: Period, dimension) -> Counter:
+    """{dimension value: stage 1 complaints started in the period} (dimension: a Case column)."""
+    statement = narrowed(
+        select(dimension, func.count())
+        .select_from(CaseStage)
+        .join(Case, Case.id == CaseStage.case_id)
+        .where(
+            CaseStage.number == 1,
+            CaseStage.received_on >= period.start,
+            CaseStage.received_on <= period.end,
+            is_counted_stage(),
+        )
+        .group_by(dimension),
+        filters,
+    )
+    return Counter(dict(db.session.execute(statement).all()))
+
+
+# --- demand -------------------------------------------------------------------------------------------
+
+
+def stages_by_procedure_and_day(filters: Filters, period: Period) -> list[tuple[str, int, str, date, int]]:
+    """(procedure slug, stage number, "escalated" | "direct" | "first", day, how many) for stages started
+    in the period."""
+    route = case(
+        (CaseStage.number == 1, literal("first")),
+        (_stage(1), literal("escalated")),
+        else_=literal("direct"),
+    )
+    statement = narrowed(
+        select(Procedure.slug, CaseStage.number, route, CaseStage.received_on, func.count())
+        .select_from(CaseStage)
+        .join(Case, Case.id == CaseStage.case_id)
+        .join(Procedure, Procedure.id == Case.procedure_id)
+        .where(CaseStage.received_on >= period.start, CaseStage.received_on <= period.end, is_counted_stage())
+        .group_by(Procedure.slug, CaseStage.number, route, CaseStage.received_on),
+        filters,
+    )
+    return [tuple(row) for row in db.session.execute(statement)]
+
+
+# --- the backlog at a date ----------------------------------------------------------------------------
+
+
+def status_at(filters: Filters, day: date, dimension) -> list[tuple[object, CaseStatus, bool, int]]:
+    """(dimension value, status at the end of `day`, whether a response had been sent by then, how
+    many) for complaint contacts received by then: each case's last event up to that moment gives
+    its status (a window over the event log)."""
+    end = london_midnight(day + timedelta(days=1))
+    ranked = narrowed(
+        select(
+            CaseEvent.case_id.label("case_id"),
+            CaseEvent.to_status.label("status"),
+            func.row_number()
+            .over(partition_by=CaseEvent.case_id, order_by=(CaseEvent.at.desc(), CaseEvent.id.desc()))
+            .label("position"),
+            func.max(case((CaseEvent.type == EventType.RESPONSE_SENT, 1), else_=0))
+            .over(partition_by=CaseEvent.case_id)
+            .label("responded"),
+            dimension.label("dimension"),
+        )
+        .select_from(CaseEvent)
+        .join(Case, Case.id == CaseEvent.case_id)
+        .where(CaseEvent.at < end, Case.received_at < end, Case.kind == CaseKind.COMPLAINT),
+        filters,
+    ).subquery()
+    statement = (
+        select(ranked.c.dimension, ranked.c.status, ranked.c.responded, func.count())
+        .where(ranked.c.position == 1)
+        .group_by(ranked.c.dimension, ranked.c.status, ranked.c.responded)
+    )
+    return [(dim, CaseStatus(status), bool(responded), count) for dim, status, responded, count in db.session.execute(statement)]
+
+
+# --- timeliness ---------------------------------------------------------------------------------------
+
+
+def stage_clock_counts(filters: Filters, period: Period) -> dict[int, dict[str, int]]:
+    """Per stage number, for complaint stages started in the period: started, acknowledged (and on
+    time), answered (and on time), extended."""
+    answered_day = func.date(CaseStage.responded_at)
+    acknowledged_day = func.date(CaseStage.acknowledged_at)
+    due = func.coalesce(CaseStage.extended_to, CaseStage.respond_by)
+    statement = narrowed(
+        select(
+            CaseStage.number,
+            func.count(),
+            func.count(CaseStage.acknowledged_at),
+            func.count(case((and_(CaseStage.acknowledged_at.is_not(None), CaseStage.acknowledge_by.is_not(None),
+                                  acknowledged_day <= func.date(CaseStage.acknowledge_by)), 1))),
+            func.count(CaseStage.acknowledge_by),
+            func.count(CaseStage.responded_at),
+            func.count(case((and_(CaseStage.responded_at.is_not(None), due.is_not(None),
+                                  answered_day <= func.date(due)), 1))),
+            func.count(CaseStage.extended_to),
+        )
+        .select_from(CaseStage)
+        .join(Case, Case.id == CaseStage.case_id)
+        .where(CaseStage.received_on >= period.start, CaseStage.received_on <= period.end, is_counted_stage())
+        .group_by(CaseStage.number),
+        filters,
+    )
+    keys = ("started", "acknowledged", "acknowledged_on_time", "acknowledge_target", "answered",
+            "answered_on_time", "extended")
+    return {number: dict(zip(keys, figures, strict=True)) for number, *figures in db.session.execute(statement)}
+
+
+def answer_day_pairs(filters: Filters, period: Period) -> list[tuple[int, date, date, int]]:
+    """(stage number, day 0, day answered, how many) for answered stages started in the period: the
+    working days between them are counted with the council's calendar."""
+    answered_day = func.date(CaseStage.responded_at)
+    statement = narrowed(
+        select(CaseStage.number, CaseStage.received_on, answered_day, func.count())
+        .select_from(CaseStage)
+        .join(Case, Case.id == CaseStage.case_id)
+        .where(
+            CaseStage.received_on >= period.start,
+            CaseStage.received_on <= period.end,
+            CaseStage.responded_at.is_not(None),
+            is_counted_stage(),
+        )
+        .group_by(CaseStage.number, CaseStage.received_on, answered_day),
+        filters,
+    )
+    return [(number, start, _as_date(day), count) for number, start, day, count in db.session.execute(statement)]
+
+
+def triage_day_pairs(filters: Filters, period: Period) -> list[tuple[date, date | None, int]]:
+    """(day received, day first triaged or None, how many) for complaint contacts received in the period."""
+    start, end = moment_bounds(period)
+    first_triage = (
+        select(func.min(CaseEvent.at))
+        .where(
+            CaseEvent.case_id == Case.id,
+            CaseEvent.type.in_(
+                [EventType.TRIAGED_COMPLAINT, EventType.TRIAGED_SERVICE_REQUEST, EventType.TRIAGED_FEEDBACK,
+                 EventType.SIGNPOSTED, EventType.MARKED_DUPLICATE, EventType.REFUSED]
+            ),
+        )
+        .correlate(Case)
+        .scalar_subquery()
+    )
+    received_day = func.date(Case.received_at)
+    triaged_day = func.date(first_triage)
+    statement = narrowed(
+        select(received_day, triaged_day, func.count())
+        .where(Case.received_at >= start, Case.received_at < end, Case.kind == CaseKind.COMPLAINT)
+        .group_by(received_day, triaged_day),
+        filters,
+    )
+    return [(_as_date(received), _as_date(triaged) if triaged else None, count)
+            for received, triaged, count in db.session.execute(statement)]
+
+
+def _as_date(value) -> date:
+    """SQLite's date() answers with text; PostgreSQL's with a date."""
+    return value if isinstance(value, date) else date.fromisoformat(str(value))
+
+
+def by_day_to_quarters(rows, key_of, day_of, count_of, quarters) -> dict:
+    """Sum grouped-by-day rows into {(key, quarter index): count} for the given clipped quarters."""
+    totals: dict = defaultdict(int)
+    for row in rows:
+        day = day_of(row)
+        for index, (_fy, _q, span) in enumerate(quarters):
+            if span.contains(day):
+                totals[(key_of(row), index)] += count_of(row)
+                break
+    return totals
+
+
+# --- the Ombudsman ------------------------------------------------------------------------------------
+
+
+def referrals(filters: Filters, period: Period) -> Counter:
+    """{(ombudsman, "received" | decision value): how many} — referrals received in the period, and
+    decisions made in it."""
+    received = narrowed(
+        select(OmbudsmanReferral.ombudsman, func.count())
+        .select_from(OmbudsmanReferral)
+        .join(Case, Case.id == OmbudsmanReferral.case_id)
+        .where(OmbudsmanReferral.received_on >= period.start, OmbudsmanReferral.received_on <= period.end)
+        .group_by(OmbudsmanReferral.ombudsman),
+        filters,
+    )
+    decided = narrowed(
+        select(OmbudsmanReferral.ombudsman, OmbudsmanReferral.decision, func.count())
+        .select_from(OmbudsmanReferral)
+        .join(Case, Case.id == OmbudsmanReferral.case_id)
+        .where(OmbudsmanReferral.decided_on >= period.start, OmbudsmanReferral.decided_on <= period.end)
+        .group_by(OmbudsmanReferral.ombudsman, OmbudsmanReferral.decision),
+        filters,
+    )
+    found: Counter = Counter()
+    for ombudsman, count in db.session.execute(received):
+        found[(ombudsman, "received")] += count
+    for ombudsman, decision, count in db.session.execute(decided):
+        found[(ombudsman, decision.value)] += count
+    return found
+
+
+def referrals_by_procedure_and_day(filters: Filters, period: Period, *, decided: bool) -> list[tuple]:
+    """(procedure slug, day, decision, how many): referrals received (or decided) in the period."""
+    day = OmbudsmanReferral.decided_on if decided else OmbudsmanReferral.received_on
+    statement = narrowed(
+        select(Procedure.slug, day, OmbudsmanReferral.decision, func.count())
+        .select_from(OmbudsmanReferral)
+        .join(Case, Case.id == OmbudsmanReferral.case_id)
+        .join(Procedure, Procedure.id == Case.procedure_id)
+        .where(day >= period.start, day <= period.end)
+        .group_by(Procedure.slug, day, OmbudsmanReferral.decision),
+        filters,
+    )
+    return [tuple(row) for row in db.session.execute(statement)]
+
+
+def recommendations(filters: Filters, period: Period, today: date) -> dict[str, int]:
+    """Recommendations due in the period: complied with on time, late, overdue, not yet due."""
+    on_time = and_(OmbudsmanRecommendation.complied_on.is_not(None),
+                   OmbudsmanRecommendation.complied_on <= OmbudsmanRecommendation.due_on)
+    late = and_(OmbudsmanRecommendation.complied_on.is_not(None),
+                OmbudsmanRecommendation.complied_on > OmbudsmanRecommendation.due_on)
+    outstanding = OmbudsmanRecommendation.complied_on.is_(None)
+    statement = narrowed(
+        select(
+            func.count(),
+            func.count(case((on_time, 1))),
+            func.count(case((late, 1))),
+            func.count(case((and_(outstanding, OmbudsmanRecommendation.due_on < today), 1))),
+            func.count(case((and_(outstanding, OmbudsmanRecommendation.due_on >= today), 1))),
+        )
+        .select_from(OmbudsmanRecommendation)
+        .join(OmbudsmanReferral, OmbudsmanReferral.id == OmbudsmanRecommendation.referral_id)
+        .join(Case, Case.id == OmbudsmanReferral.case_id)
+        .where(OmbudsmanRecommendation.due_on >= period.start, OmbudsmanRecommendation.due_on <= period.end),
+        filters,
+    )
+    keys = ("due", "on_time", "late", "overdue", "not_yet_due")
+    return dict(zip(keys, db.session.execute(statement).one(), strict=True))
+
+
+# --- learning -----------------------------------------------------------------------------------------
+
+
+def learning_by_service(filters: Filters, period: Period, today: date) -> list[tuple[int, int, int, int, int]]:
+    """(service id, open now, overdue now, completed in the period, cancelled in the period)."""
+    start, end = moment_bounds(period)
+    open_now = LearningAction.status.in_([LearningStatus.PLANNED, LearningStatus.IN_PROGRESS])
+    in_period = and_(LearningAction.completed_at >= start, LearningAction.completed_at < end)
+    statement = (
+        select(
+            LearningAction.service_id,
+            func.count(case((open_now, 1))),
+            func.count(case((and_(open_now, LearningAction.due_on < today), 1))),
+            func.count(case((and_(LearningAction.status == LearningStatus.DONE, in_period), 1))),
+            func.count(case((and_(LearningAction.status == LearningStatus.CANCELLED, in_period), 1))),
+        )
+        .group_by(LearningAction.service_id)
+    )
+    if filters.service_id:
+        statement = statement.where(LearningAction.service_id == filters.service_id)
+    return [tuple(row) for row in db.session.execute(statement)]
+
+
+def you_said_we_did(filters: Filters, period: Period, limit: int = 50) -> list[tuple[int, str, str, str, datetime]]:
+    """(service id, title, you said, we did, completed at) for published actions completed in the period."""
+    start, end = moment_bounds(period)
+    statement = (
+        select(LearningAction.service_id, LearningAction.title, LearningAction.you_said, LearningAction.we_did,
+               LearningAction.completed_at)
+        .where(LearningAction.published.is_(True), LearningAction.status == LearningStatus.DONE,
+               LearningAction.completed_at >= start, LearningAction.completed_at < end)
+        .order_by(LearningAction.completed_at.desc())
+        .limit(limit)
+    )
+    if filters.service_id:
+        statement = statement.where(LearningAction.service_id == filters.service_id)
+    return [tuple(row) for row in db.session.execute(statement)]

@@ -1,0 +1,79 @@
+"""A hand-built council for the report tests: each case written exactly as the engine leaves one
+(case, stage rows, events), with dates chosen so every expected figure can be worked out by hand."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time
+
+from sqlalchemy import select
+
+from shared.clock import LONDON
+from shared.domain.enums import CaseKind, CaseReason, CaseStatus, Channel, ContactMethod, EventType, Finding
+from shared.domain.references import new_reference
+from shared.models import Case, CaseEvent, CaseStage, Procedure, Service
+
+
+def at(day: date, hour: int = 10) -> datetime:
+    """A London moment on a day, as the UTC the database keeps."""
+    return datetime.combine(day, time(hour), tzinfo=LONDON).astimezone(UTC)
+
+
+@dataclass
+class Stage:
+    number: int
+    received_on: date
+    acknowledged_on: date | None = None
+    acknowledge_by: date | None = None
+    respond_by: date | None = None
+    extended_to: date | None = None
+    responded_on: date | None = None
+    outcome: Finding | None = None
+
+
+@dataclass
+class History:
+    service: Service
+    received: date
+    kind: CaseKind = CaseKind.COMPLAINT
+    procedure: str = "corporate"
+    reason: CaseReason | None = None
+    channel: Channel = Channel.ONLINE
+    ward_id: int | None = None
+    # (event type, status it left the case in, day) after the "received" event
+    events: list[tuple[EventType, CaseStatus, date]] = field(default_factory=list)
+    stages: list[Stage] = field(default_factory=list)
+
+
+def build(session, history: History) -> Case:
+    procedure_id = session.scalar(
+        select(Procedure.id).where(Procedure.slug == history.procedure, Procedure.is_current.is_(True))
+    )
+    status = history.events[-1][1] if history.events else CaseStatus.RECEIVED
+    stages = history.stages or [Stage(1, history.received)]
+    case = Case(
+        reference=new_reference(), kind=history.kind, status=status, stage=stages[-1].number,
+        channel=history.channel, service_id=history.service.id, what_happened="What happened.",
+        outcome_wanted="Put it right.", contact_method=ContactMethod.EMAIL, received_at=at(history.received),
+        procedure_id=procedure_id, definition={}, reason=history.reason, ward_id=history.ward_id,
+    )
+    session.add(case)
+    session.flush()
+    for stage in stages:
+        session.add(CaseStage(
+            case_id=case.id, number=stage.number, started_at=at(stage.received_on), received_on=stage.received_on,
+            acknowledge_by=stage.acknowledge_by,
+            acknowledged_at=at(stage.acknowledged_on) if stage.acknowledged_on else None,
+            respond_by=stage.respond_by, extended_to=stage.extended_to,
+            responded_at=at(stage.responded_on, 15) if stage.responded_on else None,
+            outcome=stage.outcome, findings={},
+        ))
+    session.add(CaseEvent(case_id=case.id, type=EventType.RECEIVED, at=at(history.received, 9), from_status=None,
+                          to_status=CaseStatus.RECEIVED, details={}))
+    previous = CaseStatus.RECEIVED
+    for index, (event_type, to_status, day) in enumerate(history.events):
+        session.add(CaseEvent(case_id=case.id, type=event_type, at=at(day, 11) .replace(minute=index % 60),
+                              from_status=previous, to_status=to_status, details={}))
+        previous = to_status
+    session.commit()
+    return case
