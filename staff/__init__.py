@@ -30,6 +30,8 @@ def chrome() -> dict:
         if current_user.role in (Role.OFFICER, Role.MANAGER):
             items.append({"href": url_for("staff.learning_list"), "text": _("Learning"),
                           "active": endpoint.startswith("staff.learning")})
+            items.append({"href": url_for("staff.report_list"), "text": _("Reports"),
+                          "active": endpoint.startswith("staff.report")})
             items.append({"href": url_for("staff.ombudsman_list"), "text": _("Ombudsman"),
                           "active": endpoint.startswith("staff.ombudsman")})
             items.append({"href": url_for("staff.adjustment_reviews"), "text": _("Adjustment reviews"),
@@ -81,6 +83,7 @@ from staff.views import (  # noqa: E402,F401  (routes register on import)
     learning,
     ombudsman,
     outbox,
+    reports,
     representatives,
     restrictions,
     triage,

@@ -77,3 +77,62 @@ def build(session, history: History) -> Case:
         previous = to_status
     session.commit()
     return case
+
+
+E = EventType
+S = CaseStatus
+
+
+def build_council(session, make) -> dict:
+    """The council described in unit_tests/test_reports.py's docstring."""
+    housing = make.service(name="Housing")
+    tax = make.service(name="Council tax")
+    d = date
+    cases = {}
+    cases["C1"] = build(session, History(
+        housing, d(2026, 7, 6), reason=CaseReason.QUALITY_OF_SERVICE,
+        events=[(E.TRIAGED_COMPLAINT, S.TRIAGED, d(2026, 7, 7)), (E.ACKNOWLEDGED, S.ACKNOWLEDGED, d(2026, 7, 8)),
+                (E.ALLOCATED, S.WITH_TEAM, d(2026, 7, 9)), (E.RESPONSE_SENT, S.RESPONSE_SENT, d(2026, 7, 17)),
+                (E.ESCALATION_REQUESTED, S.ESCALATION_REQUESTED, d(2026, 7, 20)),
+                (E.ESCALATED, S.ESCALATED, d(2026, 7, 21)), (E.ACKNOWLEDGED, S.ACKNOWLEDGED, d(2026, 7, 30)),
+                (E.ALLOCATED, S.WITH_TEAM, d(2026, 7, 31)), (E.RESPONSE_SENT, S.RESPONSE_SENT, d(2026, 8, 14)),
+                (E.CLOSED, S.CLOSED, d(2026, 8, 20))],
+        stages=[Stage(1, d(2026, 7, 6), acknowledged_on=d(2026, 7, 8), acknowledge_by=d(2026, 7, 10),
+                      respond_by=d(2026, 7, 20), responded_on=d(2026, 7, 17), outcome=Finding.UPHELD),
+                Stage(2, d(2026, 7, 21), acknowledged_on=d(2026, 7, 30), acknowledge_by=d(2026, 7, 28),
+                      respond_by=d(2026, 8, 18), responded_on=d(2026, 8, 14), outcome=Finding.NOT_UPHELD)]))
+    cases["C2"] = build(session, History(
+        tax, d(2026, 8, 3), reason=CaseReason.TIMELINESS, channel=Channel.PHONE,
+        events=[(E.TRIAGED_COMPLAINT, S.TRIAGED, d(2026, 8, 5)), (E.ACKNOWLEDGED, S.ACKNOWLEDGED, d(2026, 8, 5)),
+                (E.PASSED_TO_SERVICE, S.WITH_SERVICE, d(2026, 8, 6)), (E.EXTENDED, S.WITH_SERVICE, d(2026, 8, 28)),
+                (E.RESPONSE_SENT, S.RESPONSE_SENT, d(2026, 9, 14))],
+        stages=[Stage(1, d(2026, 8, 3), acknowledged_on=d(2026, 8, 5), acknowledge_by=d(2026, 8, 10),
+                      respond_by=d(2026, 8, 31), extended_to=d(2026, 9, 14), responded_on=d(2026, 9, 14),
+                      outcome=Finding.PARTLY_UPHELD)]))
+    cases["C3"] = build(session, History(
+        housing, d(2026, 9, 1), reason=CaseReason.QUALITY_OF_SERVICE,
+        events=[(E.TRIAGED_COMPLAINT, S.TRIAGED, d(2026, 9, 7)), (E.ACKNOWLEDGED, S.ACKNOWLEDGED, d(2026, 9, 7)),
+                (E.ALLOCATED, S.WITH_TEAM, d(2026, 9, 8))],
+        stages=[Stage(1, d(2026, 9, 1), acknowledged_on=d(2026, 9, 7), acknowledge_by=d(2026, 9, 8),
+                      respond_by=d(2026, 9, 29))]))
+    cases["C4"] = build(session, History(
+        housing, d(2026, 7, 15), events=[(E.TRIAGED_SERVICE_REQUEST, S.SERVICE_REQUEST, d(2026, 7, 15))]))
+    cases["C5"] = build(session, History(
+        housing, d(2026, 8, 10), kind=CaseKind.COMPLIMENT, procedure="feedback",
+        events=[(E.TRIAGED_FEEDBACK, S.FEEDBACK, d(2026, 8, 10))]))
+    cases["C6"] = build(session, History(housing, d(2026, 9, 28)))
+    cases["C7"] = build(session, History(
+        housing, d(2026, 9, 10), reason=CaseReason.STAFF_ATTITUDE,
+        events=[(E.TRIAGED_COMPLAINT, S.TRIAGED, d(2026, 9, 10))], stages=[Stage(2, d(2026, 9, 10))]))
+    cases["P1"] = build(session, History(
+        housing, d(2025, 7, 10), reason=CaseReason.POLICY,
+        events=[(E.TRIAGED_COMPLAINT, S.TRIAGED, d(2025, 7, 10)), (E.ACKNOWLEDGED, S.ACKNOWLEDGED, d(2025, 7, 11)),
+                (E.ALLOCATED, S.WITH_TEAM, d(2025, 7, 14)), (E.RESPONSE_SENT, S.RESPONSE_SENT, d(2025, 8, 1)),
+                (E.CLOSED, S.CLOSED, d(2025, 8, 10))],
+        stages=[Stage(1, d(2025, 7, 10), responded_on=d(2025, 8, 1), outcome=Finding.NOT_UPHELD)]))
+    cases["P2"] = build(session, History(
+        housing, d(2025, 8, 12),
+        events=[(E.TRIAGED_COMPLAINT, S.TRIAGED, d(2025, 8, 12)), (E.ALLOCATED, S.WITH_TEAM, d(2025, 8, 13))]))
+    return {"housing": housing, "tax": tax, **cases}
+
+

@@ -9,6 +9,8 @@ from shared.domain.enums import Role
 CASEWORK_ROLES = frozenset({Role.OFFICER, Role.MANAGER})
 TRIAGE_ROLES = frozenset({Role.OFFICER, Role.MANAGER})
 CASE_READER_ROLES = frozenset({Role.AGENT, Role.OFFICER, Role.RESPONDER, Role.MANAGER})
+# Management reports: figures only, but about every case, so the complaints team alone.
+REPORT_READER_ROLES = frozenset({Role.OFFICER, Role.MANAGER})
 
 
 class _Viewer(Protocol):

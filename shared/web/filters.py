@@ -1,11 +1,11 @@
-"""Template filters: GOV.UK-style dates and times in Europe/London, in the page's language."""
+"""Template filters: GOV.UK-style dates and times in Europe/London, and report figures, in the page's language."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 
 from flask import Flask
-from flask_babel import format_date
+from flask_babel import format_date, format_decimal
 from flask_babel import gettext as _
 from markupsafe import Markup
 
@@ -51,7 +51,24 @@ def due_tag(due: date | None) -> Markup:
     return Markup("")
 
 
+def report_figure(value, kind: str = "number") -> Markup:
+    """One figure of a report in the page's language: 1,234 · 33.3% · +12.5% · "no figure" for None."""
+    if value is None:
+        return Markup('<span aria-hidden="true">–</span><span class="govuk-visually-hidden">%s</span>') % _("no figure")
+    if kind == "text":
+        return Markup("%s") % value
+    if kind in {"percent", "change"}:
+        text = _("%(number)s%%", number=format_decimal(value, "#,##0.0"))
+        if kind == "change" and value > 0:
+            text = "+" + text
+        return Markup("%s") % text
+    if kind == "days":
+        return Markup("%s") % format_decimal(value, "#,##0.#")
+    return Markup("%s") % format_decimal(value, "#,##0")
+
+
 def init_app(app: Flask) -> None:
+    app.add_template_filter(report_figure, "report_figure")
     app.add_template_global(due_tag, "due_tag")
     app.add_template_filter(date.fromisoformat, "iso_date")
     app.add_template_filter(govuk_date, "govuk_date")

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from datetime import date
 
+from flask import g, has_app_context
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -53,16 +54,36 @@ def _locale() -> str:
     return str(get_locale() or "en")
 
 
+def _per_request(key: str, load):
+    """Read once per request (the filter form and the report both name services and procedures)."""
+    if not has_app_context():
+        return load()
+    if key not in g:
+        setattr(g, key, load())
+    return getattr(g, key)
+
+
+def services() -> list[Service]:
+    return _per_request("report_services", lambda: db.session.scalars(select(Service).order_by(Service.name)).all())
+
+
+def procedures() -> list[Procedure]:
+    """Every version of every procedure, oldest first within each slug."""
+    return _per_request(
+        "report_procedures",
+        lambda: db.session.scalars(select(Procedure).order_by(Procedure.slug, Procedure.version)).all(),
+    )
+
+
 def _service_names() -> dict[int, str]:
     locale = _locale()
-    return {service.id: service.display_name(locale) for service in db.session.scalars(select(Service))}
+    return {service.id: service.display_name(locale) for service in services()}
 
 
 def _procedure_names() -> dict[str, str]:
-    """Current name of every procedure, by slug (all versions share the slug)."""
+    """The latest name of every procedure, by slug (all versions share the slug)."""
     locale = _locale()
-    rows = db.session.scalars(select(Procedure).order_by(Procedure.slug, Procedure.version))
-    return {procedure.slug: procedure.display_name(locale) for procedure in rows}
+    return {procedure.slug: procedure.display_name(locale) for procedure in procedures()}
 
 
 def _label(value) -> object:
@@ -75,12 +96,13 @@ UPHELD_IN_PART_OR_WHOLE = (Finding.UPHELD, Finding.PARTLY_UPHELD)
 # --- 1. quarterly summary (seed 000 §3) --------------------------------------------------------------
 
 
-def _contact_rows(contacts: Counter) -> dict[str, int]:
+def _contact_rows(contacts: Counter, index: int) -> dict[str, int]:
     def count(*, kind=None, statuses=None) -> int:
-        return sum(n for (k, s), n in contacts.items() if (kind is None or k is kind) and (statuses is None or s in statuses))
+        return sum(n for (i, k, s), n in contacts.items()
+                   if i == index and (kind is None or k is kind) and (statuses is None or s in statuses))
 
     return {
-        "contacts": sum(contacts.values()),
+        "contacts": count(),
         "service_requests": count(kind=CaseKind.COMPLAINT, statuses={CaseStatus.SERVICE_REQUEST}),
         "signposted": count(kind=CaseKind.COMPLAINT, statuses={CaseStatus.SIGNPOSTED}),
         "awaiting_triage": count(kind=CaseKind.COMPLAINT, statuses={CaseStatus.RECEIVED}),
@@ -91,10 +113,14 @@ def _contact_rows(contacts: Counter) -> dict[str, int]:
 
 
 def quarterly(filters: Filters) -> Report:
-    now, before = filters.period, filters.period.a_year_earlier()
-    contacts_now = _contact_rows(figures.contacts_by_kind_and_status(filters, now))
-    contacts_before = _contact_rows(figures.contacts_by_kind_and_status(filters, before))
-    stages_now, stages_before = figures.stages_started(filters, now), figures.stages_started(filters, before)
+    periods = [filters.period, filters.period.a_year_earlier()]
+    contacts = figures.contacts_by_kind_and_status(filters, periods)
+    contacts_now, contacts_before = _contact_rows(contacts, 0), _contact_rows(contacts, 1)
+    stages = figures.stages_started(filters, periods)
+
+    def started(index: int, number: int | None = None, *, went_on: bool | None = None) -> int:
+        return sum(n for (i, num, on), n in stages.items()
+                   if i == index and (number is None or num == number) and (went_on is None or on is went_on))
 
     comparison = [Column("measure", _l("Measure"), TEXT), Column("now", _l("This period")),
                   Column("before", _l("Same period a year earlier")), Column("change", _l("Change (%)"), CHANGE)]
@@ -113,37 +139,39 @@ def quarterly(filters: Filters) -> Report:
     }
     contact_table = Table("contacts", _l("Contacts and complaints"), comparison,
                           [line(labels[key], contacts_now[key], contacts_before[key]) for key in labels])
-    for number in sorted(set(stages_now) | set(stages_before) | {1, 2}):
+    for number in sorted({num for (_i, num, _on) in stages} | {1, 2}):
         contact_table.rows.append(line(_l("Stage %(number)s complaints", number=number),
-                                       stages_now[number], stages_before[number]))
-    contact_table.rows.append(line(_l("All complaints"), sum(stages_now.values()), sum(stages_before.values())))
+                                       started(0, number), started(1, number)))
+    contact_table.rows.append(line(_l("All complaints"), started(0), started(1)))
 
-    first_now, escalated_now = figures.stage_one_escalated(filters, now)
-    first_before, escalated_before = figures.stage_one_escalated(filters, before)
     escalation = Table(
         "escalation", _l("Stage 1 complaints escalated to stage 2"),
         [Column("period", _l("Period"), TEXT), Column("stage_1", _l("Stage 1 complaints")),
          Column("escalated", _l("Escalated to stage 2")), Column("share", _l("Escalated (%)"), PERCENT)],
-        [[_l("This period"), first_now, escalated_now, share(escalated_now, first_now)],
-         [_l("Same period a year earlier"), first_before, escalated_before, share(escalated_before, first_before)]],
+        [[label, started(index, 1), started(index, 1, went_on=True),
+          share(started(index, 1, went_on=True), started(index, 1))]
+         for index, label in enumerate([_l("This period"), _l("Same period a year earlier")])],
         description=_l("Of the stage 1 complaints received in each period, how many have gone on to stage 2 so far."),
     )
 
-    outcome_now = figures.outcomes(filters, now)
-    outcome_before = figures.outcomes(filters, before)
-    answered_now, answered_before = sum(outcome_now.values()), sum(outcome_before.values())
+    found = figures.outcomes(filters, periods)
+
+    def answered(index: int, finding=..., reason=...) -> int:
+        return sum(n for (i, r, f), n in found.items()
+                   if i == index and (finding is ... or f in finding) and (reason is ... or r is reason))
+
+    answered_now, answered_before = answered(0), answered(1)
     outcome_columns = [Column("outcome", _l("Outcome"), TEXT), Column("now", _l("This period")),
                        Column("now_share", _l("Share (%)"), PERCENT), Column("before", _l("Same period a year earlier")),
                        Column("before_share", _l("Share a year earlier (%)"), PERCENT)]
     outcome_rows = []
     for finding in [*Finding, None]:
-        a, b = outcome_now[(None, finding)], outcome_before[(None, finding)]
+        a, b = answered(0, {finding}), answered(1, {finding})
         if finding is None and not (a or b):
             continue
         label = finding.label if finding else _l("No finding recorded")
         outcome_rows.append([label, a, share(a, answered_now), b, share(b, answered_before)])
-    justified_now = sum(outcome_now[(None, f)] for f in UPHELD_IN_PART_OR_WHOLE)
-    justified_before = sum(outcome_before[(None, f)] for f in UPHELD_IN_PART_OR_WHOLE)
+    justified_now, justified_before = answered(0, UPHELD_IN_PART_OR_WHOLE), answered(1, UPHELD_IN_PART_OR_WHOLE)
     outcome_table = Table(
         "outcomes", _l("Outcomes of complaints answered"), outcome_columns, outcome_rows, chart="now",
         totals=[_l("Upheld in whole or in part"), justified_now, share(justified_now, answered_now),
@@ -151,14 +179,13 @@ def quarterly(filters: Filters) -> Report:
         description=_l("Every stage answered in the period, by its overall finding."),
     )
 
-    by_reason = figures.outcomes(filters, now, by_reason=True)
     reason_rows = []
     for reason in [*CaseReason, None]:
-        answered = sum(n for (r, _f), n in by_reason.items() if r is reason)
-        if reason is None and not answered:
+        total = answered(0, reason=reason)
+        if reason is None and not total:
             continue
-        upheld = sum(by_reason[(reason, f)] for f in UPHELD_IN_PART_OR_WHOLE)
-        reason_rows.append([_label(reason), answered, upheld, share(upheld, answered)])
+        upheld = answered(0, UPHELD_IN_PART_OR_WHOLE, reason)
+        reason_rows.append([_label(reason), total, upheld, share(upheld, total)])
     reason_table = Table(
         "upheld_by_reason", _l("Upheld by reason"),
         [Column("reason", _l("Reason"), TEXT), Column("answered", _l("Answered")),
@@ -166,27 +193,36 @@ def quarterly(filters: Filters) -> Report:
         reason_rows, chart="share",
     )
 
-    reasons = figures.stage_one_by(filters, now, Case.reason)
-    total_first = sum(reasons.values())
+    # Reasons and services from one grouping of this period's stage 1 complaints.
+    first = figures.stage_one_by(filters, filters.period, Case.reason, Case.service_id)
+    reasons, services = Counter(), Counter()
+    for (reason, service_id), count in first.items():
+        reasons[reason] += count
+        services[service_id] += count
+    total_first = sum(first.values())
     top = Table(
         "top_reasons", _l("Reasons for stage 1 complaints"),
         [Column("reason", _l("Reason"), TEXT), Column("complaints", _l("Stage 1 complaints")),
          Column("share", _l("Share (%)"), PERCENT)],
-        [[_label(reason), count, share(count, total_first)] for reason, count in reasons.most_common()],
+        [[_label(reason), count, share(count, total_first)] for reason, count in _ranked(reasons)],
         chart="complaints",
     )
-
     names = _service_names()
-    services = figures.stage_one_by(filters, now, Case.service_id)
     by_service = Table(
         "by_service", _l("Stage 1 complaints by service"),
         [Column("service", _l("Service"), TEXT), Column("complaints", _l("Stage 1 complaints")),
          Column("share", _l("Share (%)"), PERCENT)],
-        [[names.get(service_id, "?"), count, share(count, total_first)] for service_id, count in services.most_common()],
+        [[names.get(service_id, "?"), count, share(count, total_first)]
+         for service_id, count in _ranked(services, names.get)],
         chart="complaints",
     )
     return Report("quarterly", SPECS_TITLES["quarterly"], filters,
                   [contact_table, escalation, outcome_table, reason_table, top, by_service])
+
+
+def _ranked(counts: Counter, name=None) -> list:
+    """Largest first; ties in a stable order (by name, else by value)."""
+    return sorted(counts.items(), key=lambda item: (-item[1], str(name(item[0]) if name else item[0])))
 
 
 # --- 2. backlog snapshot (seed 001) ------------------------------------------------------------------
@@ -228,7 +264,7 @@ def _backlog_table(filters: Filters, day: date, group: str) -> Table:
     dimension = Case.procedure_id if group == "procedure" else Case.service_id
     found = figures.status_at(filters, day, dimension)
     if group == "procedure":
-        slugs = dict(db.session.execute(select(Procedure.id, Procedure.slug)).all())
+        slugs = {procedure.id: procedure.slug for procedure in procedures()}
         names = _procedure_names()
 
         def name_of(value):

@@ -79,75 +79,66 @@ def is_counted_stage():
     return and_(Case.kind == CaseKind.COMPLAINT, or_(CaseStage.number > 1, triaged_as_complaint()))
 
 
-# --- contacts -----------------------------------------------------------------------------------------
+# --- contacts, stages and outcomes, for several periods in one query each ------------------------------
 
 
-def contacts_by_kind_and_status(filters: Filters, period: Period) -> Counter:
-    """{(kind, status): how many} for cases received in the period."""
-    start, end = moment_bounds(period)
+def _which_period(column, periods: list[Period], *, moments: bool):
+    """A CASE naming which period (its index) a date or moment column falls in, and the WHERE for any."""
+    whens, anywhere = [], []
+    for index, period in enumerate(periods):
+        if moments:
+            start, end = moment_bounds(period)
+            inside = and_(column >= start, column < end)
+        else:
+            inside = and_(column >= period.start, column <= period.end)
+        whens.append((inside, index))
+        anywhere.append(inside)
+    return case(*whens, else_=-1), or_(*anywhere)
+
+
+def contacts_by_kind_and_status(filters: Filters, periods: list[Period]) -> Counter:
+    """{(period index, kind, status): how many} for cases received in each period."""
+    which, anywhere = _which_period(Case.received_at, periods, moments=True)
     statement = narrowed(
-        select(Case.kind, Case.status, func.count())
-        .where(Case.received_at >= start, Case.received_at < end)
-        .group_by(Case.kind, Case.status),
+        select(which, Case.kind, Case.status, func.count()).where(anywhere).group_by(which, Case.kind, Case.status),
         filters,
     )
-    return Counter({(kind, status): count for kind, status, count in db.session.execute(statement)})
+    return Counter({(index, kind, status): count for index, kind, status, count in db.session.execute(statement)})
 
 
-# --- stages -------------------------------------------------------------------------------------------
-
-
-def stages_started(filters: Filters, period: Period) -> Counter:
-    """{stage number: complaints started at that stage in the period}."""
+def stages_started(filters: Filters, periods: list[Period]) -> Counter:
+    """{(period index, stage number, gone on to stage 2): complaints started at that stage in each period}."""
+    which, anywhere = _which_period(CaseStage.received_on, periods, moments=False)
+    went_on = case((_stage(2), 1), else_=0)
     statement = narrowed(
-        select(CaseStage.number, func.count())
+        select(which, CaseStage.number, went_on, func.count())
         .select_from(CaseStage)
         .join(Case, Case.id == CaseStage.case_id)
-        .where(CaseStage.received_on >= period.start, CaseStage.received_on <= period.end, is_counted_stage())
-        .group_by(CaseStage.number),
+        .where(anywhere, is_counted_stage())
+        .group_by(which, CaseStage.number, went_on),
         filters,
     )
-    return Counter(dict(db.session.execute(statement).all()))
+    return Counter({(index, number, bool(on)): count for index, number, on, count in db.session.execute(statement)})
 
 
-def stage_one_escalated(filters: Filters, period: Period) -> tuple[int, int]:
-    """(stage 1 complaints started in the period, how many of them have gone on to stage 2)."""
+def outcomes(filters: Filters, periods: list[Period]) -> Counter:
+    """{(period index, reason, outcome): complaint stages answered in each period}."""
+    which, anywhere = _which_period(CaseStage.responded_at, periods, moments=True)
     statement = narrowed(
-        select(func.count(), func.count(case((_stage(2), 1))))
+        select(which, Case.reason, CaseStage.outcome, func.count())
         .select_from(CaseStage)
         .join(Case, Case.id == CaseStage.case_id)
-        .where(
-            CaseStage.number == 1,
-            CaseStage.received_on >= period.start,
-            CaseStage.received_on <= period.end,
-            is_counted_stage(),
-        ),
+        .where(anywhere, Case.kind == CaseKind.COMPLAINT)
+        .group_by(which, Case.reason, CaseStage.outcome),
         filters,
     )
-    total, escalated = db.session.execute(statement).one()
-    return total, escalated
+    return Counter({(index, reason, outcome): count for index, reason, outcome, count in db.session.execute(statement)})
 
 
-def outcomes(filters: Filters, period: Period, *, by_reason: bool = False) -> Counter:
-    """{(reason or None, outcome or None): stages answered in the period}; reason is None unless
-    `by_reason`."""
-    start, end = moment_bounds(period)
-    reason = Case.reason if by_reason else literal(None)
+def stage_one_by(filters: Filters, period: Period, *dimensions) -> Counter:
+    """{dimension values: stage 1 complaints started in the period} (dimensions: Case columns)."""
     statement = narrowed(
-        select(reason, CaseStage.outcome, func.count())
-        .select_from(CaseStage)
-        .join(Case, Case.id == CaseStage.case_id)
-        .where(CaseStage.responded_at >= start, CaseStage.responded_at < end, Case.kind == CaseKind.COMPLAINT)
-        .group_by(reason, CaseStage.outcome),
-        filters,
-    )
-    return Counter({(row_reason, outcome): count for row_reason, outcome, count in db.session.execute(statement)})
-
-
-def stage_one_by(filters: Filters, period: Period, dimension) -> Counter:
-    """{dimension value: stage 1 complaints started in the period} (dimension: a Case column)."""
-    statement = narrowed(
-        select(dimension, func.count())
+        select(*dimensions, func.count())
         .select_from(CaseStage)
         .join(Case, Case.id == CaseStage.case_id)
         .where(
@@ -156,10 +147,10 @@ def stage_one_by(filters: Filters, period: Period, dimension) -> Counter:
             CaseStage.received_on <= period.end,
             is_counted_stage(),
         )
-        .group_by(dimension),
+        .group_by(*dimensions),
         filters,
     )
-    return Counter(dict(db.session.execute(statement).all()))
+    return Counter({tuple(values): count for *values, count in db.session.execute(statement)})
 
 
 # --- demand -------------------------------------------------------------------------------------------

@@ -1,0 +1,74 @@
+"""Reports in the back office: the list, each report with its filters, and its CSV download."""
+
+from __future__ import annotations
+
+from flask import Response, abort, render_template, request, stream_with_context, url_for
+from flask_babel import get_locale
+from sqlalchemy import select
+
+from shared.auth.access import staff
+from shared.db import db
+from shared.domain.policy import REPORT_READER_ROLES
+from shared.models import Ward
+from shared.services import reports
+from shared.services.reports import catalogue
+from staff import bp
+from staff.forms_reports import ReportFiltersForm, default_data
+
+
+def _spec(name: str) -> reports.ReportSpec:
+    spec = reports.registry().get(name)
+    if spec is None:
+        abort(404)
+    return spec
+
+
+def _form(spec: reports.ReportSpec) -> tuple[ReportFiltersForm, reports.Filters | None]:
+    """The filters from the query string (None when they are wrong: the form holds the errors), or
+    the report's default period when none were given."""
+    locale = str(get_locale())
+    procedures = sorted((p for p in catalogue.procedures() if p.is_current), key=lambda p: p.display_name(locale))
+    services = catalogue.services()
+    wards = db.session.scalars(select(Ward).where(Ward.active.is_(True)).order_by(Ward.name)).all()
+    options = {"procedures": procedures, "services": services, "wards": wards, "locale": locale,
+               "snapshot": spec.period_is_a_date}
+    if request.args:
+        form = ReportFiltersForm(request.args, **options)
+        return form, form.filters() if form.validate() else None
+    period = spec.default_period(catalogue.today())
+    return ReportFiltersForm(None, data=default_data(period), **options), reports.Filters(period=period)
+
+
+@bp.get("/reports")
+@staff(*REPORT_READER_ROLES)
+def report_list():
+    return render_template("staff/reports/index.html", specs=list(reports.registry().values()))
+
+
+@bp.get("/reports/<name>")
+@staff(*REPORT_READER_ROLES)
+def report(name: str):
+    spec = _spec(name)
+    form, filters = _form(spec)
+    if filters is None:
+        return render_template("staff/reports/report.html", spec=spec, form=form, report=None), 400
+    found = spec.build(filters)
+    csv_url = url_for("staff.report_csv", name=name) + ("?" + request.query_string.decode() if request.args else "")
+    return render_template("staff/reports/report.html", spec=spec, form=form, report=found, csv_url=csv_url)
+
+
+@bp.get("/reports/<name>.csv")
+@staff(*REPORT_READER_ROLES)
+def report_csv(name: str):
+    spec = _spec(name)
+    _unused, filters = _form(spec)
+    if filters is None:
+        abort(400)
+    found = spec.build(filters)
+    period = found.filters.period
+    filename = f"{name}-{period.start.isoformat()}-to-{period.end.isoformat()}.csv"
+    return Response(
+        stream_with_context(reports.csv_lines(found)),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
