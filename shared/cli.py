@@ -13,7 +13,7 @@ from flask.cli import AppGroup, FlaskGroup, with_appcontext
 from shared import migrate
 from shared.config import NATIONS
 from shared.db import db
-from shared.domain.enums import Role
+from shared.domain.enums import Channel, Role
 
 
 def _create_app() -> Flask:
@@ -35,6 +35,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(reminders)
     app.cli.add_command(worker)
     app.cli.add_command(housekeeping)
+    app.cli.add_command(report_command)
 
 
 @click.group("db", cls=AppGroup)
@@ -254,3 +255,62 @@ def housekeeping() -> None:
     db.session.commit()
     orphans = files.remove_orphans()
     click.echo(f"Deleted {drafts} stale guest drafts, {unsent} unsent reply files and {orphans} orphaned files.")
+
+
+@click.command("report")
+@click.argument("name", metavar="NAME")
+@click.option("--from", "start", type=_ISO_DATE, help="First day of the period (default: the report's own).")
+@click.option("--to", "end", type=_ISO_DATE, help="Last day of the period; for the backlog, the snapshot date.")
+@click.option("--format", "output", type=click.Choice(["csv", "json"]), default="csv", show_default=True)
+@click.option("--procedure", help="Only this procedure (its slug, e.g. corporate).")
+@click.option("--service", "service_slug", help="Only this service (its slug).")
+@click.option("--ward", "ward_code", help="Only this ward (its ONS code).")
+@click.option("--channel", type=click.Choice([c.value for c in Channel]), help="Only complaints made this way.")
+@with_appcontext
+def report_command(name: str, start: date | None, end: date | None, output: str, procedure: str | None,
+                   service_slug: str | None, ward_code: str | None, channel: str | None) -> None:
+    """Print report NAME for a period as CSV or JSON (for committee packs).
+
+    Reports: quarterly, backlog, demand, timeliness, ombudsman, learning.
+    """
+    from sqlalchemy import select
+
+    from shared.domain.reporting import Period
+    from shared.models import Service, Ward
+    from shared.services import reports
+    from shared.services.reports import catalogue
+
+    specs = reports.registry()
+    spec = specs.get(name)
+    if spec is None:
+        raise click.BadParameter(f"{name!r} is not a report: choose from {', '.join(specs)}", param_hint="NAME")
+    default = spec.default_period(catalogue.today())
+    if spec.period_is_a_date:
+        start = end = end or start or default.end
+    elif start is None and end is None:
+        start, end = default.start, default.end
+    elif end is None:  # from a date until today
+        end = max(start, catalogue.today())
+    elif start is None:
+        start = default.start if default.start <= end else end
+    if end < start:
+        raise click.BadParameter("--to must be the same as or after --from", param_hint="--to")
+    service_id = ward_id = None
+    if service_slug:
+        service_id = db.session.scalar(select(Service.id).where(Service.slug == service_slug))
+        if service_id is None:
+            raise click.BadParameter(f"no service has the slug {service_slug!r}", param_hint="--service")
+    if ward_code:
+        ward_id = db.session.scalar(select(Ward.id).where(Ward.code == ward_code))
+        if ward_id is None:
+            raise click.BadParameter(f"no ward has the code {ward_code!r}", param_hint="--ward")
+    if procedure and procedure not in {p.slug for p in catalogue.procedures()}:
+        raise click.BadParameter(f"no procedure has the slug {procedure!r}", param_hint="--procedure")
+    filters = reports.Filters(period=Period(start, end), procedure=procedure, service_id=service_id, ward_id=ward_id,
+                              channel=Channel(channel) if channel else None)
+    found = spec.build(filters)
+    if output == "json":
+        click.echo(reports.as_json_text(found))
+    else:
+        for chunk in reports.csv_lines(found):
+            click.echo(chunk, nl=False)

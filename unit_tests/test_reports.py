@@ -261,3 +261,28 @@ def test_default_periods(app):
     assert specs["backlog"].default_period(date(2026, 12, 7)) == Period(date(2026, 12, 7), date(2026, 12, 7))
     assert catalogue.backlog_bucket(S.CLOSED, True) == "complete"
     assert catalogue.backlog_bucket(S.CLOSED, False) == "closed_other"
+
+
+def test_the_report_command_prints_csv_and_json(app, council):
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["report", "quarterly", "--from", "2026-07-01", "--to", "2026-09-30"])
+    assert result.exit_code == 0, result.output
+    rows = list(csv.reader(io.StringIO(result.output)))
+    assert ["Contacts received", "7", "2", "250.0"] in rows
+    as_json = runner.invoke(args=["report", "backlog", "--to", "2026-08-31", "--format", "json",
+                                  "--service", council["housing"].slug])
+    assert as_json.exit_code == 0, as_json.output
+    data = json.loads(as_json.output)
+    assert data["filters"]["from"] == data["filters"]["to"] == "2026-08-31"
+    by_service = next(t for t in data["tables"] if t["key"] == "by_service")
+    assert by_service["rows"][0] == ["Housing", 3, 0, 1, 0, 2, 0]
+
+
+def test_the_report_command_refuses_unknown_names_and_backwards_periods(app):
+    runner = app.test_cli_runner()
+    unknown = runner.invoke(args=["report", "nonsense"])
+    assert unknown.exit_code == 2 and "is not a report" in unknown.output
+    backwards = runner.invoke(args=["report", "demand", "--from", "2026-09-30", "--to", "2026-07-01"])
+    assert backwards.exit_code == 2 and "--to must be the same as or after --from" in backwards.output
+    bad_service = runner.invoke(args=["report", "demand", "--service", "no-such-service"])
+    assert bad_service.exit_code == 2 and "no service has the slug" in bad_service.output
