@@ -56,6 +56,7 @@ def build(session, history: History) -> Case:
         channel=history.channel, service_id=history.service.id, what_happened="What happened.",
         outcome_wanted="Put it right.", contact_method=ContactMethod.EMAIL, received_at=at(history.received),
         procedure_id=procedure_id, definition={}, reason=history.reason, ward_id=history.ward_id,
+        acknowledge_by=stages[-1].acknowledge_by, respond_by=stages[-1].extended_to or stages[-1].respond_by,
     )
     session.add(case)
     session.flush()

@@ -286,3 +286,19 @@ def test_the_report_command_refuses_unknown_names_and_backwards_periods(app):
     assert backwards.exit_code == 2 and "--to must be the same as or after --from" in backwards.output
     bad_service = runner.invoke(args=["report", "demand", "--service", "no-such-service"])
     assert bad_service.exit_code == 2 and "no service has the slug" in bad_service.output
+
+
+def test_the_dashboard_brings_the_headlines_together(app, council):
+    report = _build(app, "dashboard", period=Q2)
+    assert _rows(report, "headlines") == [["Stage 1 complaints", 3, 2, 50.0], ["Stage 2 complaints", 2, 0, None]]
+    assert _rows(report, "rates") == [
+        ["Upheld in whole or in part", 66.7], ["Stage 1 answered within target", 100.0],
+        ["Stage 2 answered within target", 100.0],
+    ]
+    # Open now: C3 (with the team, due 29 September: past it on 7 December), C7 (triaged, no date),
+    # P2 (with the team since 2025, no date); C6 is not triaged yet, C4 was a service request.
+    assert _rows(report, "now")[:2] == [["Complaints open", 3], ["Open complaints past their response date", 1]]
+    trend = _rows(report, "trend")
+    assert [row[0] for row in trend] == ["2024/25 Q3", "2024/25 Q4", "2025/26 Q1", "2025/26 Q2", "2025/26 Q3",
+                                         "2025/26 Q4", "2026/27 Q1", "2026/27 Q2"]
+    assert [row[1] for row in trend] == [0, 0, 0, 2, 0, 0, 0, 3]

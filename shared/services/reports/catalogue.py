@@ -20,10 +20,12 @@ from shared.domain.reporting import (
     change,
     financial_year,
     financial_year_label,
+    financial_quarter,
     financial_year_of,
     last_complete_quarter,
     mean,
     percentile,
+    quarter_of,
     quarters_in,
     share,
 )
@@ -484,6 +486,76 @@ def learning(filters: Filters) -> Report:
     return Report("learning", SPECS_TITLES["learning"], filters, [actions, said])
 
 
+# --- the dashboard, for the Member Responsible for Complaints ---------------------------------------
+
+
+def dashboard(filters: Filters) -> Report:
+    periods = [filters.period, filters.period.a_year_earlier()]
+    found = figures.outcomes(filters, periods)
+    clocks = figures.stage_clock_counts(filters, filters.period)
+    open_now, overdue_now = figures.open_complaints(filters, today())
+    referrals = figures.referrals(filters, filters.period)
+    # One grouping of stages by day covers the trend (the last eight quarters to the period's end)
+    # and both periods of the headlines.
+    fy, quarter = quarter_of(filters.period.end)
+    for _step in range(7):
+        fy, quarter = (fy - 1, 4) if quarter == 1 else (fy, quarter - 1)
+    trend_span = Period(financial_quarter(fy, quarter).start, filters.period.end)
+    by_day = figures.stages_by_day(filters, Period(min(trend_span.start, periods[1].start), filters.period.end))
+
+    def started(index: int, number: int) -> int:
+        return sum(n for num, day, n in by_day if num == number and periods[index].contains(day))
+
+    def upheld_share(index: int) -> float | None:
+        answered = sum(n for (i, _r, _f), n in found.items() if i == index)
+        upheld = sum(n for (i, _r, f), n in found.items() if i == index and f in UPHELD_IN_PART_OR_WHOLE)
+        return share(upheld, answered)
+
+    def on_time(number: int) -> float | None:
+        c = clocks.get(number)
+        return share(c["answered_on_time"], c["answered"]) if c else None
+
+    fault = sum(n for (_o, key), n in referrals.items() if key in {d.value for d in _FAULT})
+    headlines = Table(
+        "headlines", _l("Headlines"),
+        [Column("measure", _l("Measure"), TEXT), Column("now", _l("This period")),
+         Column("before", _l("Same period a year earlier")), Column("change", _l("Change (%)"), CHANGE)],
+        [[_l("Stage 1 complaints"), started(0, 1), started(1, 1), change(started(0, 1), started(1, 1))],
+         [_l("Stage 2 complaints"), started(0, 2), started(1, 2), change(started(0, 2), started(1, 2))]],
+    )
+    rates = Table(
+        "rates", _l("Outcomes and timeliness"),
+        [Column("measure", _l("Measure"), TEXT), Column("value", _l("This period"), PERCENT)],
+        [[_l("Upheld in whole or in part"), upheld_share(0)],
+         [_l("Stage 1 answered within target"), on_time(1)],
+         [_l("Stage 2 answered within target"), on_time(2)]],
+    )
+    now = Table(
+        "now", _l("Now"),
+        [Column("measure", _l("Measure"), TEXT), Column("value", _l("Number"))],
+        [[_l("Complaints open"), open_now], [_l("Open complaints past their response date"), overdue_now],
+         [_l("Referred to the Ombudsman in the period"), sum(n for (_o, key), n in referrals.items() if key == "received")],
+         [_l("Ombudsman decisions finding fault in the period"), fault]],
+    )
+    quarters = quarters_in(trend_span)
+    counts = [0] * len(quarters)
+    for number, day, count in by_day:
+        if number != 1:
+            continue
+        for index, (_fy, _q, clipped) in enumerate(quarters):
+            if clipped.contains(day):
+                counts[index] += count
+                break
+    trend = Table(
+        "trend", _l("Stage 1 complaints by quarter"),
+        [Column("quarter", _l("Quarter"), TEXT), Column("complaints", _l("Stage 1 complaints"))],
+        [[f"{financial_year_label(q_fy)} Q{q}", counts[index]] for index, (q_fy, q, _c) in enumerate(quarters)],
+        chart="complaints",
+        description=_l("The last eight quarters to the end of the period (the latest may be part of a quarter)."),
+    )
+    return Report("dashboard", SPECS_TITLES["dashboard"], filters, [headlines, rates, now, trend])
+
+
 # --- the catalogue -------------------------------------------------------------------------------------
 
 
@@ -496,6 +568,7 @@ def _today_only(day: date) -> Period:
 
 
 SPECS_TITLES = {
+    "dashboard": _l("Dashboard"),
     "quarterly": _l("Quarterly summary"),
     "backlog": _l("Backlog snapshot"),
     "demand": _l("Complaints demand"),
@@ -507,6 +580,9 @@ SPECS_TITLES = {
 REPORTS: dict[str, ReportSpec] = {
     spec.name: spec
     for spec in [
+        ReportSpec("dashboard", SPECS_TITLES["dashboard"],
+                   _l("The headline numbers and the trend, for the Member Responsible for Complaints."),
+                   dashboard, _this_financial_year),
         ReportSpec("quarterly", SPECS_TITLES["quarterly"],
                    _l("Contacts and complaints by stage against the same period last year, escalation, outcomes, "
                       "reasons and services."), quarterly, last_complete_quarter),

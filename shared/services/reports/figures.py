@@ -311,28 +311,24 @@ def by_day_to_quarters(rows, key_of, day_of, count_of, quarters) -> dict:
 
 def referrals(filters: Filters, period: Period) -> Counter:
     """{(ombudsman, "received" | decision value): how many} — referrals received in the period, and
-    decisions made in it."""
-    received = narrowed(
-        select(OmbudsmanReferral.ombudsman, func.count())
+    decisions made in it (one query: a referral can be both)."""
+    received = and_(OmbudsmanReferral.received_on >= period.start, OmbudsmanReferral.received_on <= period.end)
+    decided = and_(OmbudsmanReferral.decided_on >= period.start, OmbudsmanReferral.decided_on <= period.end)
+    was_received, was_decided = case((received, 1), else_=0), case((decided, 1), else_=0)
+    statement = narrowed(
+        select(OmbudsmanReferral.ombudsman, OmbudsmanReferral.decision, was_received, was_decided, func.count())
         .select_from(OmbudsmanReferral)
         .join(Case, Case.id == OmbudsmanReferral.case_id)
-        .where(OmbudsmanReferral.received_on >= period.start, OmbudsmanReferral.received_on <= period.end)
-        .group_by(OmbudsmanReferral.ombudsman),
-        filters,
-    )
-    decided = narrowed(
-        select(OmbudsmanReferral.ombudsman, OmbudsmanReferral.decision, func.count())
-        .select_from(OmbudsmanReferral)
-        .join(Case, Case.id == OmbudsmanReferral.case_id)
-        .where(OmbudsmanReferral.decided_on >= period.start, OmbudsmanReferral.decided_on <= period.end)
-        .group_by(OmbudsmanReferral.ombudsman, OmbudsmanReferral.decision),
+        .where(or_(received, decided))
+        .group_by(OmbudsmanReferral.ombudsman, OmbudsmanReferral.decision, was_received, was_decided),
         filters,
     )
     found: Counter = Counter()
-    for ombudsman, count in db.session.execute(received):
-        found[(ombudsman, "received")] += count
-    for ombudsman, decision, count in db.session.execute(decided):
-        found[(ombudsman, decision.value)] += count
+    for ombudsman, decision, in_received, in_decided, count in db.session.execute(statement):
+        if in_received:
+            found[(ombudsman, "received")] += count
+        if in_decided:
+            found[(ombudsman, decision.value)] += count
     return found
 
 
@@ -413,3 +409,33 @@ def you_said_we_did(filters: Filters, period: Period, limit: int = 50) -> list[t
     if filters.service_id:
         statement = statement.where(LearningAction.service_id == filters.service_id)
     return [tuple(row) for row in db.session.execute(statement)]
+
+
+# --- now ------------------------------------------------------------------------------------------------
+
+
+def open_complaints(filters: Filters, today: date) -> tuple[int, int]:
+    """(complaints being dealt with now — open and not yet answered —, of which past their response date)."""
+    waiting = [status for status in CaseStatus if status.is_open
+               and status not in {CaseStatus.RESPONSE_SENT, CaseStatus.WITH_OMBUDSMAN}]
+    statement = narrowed(
+        select(func.count(), func.count(case((Case.respond_by < today, 1))))
+        .select_from(Case)
+        .where(Case.kind == CaseKind.COMPLAINT, Case.status.in_(waiting), triaged_as_complaint()),
+        filters,
+    )
+    total, overdue = db.session.execute(statement).one()
+    return total, overdue
+
+
+def stages_by_day(filters: Filters, period: Period) -> list[tuple[int, date, int]]:
+    """(stage number, day, complaints started at that stage that day) over the period."""
+    statement = narrowed(
+        select(CaseStage.number, CaseStage.received_on, func.count())
+        .select_from(CaseStage)
+        .join(Case, Case.id == CaseStage.case_id)
+        .where(CaseStage.received_on >= period.start, CaseStage.received_on <= period.end, is_counted_stage())
+        .group_by(CaseStage.number, CaseStage.received_on),
+        filters,
+    )
+    return [(number, _as_date(day), count) for number, day, count in db.session.execute(statement)]
