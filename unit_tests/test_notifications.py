@@ -22,6 +22,7 @@ from shared.domain.enums import (
     EventType,
     LearningStatus,
     MessageChannel,
+    MessageFormat,
     MessageStatus,
     Ombudsman,
     OmbudsmanDecision,
@@ -394,6 +395,22 @@ def test_message_page_hides_links_that_carry_secrets(client, session, people, ou
     assert "SECRET-TOKEN" not in text and "[link removed]" in text and "jane.williams@example.com" in text
     letter = client.get(f"/staff/outbox/{outbox_rows['to_print'].id}").get_data(as_text=True)
     assert "1 High Street" in letter and "Record as posted" in letter
+
+
+def test_the_outbox_shows_which_letters_to_print_in_large_print(client, session, people, outbox_rows):
+    letter = outbox_rows["to_print"]
+    signed_in(client, session, people["manager"])
+    assert "Large print" not in client.get("/staff/outbox").get_data(as_text=True)
+    detail = client.get(f"/staff/outbox/{letter.id}").get_data(as_text=True)
+    assert "Format" in detail and "Standard" in detail
+    letter.format = MessageFormat.LARGE_PRINT
+    session.commit()
+    listing = client.get("/staff/outbox").get_data(as_text=True)
+    assert listing.count("Large print") == 1
+    detail = client.get(f"/staff/outbox/{letter.id}").get_data(as_text=True)
+    assert "Large print" in detail and "Change your password" in detail
+    email = client.get(f"/staff/outbox/{outbox_rows['sent'].id}").get_data(as_text=True)
+    assert "Format" not in email
 
 
 def test_retry_puts_a_given_up_message_back_in_the_queue(app, client, session, people, outbox_rows):

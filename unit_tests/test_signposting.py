@@ -9,7 +9,16 @@ import pytest
 from sqlalchemy import select
 
 from shared import clock
-from shared.domain.enums import AdjustmentKind, CaseKind, CaseStatus, MessageChannel, ProcedureKind, Role, SupportTopic
+from shared.domain.enums import (
+    AdjustmentKind,
+    CaseKind,
+    CaseStatus,
+    MessageChannel,
+    MessageFormat,
+    ProcedureKind,
+    Role,
+    SupportTopic,
+)
 from shared.models import Case, OutboxMessage, Signpost
 from shared.services import signposting
 from unit_tests.test_route_access import quick_sign_in
@@ -231,7 +240,7 @@ def test_sending_uses_the_channel_adjustments_choose(app, session, make, residen
     client = as_user(app, session, staff_world["agent"])
     client.submit(f"/staff/cases/{staff_world['case'].reference}/support", {"services": [str(directory["pohwer"].id)]})
     message = session.scalars(select(OutboxMessage).where(OutboxMessage.template == "support_information")).one()
-    assert message.channel is MessageChannel.LETTER and message.subject.startswith("Large print: ")
+    assert message.channel is MessageChannel.LETTER and message.format is MessageFormat.LARGE_PRINT
 
 
 def test_a_responder_cannot_send(app, session, resident, directory, staff_world):

@@ -234,6 +234,13 @@ class MessageChannel(LabelledEnum):
     LETTER = "letter", _l("Letter")
 
 
+class MessageFormat(LabelledEnum):
+    """How a message is to be produced: a letter to someone who needs large print is printed so."""
+
+    STANDARD = "standard", _l("Standard")
+    LARGE_PRINT = "large_print", _l("Large print"), "govuk-tag--purple"
+
+
 class AdjustmentKind(LabelledEnum):
     """A reasonable adjustment, grouped by what it changes (see ADJUSTMENT_GROUPS)."""
 

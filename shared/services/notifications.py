@@ -10,14 +10,12 @@ complaint's text or anything about the person's health.
 from __future__ import annotations
 
 from flask import current_app
-from flask_babel import force_locale
-from flask_babel import gettext as _
 from sqlalchemy import select
 
 from shared.db import db
 from shared.domain.adjustments import correspondence_effects
 from shared.domain.contact import choose
-from shared.domain.enums import EventType, MessageChannel, Role
+from shared.domain.enums import EventType, MessageChannel, MessageFormat, Role
 from shared.models import Case, CaseStage, OutboxMessage, User
 from shared.services import adjustments as adjustment_register
 from shared.services import outbox
@@ -63,12 +61,12 @@ def contact_and_effects(person: User, case: Case | None = None, effects: frozens
     return choose(method, email=person.email, phone=phone, address=address, effects=effects), effects
 
 
-def flag_format(message: OutboxMessage, effects: frozenset[str]) -> None:
-    """Mark a letter to someone who needs large print, so whoever prints it from the outbox sees so
-    (the subject is what the outbox lists). The prefix is in the letter's own language."""
-    if message.channel is MessageChannel.LETTER and "large_print" in effects:
-        with force_locale(message.locale):
-            message.subject = _("Large print: %(subject)s", subject=message.subject)[:200]
+def format_for(channel: MessageChannel, effects: frozenset[str]) -> MessageFormat:
+    """Large print for a letter to someone who needs it, so whoever prints it from the outbox
+    sees so (the outbox shows the format with the channel); otherwise standard."""
+    if channel is MessageChannel.LETTER and "large_print" in effects:
+        return MessageFormat.LARGE_PRINT
+    return MessageFormat.STANDARD
 
 
 def _to_resident(case: Case, template: str, *, letters: bool = True, **context) -> OutboxMessage | None:
@@ -85,8 +83,7 @@ def _to_resident(case: Case, template: str, *, letters: bool = True, **context) 
     case_url = link("portal.case", reference=case.reference) if resident.has_account else None
     message = outbox.queue(template, recipient=address, locale=resident.locale or "en", user_id=resident.id,
                            case_id=case.id, channel=channel, name=resident.full_name, reference=case.reference,
-                           case_url=case_url, **context)
-    flag_format(message, effects)
+                           case_url=case_url, format=format_for(channel, effects), **context)
     return message
 
 

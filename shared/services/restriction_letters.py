@@ -80,8 +80,8 @@ def send_letter(restriction: Restriction, template: str, **extra) -> OutboxMessa
     # An "email only" adjustment is the person's own choice of how we write: it outweighs the post.
     if address and "email_only" not in effects:
         letter = outbox.queue(template, recipient=address, locale=locale, user_id=person.id,
-                              channel=MessageChannel.LETTER, **context)
-        notifications.flag_format(letter, effects)
+                              channel=MessageChannel.LETTER,
+                              format=notifications.format_for(MessageChannel.LETTER, effects), **context)
         if preferred is not None and preferred[0] is not MessageChannel.LETTER:
             channel, recipient = preferred
             outbox.queue("restriction_notice", recipient=recipient, locale=locale, user_id=person.id,

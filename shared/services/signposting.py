@@ -122,10 +122,9 @@ def send(case: Case, person: User, services: Sequence[SupportService], *, actor:
              "website": s.website or ""}
             for s in services
         ]
-    message = outbox.queue("support_information", recipient=address, locale=locale, user_id=person.id,
-                           case_id=case.id, channel=channel, name=person.full_name, reference=case.reference,
-                           services=entries)
-    notifications.flag_format(message, effects)
+    outbox.queue("support_information", recipient=address, locale=locale, user_id=person.id, case_id=case.id,
+                 channel=channel, name=person.full_name, reference=case.reference, services=entries,
+                 format=notifications.format_for(channel, effects))
     signpost = Signpost(person_id=person.id, case_id=case.id, context=STAFF_SENT, service_ids=[s.id for s in services],
                         shown_by_id=actor.id, at=utcnow())
     db.session.add(signpost)
