@@ -1,5 +1,4 @@
-"""The outbox migrations: delivery (rows already sent stay sent, the rest become due) and the letter
-format (the large-print subject prefix becomes a column); each goes down again."""
+"""The outbox delivery migration: rows already sent stay sent, the rest become due; and it goes down again."""
 
 from __future__ import annotations
 
@@ -40,37 +39,3 @@ def test_upgrade_marks_old_rows_and_downgrade_removes_the_columns(tmp_path):
     finally:
         engine.dispose()
 
-
-FORMAT_BEFORE = "916f8afe3218"
-FORMAT_REVISION = "c4e7a9d2b810"
-
-
-def test_large_print_prefix_becomes_the_format_column_and_comes_back_on_downgrade(tmp_path):
-    engine = make_engine(f"sqlite:///{tmp_path / 'format.sqlite3'}")
-    rows = (("en-large", "letter", "en", "Large print: Your complaint"),
-            ("cy-large", "letter", "cy", "Print bras: Eich cwyn"),
-            ("en-plain", "letter", "en", "Your complaint"),
-            ("email", "email", "en", "Large print: not a letter"))
-    try:
-        migrate.upgrade(engine, FORMAT_BEFORE)
-        with engine.begin() as connection:
-            for reference, channel, locale, subject in rows:
-                connection.execute(text(
-                    "INSERT INTO outbox_messages (reference, template, channel, recipient, locale, subject, body,"
-                    " created_at) VALUES (:reference, 'case_closed', :channel, '1 High Street', :locale, :subject,"
-                    " 'b', '2026-11-01 09:00:00.000000')"),
-                    {"reference": reference, "channel": channel, "locale": locale, "subject": subject})
-        migrate.upgrade(engine, FORMAT_REVISION)
-        with engine.connect() as connection:
-            found = {row.reference: (row.format, row.subject) for row in connection.execute(text(
-                "SELECT reference, format, subject FROM outbox_messages"))}
-        assert found == {"en-large": ("large_print", "Your complaint"), "cy-large": ("large_print", "Eich cwyn"),
-                         "en-plain": ("standard", "Your complaint"), "email": ("standard", "Large print: not a letter")}
-
-        migrate.downgrade(engine, FORMAT_BEFORE)
-        assert "format" not in {c["name"] for c in inspect(engine).get_columns("outbox_messages")}
-        with engine.connect() as connection:
-            subjects = dict(connection.execute(text("SELECT reference, subject FROM outbox_messages")).all())
-        assert subjects == {reference: subject for reference, _channel, _locale, subject in rows}
-    finally:
-        engine.dispose()

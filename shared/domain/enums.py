@@ -146,6 +146,14 @@ class ProcedureKind(LabelledEnum):
     LOCAL = "local", _l("Local complaints policy")
 
 
+class CareKind(LabelledEnum):
+    """A council service that is social care, whose complaints follow a statutory procedure and whose
+    residents are offered advocacy in the journey (shared/services/signposting.py)."""
+
+    CHILDREN = "children", _l("Children's social care")
+    ADULTS = "adults", _l("Adults' social care")
+
+
 class Ombudsman(LabelledEnum):
     LGSCO = "lgsco", _l("Local Government and Social Care Ombudsman")
     HOUSING = "housing", _l("Housing Ombudsman")

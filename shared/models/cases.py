@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from shared.db import Base, enum_column
 from shared.domain.enums import (
+    CareKind,
     CaseKind,
     CaseReason,
     CaseStatus,
@@ -33,6 +34,9 @@ class Service(Base):
     description: Mapped[str] = mapped_column(String(300))
     description_cy: Mapped[str] = mapped_column(String(300))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Social care (children's or adults'), or None: the journey knows a draft's service before triage
+    # chooses its procedure, and offers advocacy by this.
+    care_kind: Mapped[CareKind | None] = mapped_column(enum_column(CareKind, length=20))
 
     def display_name(self, locale: str) -> str:
         return self.name_cy if locale == "cy" else self.name

@@ -1,4 +1,4 @@
-"""outbox message format (large print) in place of the subject prefix
+"""outbox message format (large print) in place of the subject prefix; services' social-care kind
 
 Revision ID: c4e7a9d2b810
 Revises: 916f8afe3218
@@ -17,6 +17,11 @@ depends_on = None
 # The prefix large-print letters carried before there was a format column, in each letter's language.
 LARGE_PRINT_PREFIXES = {'en': 'Large print: ', 'cy': 'Print bras: '}
 
+# The slugs social care was recognised by before services had a care kind.
+CARE_KIND_SLUGS = {'children': ('childrens-services', 'childrens-social-care', 'children-and-families'),
+                   'adults': ('adult-social-care', 'adults-social-care')}
+
+services = sa.table('services', sa.column('slug', sa.String), sa.column('care_kind', sa.String))
 outbox = sa.table('outbox_messages', sa.column('channel', sa.String), sa.column('locale', sa.String),
                   sa.column('subject', sa.String), sa.column('format', sa.String))
 
@@ -31,8 +36,16 @@ def upgrade() -> None:
                    .where(outbox.c.channel == 'letter', outbox.c.subject.startswith(prefix, autoescape=True))
                    .values(format='large_print', subject=sa.func.substr(outbox.c.subject, len(prefix) + 1)))
 
+    with op.batch_alter_table('services', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('care_kind', sa.Enum('children', 'adults', name='carekind', native_enum=False, length=20), nullable=True))
+    for kind, slugs in CARE_KIND_SLUGS.items():
+        op.execute(services.update().where(services.c.slug.in_(slugs)).values(care_kind=kind))
+
 
 def downgrade() -> None:
+    with op.batch_alter_table('services', schema=None) as batch_op:
+        batch_op.drop_column('care_kind')
+
     # Without the column, the prefix is what marks a large-print letter again.
     for locale, prefix in LARGE_PRINT_PREFIXES.items():
         op.execute(outbox.update()
