@@ -26,6 +26,7 @@ from shared.domain.enums import (
     MessageStatus,
     Ombudsman,
     OmbudsmanDecision,
+    RepresentativeKind,
     Role,
 )
 from shared.models import (
@@ -218,16 +219,41 @@ def test_closing_and_withdrawing_tell_the_resident(app, make, people, session):
     assert all("Sorted now." not in m.body for m in messages(session))
 
 
-def test_a_councillor_who_raised_a_case_hears_the_same_updates(app, make, people, session):
+def _raised_by_councillor(make, people, session, **representation) -> Case:
+    """A case a councillor raised, as member enquiries record it: entered by them and naming them."""
     resident = make.user(Role.RESIDENT)
-    case = make.case(resident, people["service"], status=CaseStatus.TRIAGED)
+    case = make.case(resident, people["service"], status=CaseStatus.TRIAGED, what_happened=SECRET_TEXT)
     session.execute(Case.__table__.update().where(Case.id == case.id).values(entered_by_id=people["councillor"].id))
     session.commit()
+    make.representative(case, people["councillor"], kind=RepresentativeKind.COUNCILLOR, **representation)
+    return case
+
+
+def test_a_councillor_who_raised_a_case_hears_the_same_updates(app, make, people, session):
+    case = _raised_by_councillor(make, people, session)
     in_service(app, lambda: casework.acknowledge(load(case.id), user(people["officer"].id), None))
     [update] = messages(session, "case_update_representative")
     assert update.recipient == people["councillor"].email and update.case_id == case.id
     assert "Acknowledged" in update.body and SECRET_TEXT not in update.body
+    assert f"/councillor/enquiries/{case.reference}" in update.body
     assert len(messages(session, "case_acknowledged")) == 1
+
+
+def test_a_councillor_whose_consent_was_withdrawn_hears_nothing(app, make, people, session):
+    """Who entered the case does not matter: only standing representation does (the gap of issue 8)."""
+    withdrawn = _raised_by_councillor(make, people, session, withdrawn=True)
+    in_service(app, lambda: casework.acknowledge(load(withdrawn.id), user(people["officer"].id), None))
+    assert messages(session, "case_update_representative") == []
+    assert len(messages(session, "case_acknowledged")) == 1
+
+
+def test_a_councillor_who_is_no_longer_one_hears_nothing_as_a_councillor(app, make, people, session):
+    standing = _raised_by_councillor(make, people, session)
+    session.execute(User.__table__.update().where(User.id == people["councillor"].id)
+                    .values(role=Role.RESIDENT.value))  # lost their seat
+    session.commit()
+    in_service(app, lambda: casework.acknowledge(load(standing.id), user(people["officer"].id), None))
+    assert messages(session, "case_update_representative") == []
 
 
 def test_allocation_tells_the_handler_but_not_someone_taking_it_themselves(app, make, people, session):

@@ -98,13 +98,13 @@ def _contact_letters(case: Case) -> list:
 
 def _acting(case: Case) -> dict:
     """A representative sees whom they act for (the first name only); the case's own resident sees
-    who acts for them, to stop it if they wish (one query, only for them)."""
+    who acts for them, to stop it if they wish (loaded with the case: no query)."""
     person = viewer()
     if person is not None and person.id != case.resident_id:
         return {"acting_for": representatives.first_name(case.resident.full_name if case.resident else ""),
                 "case_representatives": []}
     if person is not None:
-        return {"acting_for": None, "case_representatives": representatives.active_for_case(case.id)}
+        return {"acting_for": None, "case_representatives": representatives.active_on(case)}
     return {"acting_for": None, "case_representatives": []}
 
 

@@ -22,6 +22,7 @@ from shared.domain.enums import (
 )
 from shared.models.people import User
 from shared.models.procedures import Procedure
+from shared.models.representation import CaseRepresentative
 
 
 class Service(Base):
@@ -109,6 +110,11 @@ class Case(Base):
     officer: Mapped[User | None] = relationship(foreign_keys=[officer_id], lazy="raise")
     events: Mapped[list[CaseEvent]] = relationship(
         back_populates="case", lazy="raise", order_by="CaseEvent.at, CaseEvent.id"
+    )
+    # Everyone ever named to act for the case's person, consent withdrawn or not (who is told of an
+    # update: shared/services/representatives.py `to_tell`). Loaded with the case by case lookups.
+    representatives: Mapped[list[CaseRepresentative]] = relationship(
+        lazy="raise", order_by="CaseRepresentative.id", viewonly=True
     )
 
     @property

@@ -18,7 +18,7 @@ from shared.domain.contact import choose
 from shared.domain.enums import EventType, MessageChannel, MessageFormat, Role
 from shared.models import Case, CaseStage, OutboxMessage, User
 from shared.services import adjustments as adjustment_register
-from shared.services import outbox
+from shared.services import outbox, representatives
 
 
 def link(endpoint: str, **values) -> str:
@@ -87,16 +87,26 @@ def _to_resident(case: Case, template: str, *, letters: bool = True, **context) 
     return message
 
 
-def tell_resident(case: Case, template: str, event: EventType, **context) -> None:
-    """Queue `template` to the case's resident, and an update to a councillor who raised it for them."""
+def tell_resident(case: Case, template: str, event: EventType | None, **context) -> None:
+    """Queue `template` to the case's resident, and an update to each of the case's representatives
+    with consent standing (shared/services/representatives.py `to_tell`): what happened and a link,
+    never the complaint's text. A representative whose consent was withdrawn hears nothing more.
+
+    Finding them costs a case action no query (the case lookups load them with the case); each
+    message to one is an INSERT, as every message is."""
     _to_resident(case, template, **context)
-    if not case.entered_by_id or case.entered_by_id == case.resident_id:
-        return
-    councillor = db.session.get(User, case.entered_by_id)
-    if councillor is not None and councillor.role is Role.COUNCILLOR and councillor.is_active and councillor.email:
-        outbox.queue("case_update_representative", recipient=councillor.email, locale=councillor.locale or "en",
-                     user_id=councillor.id, case_id=case.id, name=councillor.full_name, reference=case.reference,
-                     what=event.label, **context)
+    for person in representatives.to_tell(case):
+        outbox.queue("case_update_representative", recipient=person.email, locale=person.locale or "en",
+                     user_id=person.id, case_id=case.id, name=person.full_name, reference=case.reference,
+                     what=event.label if event is not None else "", case_url=representative_link(person, case),
+                     **context)
+
+
+def representative_link(person: User, case: Case) -> str:
+    """Where a representative reads the case: a councillor's enquiry page, anyone else's case page."""
+    if person.role is Role.COUNCILLOR:
+        return link("portal.councillor_enquiry", reference=case.reference)
+    return link("portal.case", reference=case.reference)
 
 
 def acknowledged(case: Case) -> None:
