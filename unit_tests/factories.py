@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from shared.auth.passwords import hash_password
 from shared.clock import utcnow
-from shared.domain.enums import CaseKind, CaseStatus, Channel, ContactMethod, EventType, Role
+from shared.domain.enums import CareKind, CaseKind, CaseStatus, Channel, ContactMethod, EventType, Role
 from shared.domain.references import new_reference
 from shared.models import Case, CaseEvent, CaseStage, Organisation, Procedure, Service, User
 
@@ -24,7 +24,7 @@ class Factory:
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def service(self, slug: str | None = None, name: str = "Housing repairs") -> Service:
+    def service(self, slug: str | None = None, name: str = "Housing repairs", care_kind: CareKind | None = None) -> Service:
         n = next(_counter)
         service = Service(
             slug=slug or f"service-{n}",
@@ -33,6 +33,7 @@ class Factory:
             description=f"About {name.lower()}",
             description_cy=f"Ynglŷn â {name.lower()}",
             active=True,
+            care_kind=care_kind,
         )
         self.session.add(service)
         self.session.commit()

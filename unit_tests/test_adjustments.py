@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from shared import clock
 from shared.domain import adjustments as rules
-from shared.domain.enums import AdjustmentKind, CaseStatus, ContactMethod, MessageChannel, Role
+from shared.domain.enums import AdjustmentKind, CaseStatus, ContactMethod, MessageChannel, MessageFormat, Role
 from shared.domain.policy import can_record_adjustments, can_see_adjustments
 from shared.models import Adjustment, AuditEvent, OutboxMessage
 from unit_tests.test_route_access import quick_sign_in
@@ -326,7 +326,8 @@ def test_notifications_honour_the_register(app, session, world, make):
         case = db.session.get(type(world["case"]), world["case"].id)
         notifications.tell_resident(case, "case_closed", None)
         letter = db.session.scalars(select(OutboxMessage).where(OutboxMessage.case_id == case.id)).one()
-        assert letter.channel is MessageChannel.LETTER and letter.subject.startswith("Large print: ")
+        assert letter.channel is MessageChannel.LETTER and letter.format is MessageFormat.LARGE_PRINT
+        assert not letter.subject.startswith("Large print")
         db.session.rollback()
     make.adjustment(resident, AdjustmentKind.EMAIL_ONLY)
     with app.test_request_context():

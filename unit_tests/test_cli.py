@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from shared.auth.passwords import verify_password
-from shared.domain.enums import Role
+from shared.domain.enums import CareKind, Role
 from shared.models import Case, Service, User
 
 
@@ -48,6 +48,9 @@ def test_demo_data_loads_once(app, session):
     assert first.exit_code == 0, first.output
     assert "20 cases" in first.output
     assert session.scalar(select(func.count()).select_from(Service).where(Service.slug == "housing-repairs")) == 1
+    kinds = dict(session.execute(select(Service.slug, Service.care_kind)).all())
+    assert kinds["childrens-services"] is CareKind.CHILDREN and kinds["adult-social-care"] is CareKind.ADULTS
+    assert kinds["housing-repairs"] is None
     assert session.scalar(select(func.count()).select_from(User).where(User.email == "officer@example.gov.uk")) == 1
     assert session.scalar(select(func.count()).select_from(Case)) >= 20
     again = runner.invoke(args=["demo-data", "--if-empty"])

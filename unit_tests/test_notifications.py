@@ -22,9 +22,11 @@ from shared.domain.enums import (
     EventType,
     LearningStatus,
     MessageChannel,
+    MessageFormat,
     MessageStatus,
     Ombudsman,
     OmbudsmanDecision,
+    RepresentativeKind,
     Role,
 )
 from shared.models import (
@@ -217,16 +219,41 @@ def test_closing_and_withdrawing_tell_the_resident(app, make, people, session):
     assert all("Sorted now." not in m.body for m in messages(session))
 
 
-def test_a_councillor_who_raised_a_case_hears_the_same_updates(app, make, people, session):
+def _raised_by_councillor(make, people, session, **representation) -> Case:
+    """A case a councillor raised, as member enquiries record it: entered by them and naming them."""
     resident = make.user(Role.RESIDENT)
-    case = make.case(resident, people["service"], status=CaseStatus.TRIAGED)
+    case = make.case(resident, people["service"], status=CaseStatus.TRIAGED, what_happened=SECRET_TEXT)
     session.execute(Case.__table__.update().where(Case.id == case.id).values(entered_by_id=people["councillor"].id))
     session.commit()
+    make.representative(case, people["councillor"], kind=RepresentativeKind.COUNCILLOR, **representation)
+    return case
+
+
+def test_a_councillor_who_raised_a_case_hears_the_same_updates(app, make, people, session):
+    case = _raised_by_councillor(make, people, session)
     in_service(app, lambda: casework.acknowledge(load(case.id), user(people["officer"].id), None))
     [update] = messages(session, "case_update_representative")
     assert update.recipient == people["councillor"].email and update.case_id == case.id
     assert "Acknowledged" in update.body and SECRET_TEXT not in update.body
+    assert f"/councillor/enquiries/{case.reference}" in update.body
     assert len(messages(session, "case_acknowledged")) == 1
+
+
+def test_a_councillor_whose_consent_was_withdrawn_hears_nothing(app, make, people, session):
+    """Who entered the case does not matter: only standing representation does (the gap of issue 8)."""
+    withdrawn = _raised_by_councillor(make, people, session, withdrawn=True)
+    in_service(app, lambda: casework.acknowledge(load(withdrawn.id), user(people["officer"].id), None))
+    assert messages(session, "case_update_representative") == []
+    assert len(messages(session, "case_acknowledged")) == 1
+
+
+def test_a_councillor_who_is_no_longer_one_hears_nothing_as_a_councillor(app, make, people, session):
+    standing = _raised_by_councillor(make, people, session)
+    session.execute(User.__table__.update().where(User.id == people["councillor"].id)
+                    .values(role=Role.RESIDENT.value))  # lost their seat
+    session.commit()
+    in_service(app, lambda: casework.acknowledge(load(standing.id), user(people["officer"].id), None))
+    assert messages(session, "case_update_representative") == []
 
 
 def test_allocation_tells_the_handler_but_not_someone_taking_it_themselves(app, make, people, session):
@@ -394,6 +421,22 @@ def test_message_page_hides_links_that_carry_secrets(client, session, people, ou
     assert "SECRET-TOKEN" not in text and "[link removed]" in text and "jane.williams@example.com" in text
     letter = client.get(f"/staff/outbox/{outbox_rows['to_print'].id}").get_data(as_text=True)
     assert "1 High Street" in letter and "Record as posted" in letter
+
+
+def test_the_outbox_shows_which_letters_to_print_in_large_print(client, session, people, outbox_rows):
+    letter = outbox_rows["to_print"]
+    signed_in(client, session, people["manager"])
+    assert "Large print" not in client.get("/staff/outbox").get_data(as_text=True)
+    detail = client.get(f"/staff/outbox/{letter.id}").get_data(as_text=True)
+    assert "Format" in detail and "Standard" in detail
+    letter.format = MessageFormat.LARGE_PRINT
+    session.commit()
+    listing = client.get("/staff/outbox").get_data(as_text=True)
+    assert listing.count("Large print") == 1
+    detail = client.get(f"/staff/outbox/{letter.id}").get_data(as_text=True)
+    assert "Large print" in detail and "Change your password" in detail
+    email = client.get(f"/staff/outbox/{outbox_rows['sent'].id}").get_data(as_text=True)
+    assert "Format" not in email
 
 
 def test_retry_puts_a_given_up_message_back_in_the_queue(app, client, session, people, outbox_rows):

@@ -38,3 +38,4 @@ def test_upgrade_marks_old_rows_and_downgrade_removes_the_columns(tmp_path):
             assert connection.execute(text("SELECT count(*) FROM outbox_messages")).scalar() == 2
     finally:
         engine.dispose()
+

@@ -271,3 +271,59 @@ def test_a_representative_cannot_remove_anyone_and_another_resident_gets_not_fou
     assert stranger.post(url, data={"csrf_token": stranger.csrf_token("/cases")}).status_code == 404
     session.expire_all()
     assert session.get(CaseRepresentative, row.id).withdrawn_at is None
+
+
+# --- updates to representatives ----------------------------------------------------------------------------
+
+
+def _acknowledge(client, session, case):
+    """Staff acknowledge the case through the strict client (≤10 queries for the POST)."""
+    session.expire_all()
+    version = session.get(Case, case.id).version
+    token = client.csrf_token(f"/staff/cases/{case.reference}")
+    return client.post(f"/staff/cases/{case.reference}/acknowledge", data={"csrf_token": token, "version": version})
+
+
+def test_representatives_hear_of_an_update_by_a_link_and_a_withdrawn_one_hears_nothing(client, session, make,
+                                                                                      people, represented):
+    representative, _row = represented
+    former = make.user(Role.RESIDENT, full_name="Fran Former", email="fran@example.com")
+    # Email only: the adjustments register is not read, so the POST's ten queries include the
+    # representatives' (loaded with the case) and the update's INSERT.
+    resident = make.user(Role.RESIDENT, full_name="Jane Williams")
+    case = make.case(resident, people["service"], status=CaseStatus.TRIAGED, officer_id=people["officer"].id,
+                     what_happened="Carers did not come on Tuesday.")
+    make.representative(case, representative, kind=RepresentativeKind.ADVOCATE)
+    make.representative(case, former, withdrawn=True)
+    quick_sign_in(client, session, people["officer"])
+
+    response = _acknowledge(client, session, case)
+
+    assert response.status_code == 302, response.get_data(as_text=True)[:300]
+    updates = session.scalars(select(OutboxMessage).where(OutboxMessage.template == "case_update_representative",
+                                                          OutboxMessage.case_id == case.id)).all()
+    assert [m.recipient for m in updates] == [representative.email]
+    [update] = updates
+    assert f"/cases/{case.reference}" in update.body and case.reference in update.subject
+    for private in ("Carers did not come", "Williams"):
+        assert private not in update.body and private not in update.subject
+    assert session.scalar(select(func.count()).select_from(OutboxMessage).where(
+        OutboxMessage.user_id == former.id)) == 0
+    assert session.scalar(select(func.count()).select_from(OutboxMessage).where(
+        OutboxMessage.template == "case_acknowledged", OutboxMessage.case_id == case.id)) == 1
+
+
+def test_consent_withdrawn_from_the_case_page_stops_the_next_update(app, client, session, make, people, represented):
+    representative, row = represented
+    session.execute(Case.__table__.update().where(Case.id == people["case"].id)
+                    .values(status=CaseStatus.TRIAGED, officer_id=people["officer"].id))
+    session.commit()
+    quick_sign_in(client, session, people["resident"])
+    removed = client.submit(f"/cases/{people['case'].reference}/representatives/{row.id}/remove", {},
+                            form_url=f"/cases/{people['case'].reference}")
+    assert removed.status_code == 302
+    staff = app.test_client()
+    quick_sign_in(staff, session, people["officer"])
+    assert _acknowledge(staff, session, people["case"]).status_code == 302
+    assert session.scalar(select(func.count()).select_from(OutboxMessage).where(
+        OutboxMessage.user_id == representative.id, OutboxMessage.case_id == people["case"].id)) == 0

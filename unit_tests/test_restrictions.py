@@ -4,7 +4,9 @@ person's export."""
 
 from __future__ import annotations
 
+import html
 import json
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -17,10 +19,12 @@ from shared.domain import restrictions as rules
 from shared.domain.enums import (
     AdjustmentKind,
     CaseStatus,
+    ConsentMethod,
     ContactMethod,
     EventType,
     MessageChannel,
     MessageDirection,
+    RepresentativeKind,
     RestrictionCategory,
     RestrictionStatus,
     RestrictionType,
@@ -28,7 +32,7 @@ from shared.domain.enums import (
 )
 from shared.domain.policy import can_see_restriction, can_see_restriction_details
 from shared.domain.restrictions import Proposal, RestrictionInvalid, RestrictionRefused
-from shared.models import Adjustment, AuditEvent, CaseEvent, OutboxMessage, Restriction
+from shared.models import Adjustment, AuditEvent, CaseEvent, CaseRepresentative, OutboxMessage, Restriction
 from unit_tests.factories import sign_in
 from unit_tests.test_route_access import quick_sign_in
 
@@ -517,12 +521,28 @@ def test_the_list_shows_proposals_restrictions_in_place_and_ended(app, session, 
     assert f"/staff/restrictions/{restriction.id}" in body
 
 
+def _letters_on(case_page: str) -> tuple[list[str], str]:
+    """The letters shown on a portal case page (unescaped), and the page without them."""
+    letters = [html.unescape(text) for text in re.findall(r"<div [^>]*data-contact-letter>(.*?)</div>", case_page, re.S)]
+    start = case_page.find('id="contact-letters"')
+    rest = case_page if start < 0 else case_page[:start] + case_page[case_page.rindex("</section>"):]
+    return letters, rest
+
+
 def test_the_resident_sees_only_the_letter_never_the_reasons(app, session, world, client):
-    approved(app, session, world)
+    restriction = approved(app, session, world)
     sign_in(client, world["resident"])
-    case_page = client.get(f"/cases/{world['case'].reference}").get_data(as_text=True)
+    response = client.get(f"/cases/{world['case'].reference}")
+    case_page = response.get_data(as_text=True)
+    # The letter they were sent, word for word, on the case it was proposed from; nothing else of it.
+    [shown] = _letters_on(case_page)[0]
+    assert shown == session.get(OutboxMessage, restriction.letter_message_id).body.strip()
+    assert BEHAVIOUR in shown and TERMS in shown
     for secret in (BEHAVIOUR, TERMS, DECISION_NOTE, EVIDENCE_NOTE, "Restriction"):
+        assert secret not in _letters_on(case_page)[1]
+    for secret in (DECISION_NOTE, EVIDENCE_NOTE):
         assert secret not in case_page
+    assert queries(response) <= 10
     data = json.loads(client.get("/your-data/download").get_data(as_text=True))
     [letter] = data["letters_about_how_you_contact_us"]
     assert BEHAVIOUR in letter["letter"] and TERMS in letter["letter"] and letter["by"] == "letter"
@@ -530,6 +550,38 @@ def test_the_resident_sees_only_the_letter_never_the_reasons(app, session, world
     assert DECISION_NOTE not in text and EVIDENCE_NOTE not in text
     assert "restriction.proposed" not in text and "evidence" not in text
     assert client.get("/staff/restrictions").status_code in (302, 403)
+
+
+def test_the_letter_shows_on_the_case_it_was_proposed_from_only(app, session, world, make, client):
+    restriction = approved(app, session, world)
+    assert restriction.case_id == world["case"].id
+    letter = session.get(OutboxMessage, restriction.letter_message_id)
+    assert letter.case_id == world["case"].id and letter.user_id == world["resident"].id
+    their_other_case = make.case(world["resident"], world["service"])
+    sign_in(client, world["resident"])
+    other_page = client.get(f"/cases/{their_other_case.reference}").get_data(as_text=True)
+    assert _letters_on(other_page)[0] == [] and BEHAVIOUR not in other_page and "contact-letters" not in other_page
+
+    # Another resident, on their own case, sees nothing of it.
+    someone_else = make.user(Role.RESIDENT, full_name="Someone Else")
+    their_case = make.case(someone_else, world["service"])
+    other = app.test_client()
+    sign_in(other, someone_else)
+    page = other.get(f"/cases/{their_case.reference}").get_data(as_text=True)
+    assert BEHAVIOUR not in page and TERMS not in page and "contact-letters" not in page
+    assert other.get(f"/cases/{world['case'].reference}").status_code == 404
+
+    # Nor does a representative acting on the case itself: the letter is for the person alone.
+    advocate = make.user(Role.RESIDENT, full_name="Ann Advocate")
+    session.add(CaseRepresentative(case_id=world["case"].id, representative_id=advocate.id,
+                                   kind=RepresentativeKind.ADVOCATE, consent=ConsentMethod.WRITTEN,
+                                   recorded_at=utcnow()))
+    session.commit()
+    acting = app.test_client()
+    sign_in(acting, advocate)
+    response = acting.get(f"/cases/{world['case'].reference}")
+    assert response.status_code == 200
+    assert BEHAVIOUR not in response.get_data(as_text=True) and "contact-letters" not in response.get_data(as_text=True)
 
 
 def test_a_councillor_never_sees_it(app, session, world, make):

@@ -9,7 +9,17 @@ import pytest
 from sqlalchemy import select
 
 from shared import clock
-from shared.domain.enums import AdjustmentKind, CaseKind, CaseStatus, MessageChannel, ProcedureKind, Role, SupportTopic
+from shared.domain.enums import (
+    AdjustmentKind,
+    CareKind,
+    CaseKind,
+    CaseStatus,
+    MessageChannel,
+    MessageFormat,
+    ProcedureKind,
+    Role,
+    SupportTopic,
+)
 from shared.models import Case, OutboxMessage, Signpost
 from shared.services import signposting
 from unit_tests.test_route_access import quick_sign_in
@@ -49,16 +59,25 @@ def test_topics_put_social_care_first():
     assert signposting.topics_for("someone_else")[0] is SupportTopic.COMPLAINING_FOR_SOMEONE
 
 
-@pytest.mark.parametrize(("slug", "kind", "topic"), [
-    ("childrens-services", None, SupportTopic.CHILDRENS_SOCIAL_CARE),
-    ("adult-social-care", None, SupportTopic.ADULTS_SOCIAL_CARE),
-    ("housing", None, None),
+@pytest.mark.parametrize(("care", "kind", "topic"), [
+    (CareKind.CHILDREN, None, SupportTopic.CHILDRENS_SOCIAL_CARE),
+    (CareKind.ADULTS, None, SupportTopic.ADULTS_SOCIAL_CARE),
+    (None, None, None),
     (None, ProcedureKind.CHILDREN, SupportTopic.CHILDRENS_SOCIAL_CARE),
     (None, ProcedureKind.ADULTS, SupportTopic.ADULTS_SOCIAL_CARE),
     (None, ProcedureKind.COMPLAINT_CODE, None),
 ])
-def test_social_care_is_recognised_by_service_or_procedure(slug, kind, topic):
-    assert signposting.social_care_topic(service_slug=slug, procedure_kind=kind) is topic
+def test_social_care_is_recognised_by_service_or_procedure(care, kind, topic):
+    assert signposting.social_care_topic(care_kind=care, procedure_kind=kind) is topic
+
+
+def test_a_service_is_social_care_by_its_kind_not_its_slug(app, session, make):
+    make.service("family-support", "Family support", care_kind=CareKind.CHILDREN)
+    make.service("childrens-services", "Children's services")  # the old slug alone means nothing now
+    with app.app_context():
+        assert signposting.care_kind_of("family-support") is CareKind.CHILDREN
+        assert signposting.care_kind_of("childrens-services") is None
+        assert signposting.care_kind_of("no-such-service") is None and signposting.care_kind_of(None) is None
 
 
 def test_choice_by_topic_best_match_first_inactive_left_out(app, session, directory):
@@ -116,7 +135,7 @@ def test_complaining_for_someone_else_shows_entries(app, session, make, resident
 
 
 def test_childrens_social_care_always_offers_an_advocate_prominently(app, session, make, resident, directory):
-    make.service("childrens-services", "Children's services")
+    make.service("childrens-services", "Children's services", care_kind=CareKind.CHILDREN)
     draft = _draft(make, resident, "childrens-services", someone_else="no")
     body = page(as_user(app, session, resident).get(f"/feedback/{draft.id}/support"))
     assert "Children and young people can have an advocate, free of charge" in body
@@ -127,7 +146,7 @@ def test_childrens_social_care_always_offers_an_advocate_prominently(app, sessio
 
 def test_adult_social_care_shows_entries_on_the_support_question_but_other_services_do_not(app, session, make, resident,
                                                                                           directory):
-    make.service("adult-social-care", "Adult social care")
+    make.service("adult-social-care", "Adult social care", care_kind=CareKind.ADULTS)
     make.service("housing", "Housing")
     care = _draft(make, resident, "adult-social-care", someone_else="no")
     client = as_user(app, session, resident)
@@ -231,7 +250,7 @@ def test_sending_uses_the_channel_adjustments_choose(app, session, make, residen
     client = as_user(app, session, staff_world["agent"])
     client.submit(f"/staff/cases/{staff_world['case'].reference}/support", {"services": [str(directory["pohwer"].id)]})
     message = session.scalars(select(OutboxMessage).where(OutboxMessage.template == "support_information")).one()
-    assert message.channel is MessageChannel.LETTER and message.subject.startswith("Large print: ")
+    assert message.channel is MessageChannel.LETTER and message.format is MessageFormat.LARGE_PRINT
 
 
 def test_a_responder_cannot_send(app, session, resident, directory, staff_world):

@@ -17,7 +17,15 @@ from portal import bp
 from shared.auth.access import portal, portal_or_guest
 from shared.domain.enums import CaseStatus, Finding, MessageDirection, Role
 from shared.models import Case, User
-from shared.services import case_progress, files, guest_access, messages, representatives, responses
+from shared.services import (
+    case_progress,
+    files,
+    guest_access,
+    messages,
+    representatives,
+    responses,
+    restriction_letters,
+)
 from shared.services import cases as case_queries
 from shared.services.calendar import council_calendar
 from shared.web.htmx import varies, wants_section
@@ -56,7 +64,9 @@ def case(reference: str):
     # "New" marks our messages unread when the page opened; a refresh keeps marking those it was sent.
     shown_new = {int(n) for n in request.args.get("new", "").split(",") if n.isdigit()}
     unread = {m.id for m in talk.messages if m.direction is MessageDirection.OUT and (m.read_at is None or m.id in shown_new)}
-    messages.mark_read(found, MessageDirection.OUT)
+    # No UPDATE when nothing of ours is unread (most views): the page's query budget has no room for it.
+    if any(m.direction is MessageDirection.OUT and m.read_at is None for m in talk.messages):
+        messages.mark_read(found, MessageDirection.OUT)
     sent = responses.sent_for(found)
     context = dict(
         case=found,
@@ -74,18 +84,27 @@ def case(reference: str):
     )
     if wants_section():
         return varies(render_template("portal/case/_progress.html", changes=_changes(context["seen"]), **context))
-    return varies(render_template("portal/case.html", **context))
+    return varies(render_template("portal/case.html", contact_letters=_contact_letters(found), **context))
+
+
+def _contact_letters(case: Case) -> list:
+    """Letters about a restriction proposed from this case, for the person restricted alone (not a
+    representative, not a guest link): one query, only for them."""
+    person = viewer()
+    if person is None or person.id != case.resident_id:
+        return []
+    return restriction_letters.sent_on_case(case, person)
 
 
 def _acting(case: Case) -> dict:
     """A representative sees whom they act for (the first name only); the case's own resident sees
-    who acts for them, to stop it if they wish (one query, only for them)."""
+    who acts for them, to stop it if they wish (loaded with the case: no query)."""
     person = viewer()
     if person is not None and person.id != case.resident_id:
         return {"acting_for": representatives.first_name(case.resident.full_name if case.resident else ""),
                 "case_representatives": []}
     if person is not None:
-        return {"acting_for": None, "case_representatives": representatives.active_for_case(case.id)}
+        return {"acting_for": None, "case_representatives": representatives.active_on(case)}
     return {"acting_for": None, "case_representatives": []}
 
 

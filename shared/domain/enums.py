@@ -146,6 +146,14 @@ class ProcedureKind(LabelledEnum):
     LOCAL = "local", _l("Local complaints policy")
 
 
+class CareKind(LabelledEnum):
+    """A council service that is social care, whose complaints follow a statutory procedure and whose
+    residents are offered advocacy in the journey (shared/services/signposting.py)."""
+
+    CHILDREN = "children", _l("Children's social care")
+    ADULTS = "adults", _l("Adults' social care")
+
+
 class Ombudsman(LabelledEnum):
     LGSCO = "lgsco", _l("Local Government and Social Care Ombudsman")
     HOUSING = "housing", _l("Housing Ombudsman")
@@ -232,6 +240,13 @@ class MessageChannel(LabelledEnum):
     EMAIL = "email", _l("Email")
     SMS = "sms", _l("Text message")
     LETTER = "letter", _l("Letter")
+
+
+class MessageFormat(LabelledEnum):
+    """How a message is to be produced: a letter to someone who needs large print is printed so."""
+
+    STANDARD = "standard", _l("Standard")
+    LARGE_PRINT = "large_print", _l("Large print"), "govuk-tag--purple"
 
 
 class AdjustmentKind(LabelledEnum):

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from shared.db import Base, enum_column
 from shared.domain.enums import (
+    CareKind,
     CaseKind,
     CaseReason,
     CaseStatus,
@@ -22,6 +23,7 @@ from shared.domain.enums import (
 )
 from shared.models.people import User
 from shared.models.procedures import Procedure
+from shared.models.representation import CaseRepresentative
 
 
 class Service(Base):
@@ -34,6 +36,9 @@ class Service(Base):
     description: Mapped[str] = mapped_column(String(300))
     description_cy: Mapped[str] = mapped_column(String(300))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Social care (children's or adults'), or None: the journey knows a draft's service before triage
+    # chooses its procedure, and offers advocacy by this.
+    care_kind: Mapped[CareKind | None] = mapped_column(enum_column(CareKind, length=20))
 
     def display_name(self, locale: str) -> str:
         return self.name_cy if locale == "cy" else self.name
@@ -106,6 +111,11 @@ class Case(Base):
     officer: Mapped[User | None] = relationship(foreign_keys=[officer_id], lazy="raise")
     events: Mapped[list[CaseEvent]] = relationship(
         back_populates="case", lazy="raise", order_by="CaseEvent.at, CaseEvent.id"
+    )
+    # Everyone ever named to act for the case's person, consent withdrawn or not (who is told of an
+    # update: shared/services/representatives.py `to_tell`). Loaded with the case by case lookups.
+    representatives: Mapped[list[CaseRepresentative]] = relationship(
+        lazy="raise", order_by="CaseRepresentative.id", viewonly=True
     )
 
     @property

@@ -9,7 +9,7 @@ from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from shared.db import Base, enum_column
-from shared.domain.enums import MessageChannel, MessageStatus
+from shared.domain.enums import MessageChannel, MessageFormat, MessageStatus
 
 
 class OutboxMessage(Base):
@@ -23,6 +23,12 @@ class OutboxMessage(Base):
     template: Mapped[str] = mapped_column(String(60))
     channel: Mapped[MessageChannel] = mapped_column(
         enum_column(MessageChannel, length=10), default=MessageChannel.EMAIL, server_default=MessageChannel.EMAIL.value
+    )
+    # Large print for a letter to someone whose adjustments ask for it (shared/services/notifications.py
+    # `format_for`): the outbox shows it, so whoever prints the letter prints it so.
+    format: Mapped[MessageFormat] = mapped_column(
+        enum_column(MessageFormat, length=20), default=MessageFormat.STANDARD,
+        server_default=MessageFormat.STANDARD.value
     )
     # An email address, a phone number, or a postal address (one line each) for a letter.
     recipient: Mapped[str] = mapped_column(String(320))

@@ -83,6 +83,8 @@ class Restriction(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    # The case it was proposed from: its letters are shown to the person on that case's page.
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id", ondelete="SET NULL"))
     status: Mapped[RestrictionStatus] = mapped_column(enum_column(RestrictionStatus))
     category: Mapped[RestrictionCategory] = mapped_column(enum_column(RestrictionCategory))
     types: Mapped[list[str]] = mapped_column(JSON, default=list)  # RestrictionType values

@@ -13,7 +13,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from shared.db import db
 from shared.domain.enums import CaseStatus, Role
 from shared.domain.policy import REPRESENTATIVE_ROLES, can_view_case, sees_internal_events
-from shared.models import Case, CaseEvent, CaseMessage, CaseStage, ProcedureStage, StoredFile, User
+from shared.models import Case, CaseEvent, CaseMessage, CaseRepresentative, CaseStage, ProcedureStage, StoredFile, User
 from shared.services.case_progress import NextStep, next_step, today
 from shared.services.case_progress import stage_text as describe_stage
 from shared.services.representatives import represented_case_ids, represents_exists
@@ -99,10 +99,10 @@ def case_for(viewer: User, reference: str) -> Case | None:
     query = _with_people_query(reference)
     if viewer.role in REPRESENTATIVE_ROLES:
         # Asked in the same query as the case: the case pages have no query to spare.
-        row = db.session.execute(query.add_columns(represents_exists(viewer))).first()
+        row = db.session.execute(query.add_columns(represents_exists(viewer))).unique().first()
         case, represented = row if row is not None else (None, False)
     else:
-        case, represented = db.session.scalar(query), False
+        case, represented = db.session.execute(query).unique().scalar_one_or_none(), False
     if case is None or not can_view_case(viewer, case, represents=bool(represented)):
         return None
     return case
@@ -113,15 +113,18 @@ def _first_name(full_name: str | None) -> str:
 
 
 def _with_people_query(reference: str):
+    """The case with its service, people and representatives (in the same query: a case action that
+    tells the representatives of an update has no query to spare for them)."""
     return (
         select(Case)
         .where(Case.reference == reference)
-        .options(joinedload(Case.service), joinedload(Case.resident), joinedload(Case.officer))
+        .options(joinedload(Case.service), joinedload(Case.resident), joinedload(Case.officer),
+                 joinedload(Case.representatives).joinedload(CaseRepresentative.representative))
     )
 
 
 def _with_people(reference: str) -> Case | None:
-    return db.session.scalar(_with_people_query(reference))
+    return db.session.execute(_with_people_query(reference)).unique().scalar_one_or_none()
 
 
 def case_for_resident_or_guest(viewer: User | None, reference: str, granted: Collection[int]) -> Case | None:

@@ -12,7 +12,17 @@ from shared.auth.passwords import hash_password
 from shared.clock import LONDON, to_london, utcnow
 from shared.db import db
 from shared.domain.calendar import WorkingCalendar
-from shared.domain.enums import CaseKind, Channel, ClosureCode, ContactMethod, EventType, Finding, RemedyKind, Role
+from shared.domain.enums import (
+    CareKind,
+    CaseKind,
+    Channel,
+    ClosureCode,
+    ContactMethod,
+    EventType,
+    Finding,
+    RemedyKind,
+    Role,
+)
 from shared.models import Organisation, ResponseTemplate, Service, User
 from shared.services import engine, responses
 from shared.services.demo_support import load_support_services
@@ -48,6 +58,9 @@ SERVICES = [
      "School admissions, school transport and special educational needs (SEND).",
      "Derbyn i ysgolion, cludiant i'r ysgol ac anghenion addysgol arbennig."),
 ]
+
+# The services that are social care, whose residents are offered advocacy in the journey.
+CARE_KINDS = {"adult-social-care": CareKind.ADULTS, "childrens-services": CareKind.CHILDREN}
 
 STAFF = [
     ("officer@example.gov.uk", "Priya Shah", Role.OFFICER, None),
@@ -316,7 +329,8 @@ def load(*, cases: int = 300, seed: int = 2026, nation: str = "england") -> str:
     now = utcnow()
     services = {}
     for slug, name, name_cy, description, description_cy in SERVICES:
-        service = Service(slug=slug, name=name, name_cy=name_cy, description=description, description_cy=description_cy, active=True)
+        service = Service(slug=slug, name=name, name_cy=name_cy, description=description, description_cy=description_cy,
+                          active=True, care_kind=CARE_KINDS.get(slug))
         db.session.add(service)
         services[slug] = service
     db.session.flush()

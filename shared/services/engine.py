@@ -16,7 +16,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
-from sqlalchemy.orm.attributes import flag_modified
+from sqlalchemy.orm.attributes import flag_modified, set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
 from shared.clock import to_london, utcnow
@@ -168,6 +168,7 @@ def receive(
         )
     )
     db.session.flush()
+    set_committed_value(case, "representatives", [])  # nobody is named on a new case yet: no query to ask
     return case
 
 

@@ -81,7 +81,7 @@ PLACEHOLDERS: dict[str, Placeholder] = {
 }
 
 _CASES, _ACCOUNTS = _l("Residents: their cases"), _l("Residents: their account")
-_COUNCILLORS, _STAFF = _l("Councillors"), _l("Staff")
+_COUNCILLORS, _STAFF = _l("Councillors and representatives"), _l("Staff")
 _ABOUT_CASE = ("name", "council", "reference")
 _STAFF_CASE = ("name", "council", "reference", "link")
 
@@ -110,8 +110,8 @@ MESSAGES: dict[str, Message] = {m.name: m for m in [
        "acknowledge_by", "respond_by", "case_url"),
     _m("case_closed", _l("Case closed"), _CASES, *_ABOUT_CASE, "case_url"),
     _m("withdrawal_confirmed", _l("Complaint withdrawn"), _CASES, *_ABOUT_CASE, "case_url"),
-    _m("case_update_representative", _l("Update for the councillor who raised a case"), _COUNCILLORS, *_ABOUT_CASE,
-       "what", "respond_by"),
+    _m("case_update_representative", _l("Update for a councillor or representative on a case"), _COUNCILLORS,
+       *_ABOUT_CASE, "what", "respond_by", "case_url"),
     _m("confirm_email", _l("Confirm your email address"), _ACCOUNTS, "name", "council", "confirm_url"),
     _m("account_exists", _l("You already have an account"), _ACCOUNTS, "name", "council", "sign_in_url", "reset_url"),
     _m("finish_account", _l("Finish creating your account"), _ACCOUNTS, "name", "council", "finish_url"),

@@ -10,17 +10,15 @@ complaint's text or anything about the person's health.
 from __future__ import annotations
 
 from flask import current_app
-from flask_babel import force_locale
-from flask_babel import gettext as _
 from sqlalchemy import select
 
 from shared.db import db
 from shared.domain.adjustments import correspondence_effects
 from shared.domain.contact import choose
-from shared.domain.enums import EventType, MessageChannel, Role
+from shared.domain.enums import EventType, MessageChannel, MessageFormat, Role
 from shared.models import Case, CaseStage, OutboxMessage, User
 from shared.services import adjustments as adjustment_register
-from shared.services import outbox
+from shared.services import outbox, representatives
 
 
 def link(endpoint: str, **values) -> str:
@@ -63,12 +61,12 @@ def contact_and_effects(person: User, case: Case | None = None, effects: frozens
     return choose(method, email=person.email, phone=phone, address=address, effects=effects), effects
 
 
-def flag_format(message: OutboxMessage, effects: frozenset[str]) -> None:
-    """Mark a letter to someone who needs large print, so whoever prints it from the outbox sees so
-    (the subject is what the outbox lists). The prefix is in the letter's own language."""
-    if message.channel is MessageChannel.LETTER and "large_print" in effects:
-        with force_locale(message.locale):
-            message.subject = _("Large print: %(subject)s", subject=message.subject)[:200]
+def format_for(channel: MessageChannel, effects: frozenset[str]) -> MessageFormat:
+    """Large print for a letter to someone who needs it, so whoever prints it from the outbox
+    sees so (the outbox shows the format with the channel); otherwise standard."""
+    if channel is MessageChannel.LETTER and "large_print" in effects:
+        return MessageFormat.LARGE_PRINT
+    return MessageFormat.STANDARD
 
 
 def _to_resident(case: Case, template: str, *, letters: bool = True, **context) -> OutboxMessage | None:
@@ -85,21 +83,30 @@ def _to_resident(case: Case, template: str, *, letters: bool = True, **context) 
     case_url = link("portal.case", reference=case.reference) if resident.has_account else None
     message = outbox.queue(template, recipient=address, locale=resident.locale or "en", user_id=resident.id,
                            case_id=case.id, channel=channel, name=resident.full_name, reference=case.reference,
-                           case_url=case_url, **context)
-    flag_format(message, effects)
+                           case_url=case_url, format=format_for(channel, effects), **context)
     return message
 
 
-def tell_resident(case: Case, template: str, event: EventType, **context) -> None:
-    """Queue `template` to the case's resident, and an update to a councillor who raised it for them."""
+def tell_resident(case: Case, template: str, event: EventType | None, **context) -> None:
+    """Queue `template` to the case's resident, and an update to each of the case's representatives
+    with consent standing (shared/services/representatives.py `to_tell`): what happened and a link,
+    never the complaint's text. A representative whose consent was withdrawn hears nothing more.
+
+    Finding them costs a case action no query (the case lookups load them with the case); each
+    message to one is an INSERT, as every message is."""
     _to_resident(case, template, **context)
-    if not case.entered_by_id or case.entered_by_id == case.resident_id:
-        return
-    councillor = db.session.get(User, case.entered_by_id)
-    if councillor is not None and councillor.role is Role.COUNCILLOR and councillor.is_active and councillor.email:
-        outbox.queue("case_update_representative", recipient=councillor.email, locale=councillor.locale or "en",
-                     user_id=councillor.id, case_id=case.id, name=councillor.full_name, reference=case.reference,
-                     what=event.label, **context)
+    for person in representatives.to_tell(case):
+        outbox.queue("case_update_representative", recipient=person.email, locale=person.locale or "en",
+                     user_id=person.id, case_id=case.id, name=person.full_name, reference=case.reference,
+                     what=event.label if event is not None else "", case_url=representative_link(person, case),
+                     **context)
+
+
+def representative_link(person: User, case: Case) -> str:
+    """Where a representative reads the case: a councillor's enquiry page, anyone else's case page."""
+    if person.role is Role.COUNCILLOR:
+        return link("portal.councillor_enquiry", reference=case.reference)
+    return link("portal.case", reference=case.reference)
 
 
 def acknowledged(case: Case) -> None:

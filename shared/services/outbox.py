@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 
 from shared.clock import LONDON, utcnow
 from shared.db import db
-from shared.domain.enums import MessageChannel, MessageStatus
+from shared.domain.enums import MessageChannel, MessageFormat, MessageStatus
 from shared.models import OutboxMessage, User
 from shared.notify.base import one_line
 from shared.services import message_templates
@@ -36,6 +36,7 @@ def queue(
     user_id: int | None = None,
     case_id: int | None = None,
     channel: MessageChannel = MessageChannel.EMAIL,
+    format: MessageFormat = MessageFormat.STANDARD,
     recipient_name: str | None = None,
     message_reference: str | None = None,
     **context: object,
@@ -47,7 +48,8 @@ def queue(
     Templates see `channel`, so a letter may say more than an email (which carries no complaint
     text, only what is needed and a link). `message_reference` makes a message unique (e.g. one
     digest a person a day); by default it is random. (`reference` is left to templates: most of
-    them show a case reference under that name.)
+    them show a case reference under that name.) `format`: large print for a letter to someone who
+    needs it (shared/services/notifications.py `format_for`).
     """
     subject, body = message_templates.compose(template, locale, context, channel=channel.value)
     now = utcnow()
@@ -55,6 +57,7 @@ def queue(
         reference=message_reference or f"msg-{secrets.token_hex(10)}",
         template=template,
         channel=channel,
+        format=format,
         recipient=recipient.strip() if channel is MessageChannel.LETTER else one_line(recipient, 320),
         recipient_name=one_line(recipient_name or context.get("name"), 200) or None,  # type: ignore[arg-type]
         locale=locale,

@@ -11,8 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import exists, select
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from shared.clock import utcnow
 from shared.db import db
@@ -90,6 +92,45 @@ def active_for_case(case_id: int) -> list[CaseRepresentative]:
     )
 
 
+def standing(row: CaseRepresentative) -> bool:
+    """`active_clause` for a loaded row: consent standing, in a capacity the person's role still holds."""
+    if row.withdrawn_at is not None:
+        return False
+    return row.kind not in COUNCILLOR_KINDS or row.representative.role is Role.COUNCILLOR
+
+
+def all_on_case(case: Case) -> list[CaseRepresentative]:
+    """Everyone ever named on the case, with their person: as loaded with the case by the case
+    lookups (no query), or one query for a case loaded some other way."""
+    if "representatives" not in sa_inspect(case).unloaded:
+        return list(case.representatives)
+    rows = list(db.session.scalars(
+        select(CaseRepresentative).where(CaseRepresentative.case_id == case.id)
+        .options(joinedload(CaseRepresentative.representative)).order_by(CaseRepresentative.id)
+    ))
+    set_committed_value(case, "representatives", rows)
+    return rows
+
+
+def active_on(case: Case) -> list[CaseRepresentative]:
+    """`active_for_case` from the rows loaded with the case (no query when the lookup loaded them)."""
+    return [row for row in all_on_case(case) if row.withdrawn_at is None]
+
+
+def to_tell(case: Case) -> list[User]:
+    """Who hears of an update on the case besides its person: exactly those who may see it as its
+    representatives now (consent standing, in a capacity their role holds), active and with an
+    email address, once each. A councillor who raised a case is named on it (member enquiries);
+    who entered a case says nothing, so withdrawing a councillor's consent stops their updates.
+    No query when the case came with its representatives (the case lookups load them)."""
+    told: dict[int, User] = {}
+    for row in all_on_case(case):
+        person = row.representative
+        if standing(row) and person.is_active and person.email and person.id != case.resident_id:
+            told.setdefault(person.id, person)
+    return list(told.values())
+
+
 def get_active(case_id: int, representative_row_id: int) -> CaseRepresentative | None:
     return db.session.scalar(
         select(CaseRepresentative)
@@ -111,6 +152,8 @@ def name_on_case(case: Case, person: User, *, kind: RepresentativeKind, consent:
                              consent_note=(note or "").strip() or None, recorded_by_id=actor.id, recorded_at=utcnow())
     db.session.add(row)
     db.session.flush()
+    if "representatives" not in sa_inspect(case).unloaded:  # loaded with the case: keep it whole
+        set_committed_value(case, "representatives", [*case.representatives, row])
     return row
 
 

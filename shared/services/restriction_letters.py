@@ -47,7 +47,8 @@ def send_letter(restriction: Restriction, template: str, **extra) -> OutboxMessa
     """Write to the person (see the module's docstring for the channel), and remember the letter.
 
     Returns the full letter's outbox message, or None when we have no way to write to them (the
-    restriction page then says so, for staff to deal with by hand).
+    restriction page then says so, for staff to deal with by hand). The letter carries the case the
+    restriction was proposed from, so the person sees it on that case's page (`sent_on_case`).
     """
     # session.get: pages load these people already, so this usually costs no query.
     person = db.session.get(User, restriction.person_id)
@@ -80,17 +81,28 @@ def send_letter(restriction: Restriction, template: str, **extra) -> OutboxMessa
     # An "email only" adjustment is the person's own choice of how we write: it outweighs the post.
     if address and "email_only" not in effects:
         letter = outbox.queue(template, recipient=address, locale=locale, user_id=person.id,
-                              channel=MessageChannel.LETTER, **context)
-        notifications.flag_format(letter, effects)
+                              case_id=restriction.case_id, channel=MessageChannel.LETTER,
+                              format=notifications.format_for(MessageChannel.LETTER, effects), **context)
         if preferred is not None and preferred[0] is not MessageChannel.LETTER:
             channel, recipient = preferred
             outbox.queue("restriction_notice", recipient=recipient, locale=locale, user_id=person.id,
                          channel=channel, name=person.full_name, lifted=template == "restriction_lifted")
     elif preferred is not None and preferred[0] is MessageChannel.EMAIL:
         letter = outbox.queue(template, recipient=preferred[1], locale=locale, user_id=person.id,
-                              channel=MessageChannel.EMAIL, **context)
+                              case_id=restriction.case_id, channel=MessageChannel.EMAIL, **context)
     else:
         return None
     restriction.letter_message_id = letter.id
     db.session.flush()
     return letter
+
+
+def sent_on_case(case: Case, person: User) -> list[OutboxMessage]:
+    """The letters about a restriction proposed from `case` that were sent to `person`, oldest first:
+    what they were sent, word for word, and nothing of the restriction's evidence or internal notes.
+    Empty unless `person` is the restricted person (the letter goes to them alone). One query."""
+    return list(db.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.case_id == case.id, OutboxMessage.user_id == person.id,
+                                    OutboxMessage.template.in_(LETTER_TEMPLATES))
+        .order_by(OutboxMessage.created_at, OutboxMessage.id)
+    ))

@@ -206,6 +206,7 @@ def propose(case: Case, actor: User, proposal: Proposal, *, ends_on: date | None
         raise RestrictionInvalid("events", _l("Choose at least one event or message as evidence"))
     restriction = Restriction(
         person_id=case.resident_id,
+        case_id=case.id,
         status=RestrictionStatus.PROPOSED,
         category=proposal.category,
         types=[t.value for t in proposal.types],

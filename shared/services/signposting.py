@@ -11,8 +11,8 @@ from sqlalchemy import select
 
 from shared.clock import utcnow
 from shared.db import db
-from shared.domain.enums import ProcedureKind, SupportTopic
-from shared.models import Case, Signpost, SupportService, User
+from shared.domain.enums import CareKind, ProcedureKind, SupportTopic
+from shared.models import Case, Service, Signpost, SupportService, User
 from shared.services import audit, notifications, outbox
 
 SUPPORT, SOMEONE_ELSE, SOCIAL_CARE, STAFF_SENT = "support", "someone_else", "social_care", "staff_sent"
@@ -29,18 +29,22 @@ _SOCIAL_CARE_TOPICS: dict[SupportTopic, tuple[SupportTopic, ...]] = {
     SupportTopic.ADULTS_SOCIAL_CARE: (SupportTopic.ADULTS_SOCIAL_CARE, SupportTopic.ADVOCACY),
 }
 
-# The portal knows a draft's service, not its procedure (triage chooses that later), so social
-# care is recognised by the service's slug; on a case, by its procedure's kind.
-_CHILDREN_SLUGS = ("childrens-services", "childrens-social-care", "children-and-families")
-_ADULTS_SLUGS = ("adult-social-care", "adults-social-care")
-
-
-def social_care_topic(*, service_slug: str | None = None, procedure_kind: ProcedureKind | None = None) -> SupportTopic | None:
-    if procedure_kind is ProcedureKind.CHILDREN or (service_slug or "") in _CHILDREN_SLUGS:
+def social_care_topic(*, care_kind: CareKind | None = None, procedure_kind: ProcedureKind | None = None
+                      ) -> SupportTopic | None:
+    """Social care's topic, or None. The portal knows a draft's service, not its procedure (triage
+    chooses that later), so there it is the service's care kind; on a case, its procedure's kind."""
+    if procedure_kind is ProcedureKind.CHILDREN or care_kind is CareKind.CHILDREN:
         return SupportTopic.CHILDRENS_SOCIAL_CARE
-    if procedure_kind is ProcedureKind.ADULTS or (service_slug or "") in _ADULTS_SLUGS:
+    if procedure_kind is ProcedureKind.ADULTS or care_kind is CareKind.ADULTS:
         return SupportTopic.ADULTS_SOCIAL_CARE
     return None
+
+
+def care_kind_of(service_slug: str | None) -> CareKind | None:
+    """The care kind of the service a draft names (one query; none without a service)."""
+    if not service_slug:
+        return None
+    return db.session.scalar(select(Service.care_kind).where(Service.slug == service_slug))
 
 
 def topics_for(context: str, social_care: SupportTopic | None = None) -> tuple[SupportTopic, ...]:
@@ -122,10 +126,9 @@ def send(case: Case, person: User, services: Sequence[SupportService], *, actor:
              "website": s.website or ""}
             for s in services
         ]
-    message = outbox.queue("support_information", recipient=address, locale=locale, user_id=person.id,
-                           case_id=case.id, channel=channel, name=person.full_name, reference=case.reference,
-                           services=entries)
-    notifications.flag_format(message, effects)
+    outbox.queue("support_information", recipient=address, locale=locale, user_id=person.id, case_id=case.id,
+                 channel=channel, name=person.full_name, reference=case.reference, services=entries,
+                 format=notifications.format_for(channel, effects))
     signpost = Signpost(person_id=person.id, case_id=case.id, context=STAFF_SENT, service_ids=[s.id for s in services],
                         shown_by_id=actor.id, at=utcnow())
     db.session.add(signpost)
@@ -192,7 +195,7 @@ def for_feedback_step(step: str, draft) -> dict:
     context = _STEP_CONTEXT.get(step)
     if context is None:
         return {}
-    social_care = social_care_topic(service_slug=(draft.answers or {}).get("service"))
+    social_care = social_care_topic(care_kind=care_kind_of((draft.answers or {}).get("service")))
     if context == SOCIAL_CARE and social_care is None:
         return {}
     services = choose(topics_for(context, social_care))
