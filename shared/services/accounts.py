@@ -115,6 +115,8 @@ def register_resident(email: str, full_name: str, password: str, locale: str) ->
 
 
 def send_finish_account(user: User, locale: str) -> None:
+    if not user.email:  # a record the contact centre made for someone without an address
+        raise ValueError("a record without an email address cannot be sent a link")
     # The reset link (single use: it carries a fingerprint of the password hash, here of none),
     # given the confirmation link's lifetime: a guest may not read the email within the hour.
     token = _serializer("reset").dumps({"u": user.id, "p": _password_fingerprint(user), "finish": True})

@@ -38,7 +38,7 @@ def customer(customer_id: int):
     page = max(1, request.args.get("page", 1, type=int))
     trail = customers.audit_trail(person) if current_user.role is Role.MANAGER else None
     return render_template(
-        "staff/customers/customer.html", person=person, email=customers.shown_email(person),
+        "staff/customers/customer.html", person=person, email=person.email,
         history=customers.history(person, page), trail=trail,
         invite_form=InviteForm() if customers.can_invite(person) else None,
     )
