@@ -114,19 +114,24 @@ def register_resident(email: str, full_name: str, password: str, locale: str) ->
     send_confirmation(user, locale)
 
 
+def finish_account_url(user: User) -> str:
+    """The link that lets a record without a password choose one: the reset link (single use: it
+    carries a fingerprint of the password hash, here of none), given the confirmation link's
+    lifetime, as a guest may not read the email within the hour."""
+    token = _serializer("reset").dumps({"u": user.id, "p": _password_fingerprint(user), "finish": True})
+    return url_for("portal.reset_password", token=token, _external=True)
+
+
 def send_finish_account(user: User, locale: str) -> None:
     if not user.email:  # a record the contact centre made for someone without an address
         raise ValueError("a record without an email address cannot be sent a link")
-    # The reset link (single use: it carries a fingerprint of the password hash, here of none),
-    # given the confirmation link's lifetime: a guest may not read the email within the hour.
-    token = _serializer("reset").dumps({"u": user.id, "p": _password_fingerprint(user), "finish": True})
     outbox.queue(
         "finish_account",
         recipient=user.email,
         locale=user.locale or locale,
         user_id=user.id,
         name=user.full_name,
-        finish_url=url_for("portal.reset_password", token=token, _external=True),
+        finish_url=finish_account_url(user),
     )
 
 

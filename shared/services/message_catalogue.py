@@ -74,7 +74,8 @@ PLACEHOLDERS: dict[str, Placeholder] = {
     "sign_in_url": Placeholder(_l("The link to the sign-in page"), LINK),
     "reset_url": Placeholder(_l("The link to choose a new password"), LINK),
     "confirm_url": Placeholder(_l("The link that confirms the email address"), LINK),
-    "finish_url": Placeholder(_l("The link to finish creating the account"), LINK),
+    "finish_url": Placeholder(_l("The link to finish creating the account (empty for a representative who has one)"),
+                              LINK),
     "follow_url": Placeholder(_l("The link to follow the case without an account"), LINK),
     "tasks": Placeholder(_l("The lists of cases and tasks, each with its date and link"), BLOCK),
     "organisations": Placeholder(_l("The organisations chosen for the person, with how to contact them"), BLOCK),
@@ -82,6 +83,7 @@ PLACEHOLDERS: dict[str, Placeholder] = {
 
 _CASES, _ACCOUNTS = _l("Residents: their cases"), _l("Residents: their account")
 _COUNCILLORS, _STAFF = _l("Councillors"), _l("Staff")
+_REPRESENTATIVES = _l("Representatives")
 _ABOUT_CASE = ("name", "council", "reference")
 _STAFF_CASE = ("name", "council", "reference", "link")
 
@@ -112,6 +114,8 @@ MESSAGES: dict[str, Message] = {m.name: m for m in [
     _m("withdrawal_confirmed", _l("Complaint withdrawn"), _CASES, *_ABOUT_CASE, "case_url"),
     _m("case_update_representative", _l("Update for the councillor who raised a case"), _COUNCILLORS, *_ABOUT_CASE,
        "what", "respond_by"),
+    _m("representative_invited", _l("Named as a representative on a case"), _REPRESENTATIVES, *_ABOUT_CASE,
+       "finish_url", "case_url"),
     _m("confirm_email", _l("Confirm your email address"), _ACCOUNTS, "name", "council", "confirm_url"),
     _m("account_exists", _l("You already have an account"), _ACCOUNTS, "name", "council", "sign_in_url", "reset_url"),
     _m("finish_account", _l("Finish creating your account"), _ACCOUNTS, "name", "council", "finish_url"),
@@ -135,7 +139,7 @@ MESSAGES: dict[str, Message] = {m.name: m for m in [
        tasks=Block("{% if digest.overdue %}", "Sign in to the back office:")),
 ]}
 
-AUDIENCES = (_CASES, _ACCOUNTS, _COUNCILLORS, _STAFF)
+AUDIENCES = (_CASES, _ACCOUNTS, _REPRESENTATIVES, _COUNCILLORS, _STAFF)
 
 # Mail templates that keep their standard wording, and why.
 FIXED = {
