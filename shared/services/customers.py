@@ -175,6 +175,44 @@ def create(
     return person
 
 
+# What an agent may change on a record, in the order the form asks.
+EDITABLE = ("full_name", "email", "phone", "address", "preferred_contact", "locale")
+
+
+def may_change_email(person: User) -> bool:
+    """Someone with an account signs in with their email address: they change it themselves, with
+    a link to the new address (portal "Your details"), so a caller cannot take over their account."""
+    return not person.has_account
+
+
+def update(person: User, *, full_name: str, email: str | None, phone: str | None, address: str | None,
+           preferred_contact: ContactMethod, locale: str, actor: User) -> list[str]:
+    """Change the record's details; audit which ones changed (not the values: the trail is read by
+    managers who need to know who changed what, not to see old addresses). Returns the fields changed.
+    Raises CustomerError for an email address that is someone else's. The email of a person with an
+    account is left as it is (`may_change_email`)."""
+    given = {
+        "full_name": full_name.strip(),
+        "email": ((email or "").strip().lower() or None) if may_change_email(person) else person.email,
+        "phone": (phone or "").strip() or None,
+        "address": (address or "").strip() or None,
+        "preferred_contact": preferred_contact,
+        "locale": locale,
+    }
+    if given["email"] and given["email"] != person.email:
+        found = accounts.find_by_email(given["email"])
+        if found is not None and found.id != person.id:
+            raise CustomerError(_l("This email address is already someone else's. Check it with them."), "email")
+    changed = [name for name in EDITABLE if getattr(person, name) != given[name]]
+    for name in changed:
+        setattr(person, name, given[name])
+    if changed:
+        db.session.flush()
+        audit.record("customer.updated", actor=actor, subject_type="customer", subject_id=person.id,
+                     person_id=person.id, fields=changed)
+    return changed
+
+
 def can_invite(person: User) -> bool:
     return not person.has_account and has_email(person) and person.disabled_at is None
 
