@@ -1,6 +1,6 @@
 """Assisted digital, keyboard only: contact-centre agent Sam Okafor finds the demo customer Jane
-Williams, sees her contact history and logs a phone complaint for her through to the read-back
-confirmation, without a mouse: Tab, Shift+Tab, Enter, Space, arrow keys and typing, never a
+Williams, sees her contact history and logs a phone complaint for her, with an adjustment she
+needs, through to the read-back confirmation, without a mouse: Tab, Shift+Tab, Enter, Space, arrow keys and typing, never a
 click. Run with JavaScript on and off, axe on every page.
 """
 
@@ -147,6 +147,18 @@ def test_agent_logs_a_phone_complaint_for_a_customer_with_the_keyboard_only(any_
     choose_radio(page, "contact_method", "email")
     press_button(page, "Continue")
 
+    # An optional step: one adjustment, then no more. Each run adds its own (the runs share the
+    # demo database, and one already on her record is not asked again).
+    adjustment, label = ("large_print", "Large print") if javascript else ("easy_read", "Easy read")
+    expect(heading(page, "Reasonable adjustments")).to_be_visible()
+    axe_check(page)
+    choose_radio(page, "kind", adjustment)
+    press_button(page, "Continue")
+    expect(page.get_by_text("Added on this call")).to_be_visible()
+    axe_check(page)
+    choose_radio(page, "kind", "none")
+    press_button(page, "Continue")
+
     expect(heading(page, "Does this call raise other issues?")).to_be_visible()
     axe_check(page)
     press_button(page, "Continue")
@@ -161,6 +173,8 @@ def test_agent_logs_a_phone_complaint_for_a_customer_with_the_keyboard_only(any_
     expect(read_back).to_contain_text(re.compile(r"Your reference is RDR-\S+\. We will acknowledge your complaint by \d{1,2} \w+ \d{4}"))
     reference = REFERENCE.search(page.locator(".govuk-panel").inner_text()).group(0)
     assert reference in read_back.inner_text()
+    expect(read_back).to_contain_text("We have noted that you need:")
+    expect(read_back).to_contain_text(label)
     axe_check(page)
 
     follow_link(page, f"Return to {CUSTOMER}")

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSelect, GovSubmitInput, GovTextArea, GovTextInput
-from wtforms import RadioField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import IntegerField, RadioField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, ValidationError
 
 from shared.domain import feedback
-from shared.domain.enums import CaseKind, ConsentMethod, ContactMethod
+from shared.domain.enums import AdjustmentKind, CaseKind, ConsentMethod, ContactMethod
 from shared.services.assisted import ASSISTED_CHANNELS, CUSTOMER, MAX_OTHER_ISSUES, SOMEONE
 from shared.web.fields import GovukDateField
 from shared.web.forms import RedressForm, is_phone_number, select_choices
+from staff.forms_adjustments import AdjustmentForm
 
 MAX_TEXT = 10_000
 YES_NO = select_choices([(feedback.YES, _l("Yes")), (feedback.NO, _l("No"))])
@@ -158,6 +159,38 @@ class PreferencesForm(_StepForm):
     def validate_contact_address(self, field):
         if self.contact_method.data == ContactMethod.POST.value and not field.data:
             raise ValidationError(_l("Enter their postal address"))
+
+
+class AdjustmentsForm(AdjustmentForm):
+    """The register's form as a step: one adjustment at a time (add another), or none (more)."""
+
+    NONE = "none"
+    kind = _radio(_l("Do they need an adjustment to how we work with them?"),
+                  _l("Select an adjustment they need, or that they need none"))
+    submit = SubmitField(_l("Continue"), widget=GovSubmitInput())
+
+    def __init__(self, *args, in_force=frozenset(), added=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.in_force = frozenset(in_force)
+        self.added = list(added)
+        none = _l("No more adjustments") if self.added else _l("No, they do not need one")
+        self.kind.choices = select_choices([(self.NONE, none), *AdjustmentKind.choices()])
+        if self.added:
+            self.kind.label.text = _l("Do they need another adjustment?")
+
+    @property
+    def chosen(self) -> AdjustmentKind | None:
+        return None if self.kind.data == self.NONE else AdjustmentKind(self.kind.data)
+
+    def validate_kind(self, field) -> None:
+        if field.data in self.in_force:
+            raise ValidationError(_l("They already have this adjustment on their record: choose another, or none"))
+
+
+class RemoveAdjustmentForm(RedressForm):
+    """The button beside an adjustment added on this call: its place in the list is the value."""
+
+    remove = IntegerField(validators=[InputRequired()])
 
 
 class IssuesForm(_StepForm):

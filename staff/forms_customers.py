@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from flask_babel import lazy_gettext as _l
 from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput, GovTextArea, GovTextInput
 from wtforms import EmailField, RadioField, StringField, SubmitField, TextAreaField
@@ -89,8 +91,9 @@ class CustomerForm(RedressForm):
 
     def validate_preferred_contact(self, field):
         # The way they choose must be one we can use with what they told us.
+        email = self.email if "email" in self else SimpleNamespace(data=getattr(self, "kept_email", None))
         needs = {
-            ContactMethod.EMAIL.value: (self.email, _l("Enter their email address, or choose another way to contact them")),
+            ContactMethod.EMAIL.value: (email, _l("Enter their email address, or choose another way to contact them")),
             ContactMethod.PHONE.value: (self.phone, _l("Enter their phone number, or choose another way to contact them")),
             ContactMethod.TEXT.value: (self.phone, _l("Enter their mobile phone number, or choose another way to contact them")),
             ContactMethod.POST.value: (self.address, _l("Enter their postal address, or choose another way to contact them")),
@@ -99,6 +102,30 @@ class CustomerForm(RedressForm):
             other, message = needs[field.data]
             if not other.data:
                 raise ValidationError(message)
+
+
+class CustomerEditForm(CustomerForm):
+    """The same questions, answered already from the record. For someone with an account the email
+    address is not asked (they change it themselves): `kept_email` is theirs, for the contact check."""
+
+    submit = SubmitField(_l("Save changes"), widget=GovSubmitInput())
+
+    def __init__(self, *args, kept_email: str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kept_email = kept_email
+        if kept_email is not None:
+            del self.email
+
+    @classmethod
+    def for_person(cls, person, *, may_change_email: bool, submitted: bool) -> CustomerEditForm:
+        """The record's answers to start from (a posted form takes what was typed, all of it)."""
+        kept = None if may_change_email else (person.email or "")
+        if submitted:
+            return cls(kept_email=kept)
+        data = {"full_name": person.full_name, "email": person.email or "", "phone": person.phone or "",
+                "address": person.address or "", "locale": person.locale or "en",
+                "preferred_contact": person.preferred_contact.value if person.preferred_contact else None}
+        return cls(data=data, kept_email=kept)
 
 
 class InviteForm(RedressForm):

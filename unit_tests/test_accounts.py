@@ -468,3 +468,21 @@ def test_an_ordinary_reset_link_cannot_open_a_closed_account(client, session, ma
     sign_in(client, user)
     client.submit("/close-account", {"password": PASSWORD})
     assert client.get(link).status_code == 404
+
+
+def test_a_link_sent_to_an_old_email_address_stops_working_when_the_address_changes(app, session, make):
+    """A contact-centre agent corrects a record's email: the finish-account link already sent to the
+    wrong address must not let whoever holds it take the account."""
+    from shared.services import accounts as account_service
+
+    person = make.user(email="wrong@example.com", confirmed=False)
+    person.password_hash = None
+    session.commit()
+    with app.test_request_context():
+        url = account_service.finish_account_url(person)
+        token = url.rsplit("/", 1)[-1]
+        assert account_service.user_for_reset_token(token).id == person.id
+        person_in_request = account_service.db.session.get(type(person), person.id)
+        person_in_request.email = "right@example.com"
+        account_service.db.session.flush()
+        assert account_service.user_for_reset_token(token) is None

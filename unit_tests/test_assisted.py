@@ -8,8 +8,18 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from shared.domain.enums import CaseKind, CaseStatus, Channel, ConsentMethod, ContactMethod, EventType, Role
-from shared.models import Case, CaseEvent, FeedbackDraft, OutboxMessage
+from shared.domain.enums import (
+    AdjustmentKind,
+    CaseKind,
+    CaseStatus,
+    Channel,
+    ConsentMethod,
+    ContactMethod,
+    EventType,
+    MessageFormat,
+    Role,
+)
+from shared.models import Adjustment, AuditEvent, Case, CaseEvent, FeedbackDraft, OutboxMessage
 from unit_tests import strict_client
 from unit_tests.test_route_access import quick_sign_in
 
@@ -41,6 +51,7 @@ def generous_query_limit(monkeypatch):
 
 
 CONTACT = {"channel": "phone", "acting": "customer", "kind": "complaint", "service": "housing-repairs"}
+NO_ADJUSTMENTS = {"kind": "none"}
 DETAILS = {"what_happened": "The damp in the bedroom has not been fixed.", "happened_on": ["3", "2", "2025"],
            "outcome_wanted": "Fix the damp.", "asked_before": "yes"}
 
@@ -75,6 +86,8 @@ def test_a_phone_complaint_from_start_to_read_back(client, session, agent, world
     assert 'value="01632 960 123"' in prefs and "3 Mill Lane" in prefs  # prefilled from the record
     assert 'value="post" checked' in prefs
     url = _through(client, url, {"contact_method": "post", "contact_address": "3 Mill Lane\nRedbury\nRB2 5CD"})
+    assert url.endswith("/adjustments")
+    url = _through(client, url, NO_ADJUSTMENTS)
     assert url.endswith("/issues")
     url = _through(client, url, {})
     assert url.endswith("/check")
@@ -113,6 +126,7 @@ def test_someone_calling_for_the_customer_records_consent(client, session, agent
                                     "consent": "written", "channel": "face_to_face"})
     url = _through(client, url, DETAILS)
     url = _through(client, url, {"contact_method": "phone", "contact_phone": "01632 960 123"})
+    url = _through(client, url, NO_ADJUSTMENTS)
     url = _through(client, url, {})
     check = page(client.get(url))
     assert "Mary Jones (Daughter)" in check
@@ -150,6 +164,7 @@ def test_a_first_time_request_is_offered_to_the_service(client, session, agent, 
     assert "Treat as a complaint?" in page(client.get(url))
     url = _through(client, url, {"route": "request"})
     url = _through(client, url, {"contact_method": "text", "contact_phone": "07700 900 982"})
+    url = _through(client, url, NO_ADJUSTMENTS)
     url = _through(client, url, {})
     assert "Log request" in page(client.get(url))
     done = client.submit(url, {})
@@ -163,6 +178,7 @@ def test_treating_it_as_a_complaint_keeps_it_a_complaint(client, session, agent,
     url = _through(client, url, {**DETAILS, "asked_before": "no"})
     url = _through(client, url, {"route": "complaint"})
     url = _through(client, url, {"contact_method": "post", "contact_address": "3 Mill Lane"})
+    url = _through(client, url, NO_ADJUSTMENTS)
     url = _through(client, url, {})
     client.submit(url, {})
     assert session.scalar(select(Case.kind).where(Case.resident_id == world["customer"].id)) is CaseKind.COMPLAINT
@@ -173,6 +189,7 @@ def test_a_call_with_several_issues_becomes_linked_cases(client, session, agent,
     url = _start(client, customer)
     url = _through(client, url, DETAILS)
     url = _through(client, url, {"contact_method": "post", "contact_address": "3 Mill Lane"})
+    url = _through(client, url, NO_ADJUSTMENTS)
     missing_service = client.submit(url, {"issue_1": "Bins missed for three weeks."})
     assert missing_service.status_code == 400
     assert "Select the service issue 1 is about" in page(missing_service)
@@ -198,6 +215,8 @@ def test_a_compliment_needs_no_contact_preferences(client, session, agent, world
     details = page(client.get(url))
     assert "What would they like to tell us?" in details and "When did it happen?" not in details
     url = _through(client, url, {"what_happened": "The repair team were brilliant."})
+    assert url.endswith("/adjustments")
+    url = _through(client, url, NO_ADJUSTMENTS)
     assert url.endswith("/issues")
     url = _through(client, url, {})
     client.submit(url, {})
@@ -222,6 +241,7 @@ def test_changing_an_answer_from_check_answers(client, session, agent, world, ge
     url = _start(client, world["customer"])
     url = _through(client, url, DETAILS)
     url = _through(client, url, {"contact_method": "post", "contact_address": "3 Mill Lane"})
+    url = _through(client, url, NO_ADJUSTMENTS)
     check_url = _through(client, url, {})
     draft = _draft(session)
     back = _through(client, f"/staff/assisted/{draft.id}/contact", {**CONTACT, "service": "waste"})
@@ -234,6 +254,7 @@ def test_another_agents_draft_and_confirmation_are_not_found(client, session, ma
     draft = _draft(session)
     url = _through(client, url, DETAILS)
     url = _through(client, url, {"contact_method": "post", "contact_address": "3 Mill Lane"})
+    url = _through(client, url, NO_ADJUSTMENTS)
     url = _through(client, url, {})
     done = client.submit(url, {})
     reference = done.location.rsplit("/", 1)[-1]
@@ -277,3 +298,85 @@ def test_staff_who_do_not_take_calls_cannot_log_for_a_customer(client, session, 
 def test_officers_and_managers_may_log_for_a_customer(client, session, make, world, role):
     quick_sign_in(client, session, make.user(role))
     assert client.get(f"/staff/customers/{world['customer'].id}/log").status_code == 200
+
+
+# --- adjustments asked for on the call ----------------------------------------------------------------
+
+
+def _to_adjustments(client, customer):
+    url = _start(client, customer)
+    url = _through(client, url, DETAILS)
+    url = _through(client, url, {"contact_method": "post", "contact_address": "3 Mill Lane"})
+    assert url.endswith("/adjustments")
+    return url
+
+
+def test_adjustments_are_added_one_at_a_time_and_saved_with_the_case(client, session, make, agent, world,
+                                                                     generous_query_limit):
+    customer = world["customer"]
+    make.adjustment(customer, AdjustmentKind.EXTRA_TIME)
+    url = _to_adjustments(client, customer)
+    step = page(client.get(url))
+    assert "Already on their record" in step and "Extra time to reply" in step
+    assert "No, they do not need one" in step and "We send you letters in large print." in step
+
+    again = _through(client, url, {"kind": "large_print"})
+    assert again == url  # add another
+    step = page(client.get(url))
+    assert "Added on this call" in step and "Do they need another adjustment?" in step and "No more adjustments" in step
+    assert _through(client, url, {"kind": "fixed_call_times", "detail": "Mornings before 11am"}) == url
+    assert _through(client, url, {"kind": "braille"}) == url
+    removed = client.submit(url, {"remove": "2"})  # braille was a mistake
+    assert removed.status_code == 302 and removed.location.endswith("/adjustments")
+    url = _through(client, url, NO_ADJUSTMENTS)
+    assert url.endswith("/issues")
+    check_url = _through(client, url, {})
+    check = page(client.get(check_url))
+    assert "Adjustments to add to their record" in check
+    assert "Large print" in check and "Calls only at agreed times: Mornings before 11am" in check
+    assert "Braille" not in check
+    assert session.scalar(select(Adjustment).where(Adjustment.kind == AdjustmentKind.LARGE_PRINT)) is None  # not yet
+
+    done = client.submit(check_url, {})
+    assert done.status_code == 302
+    session.expire_all()
+    kinds = {a.kind: a for a in session.scalars(select(Adjustment).where(Adjustment.person_id == customer.id,
+                                                                          Adjustment.ended_at.is_(None)))}
+    assert set(kinds) == {AdjustmentKind.EXTRA_TIME, AdjustmentKind.LARGE_PRINT, AdjustmentKind.FIXED_CALL_TIMES}
+    assert kinds[AdjustmentKind.FIXED_CALL_TIMES].detail == "Mornings before 11am"
+    assert kinds[AdjustmentKind.LARGE_PRINT].recorded_by_id == agent.id
+    added = session.scalars(select(AuditEvent).where(AuditEvent.action == "adjustment.added",
+                                                     AuditEvent.actor_id == agent.id)).all()
+    assert len(added) == 2
+    # The acknowledgement letter already knows: large print.
+    case = session.scalar(select(Case).where(Case.resident_id == customer.id))
+    letter = session.scalar(select(OutboxMessage).where(OutboxMessage.case_id == case.id))
+    assert letter.format is MessageFormat.LARGE_PRINT
+    read_back = page(client.get(done.location)).split('id="read-back"', 1)[1].split("</div>", 1)[0]
+    assert "We have noted that you need:" in read_back
+    assert "Large print" in read_back and "Calls only at agreed times" in read_back and "Extra time to reply" in read_back
+
+
+def test_an_adjustment_step_keeps_what_was_typed_and_refuses_what_is_wrong(client, session, make, agent, world):
+    customer = world["customer"]
+    make.adjustment(customer, AdjustmentKind.EXTRA_TIME)
+    url = _to_adjustments(client, customer)
+    empty = client.submit(url, {})
+    assert empty.status_code == 400 and "Select an adjustment they need, or that they need none" in page(empty)
+    no_detail = client.submit(url, {"kind": "fixed_call_times"})
+    assert no_detail.status_code == 400 and "Enter the details of this adjustment" in page(no_detail)
+    assert 'value="fixed_call_times" checked' in page(no_detail)
+    twice = client.submit(url, {"kind": "extra_time"})
+    assert twice.status_code == 400 and "They already have this adjustment on their record" in page(twice)
+    unknown = client.submit(url, {"kind": "teleportation"})
+    assert unknown.status_code == 400
+    assert _draft(session).answers.get("adjustments") in (None, [])
+
+
+def test_no_adjustments_leaves_the_register_alone(client, session, agent, world, generous_query_limit):
+    url = _through(client, _to_adjustments(client, world["customer"]), NO_ADJUSTMENTS)
+    check_url = _through(client, url, {})
+    assert "Adjustments to add to their record" in page(client.get(check_url))
+    done = client.submit(check_url, {})
+    assert session.scalars(select(Adjustment)).all() == []
+    assert "We have noted that you need" not in page(client.get(done.location))

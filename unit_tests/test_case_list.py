@@ -280,7 +280,7 @@ def test_saved_views_are_presets_of_the_filters(client, session, make, officer, 
     page = client.get("/staff/cases").get_data(as_text=True)
     views = dict((text, href.replace("&amp;", "&")) for href, text in
                  re.findall(r'class="moj-sub-navigation__link" href="([^"]+)"[^>]*>([^<]+)</a>', page))
-    assert list(views) == ["My cases", "My team", "Awaiting check", "Overdue", "Triage"]
+    assert list(views) == ["My cases", "My team", "Awaiting check", "Overdue", "Triage", "Member enquiries"]
     assert listed(client, views["My cases"].split("?", 1)[1]) == [mine.reference]
     assert set(listed(client, views["My team"].split("?", 1)[1])) == {
         mine.reference, someone_elses.reference, checking.reference, late.reference, new.reference}
@@ -291,6 +291,20 @@ def test_saved_views_are_presets_of_the_filters(client, session, make, officer, 
     current = client.get(views["Awaiting check"]).get_data(as_text=True)
     assert re.search(r'aria-current="page">Awaiting check<', current)
     assert not re.search(r'aria-current="page">My cases<', current)
+
+
+def test_member_enquiries_have_their_own_queue_soonest_due_first(client, session, make, officer, service):
+    clock.set_now(TODAY)
+    later = make.case(None, service, kind=CaseKind.MEMBER_ENQUIRY, status=CaseStatus.WITH_TEAM,
+                      respond_by=date(2027, 4, 9))
+    sooner = make.case(None, service, kind=CaseKind.MEMBER_ENQUIRY, status=CaseStatus.WITH_TEAM,
+                       respond_by=date(2027, 4, 2))
+    make.case(None, service, kind=CaseKind.MEMBER_ENQUIRY, status=CaseStatus.CLOSED)
+    make.case(None, service, status=CaseStatus.WITH_TEAM, respond_by=date(2027, 4, 1))  # a complaint
+    page = client.get("/staff/cases").get_data(as_text=True)
+    views = dict((text, href.replace("&amp;", "&")) for href, text in
+                 re.findall(r'class="moj-sub-navigation__link" href="([^"]+)"[^>]*>([^<]+)</a>', page))
+    assert listed(client, views["Member enquiries"].split("?", 1)[1]) == [sooner.reference, later.reference]
 
 
 def test_a_responders_team_view_is_their_service(client, session, make, service):

@@ -46,7 +46,8 @@ def test_the_list_names_every_report(officer):
         assert str(spec.title) in body
 
 
-@pytest.mark.parametrize("name", ["dashboard", "quarterly", "backlog", "demand", "timeliness", "ombudsman", "learning"])
+@pytest.mark.parametrize("name", ["dashboard", "quarterly", "backlog", "demand", "timeliness", "ombudsman", "learning",
+                                  "member_enquiries"])
 def test_every_report_shows_its_default_period_within_the_page_limits(officer, council, name):
     response = officer.get(f"/staff/reports/{name}")
     assert response.status_code == 200

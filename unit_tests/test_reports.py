@@ -29,6 +29,7 @@ from sqlalchemy import select
 
 from shared import clock
 from shared.domain.enums import (
+    CaseKind,
     CaseStatus,
     Channel,
     EventType,
@@ -302,3 +303,26 @@ def test_the_dashboard_brings_the_headlines_together(app, council):
     assert [row[0] for row in trend] == ["2024/25 Q3", "2024/25 Q4", "2025/26 Q1", "2025/26 Q2", "2025/26 Q3",
                                          "2025/26 Q4", "2026/27 Q1", "2026/27 Q2"]
     assert [row[1] for row in trend] == [0, 0, 0, 2, 0, 0, 0, 3]
+
+
+def test_member_enquiries_by_service(app, council, session):
+    from unit_tests.report_data import History, Stage, build
+
+    d = date
+    tax = council["tax"]
+    # Answered on time; answered late; open past its date; open in time; one from before the period.
+    build(session, History(tax, d(2026, 7, 6), kind=CaseKind.MEMBER_ENQUIRY, procedure="member-enquiry",
+                           events=[(E.RESPONSE_SENT, S.RESPONSE_SENT, d(2026, 7, 10))],
+                           stages=[Stage(1, d(2026, 7, 6), respond_by=d(2026, 7, 20), responded_on=d(2026, 7, 10))]))
+    build(session, History(tax, d(2026, 8, 3), kind=CaseKind.MEMBER_ENQUIRY, procedure="member-enquiry",
+                           events=[(E.RESPONSE_SENT, S.RESPONSE_SENT, d(2026, 8, 28))],
+                           stages=[Stage(1, d(2026, 8, 3), respond_by=d(2026, 8, 17), responded_on=d(2026, 8, 28))]))
+    build(session, History(tax, d(2026, 9, 1), kind=CaseKind.MEMBER_ENQUIRY, procedure="member-enquiry",
+                           events=[(E.ACKNOWLEDGED, S.ACKNOWLEDGED, d(2026, 9, 2))],
+                           stages=[Stage(1, d(2026, 9, 1), respond_by=d(2026, 9, 15))]))
+    build(session, History(tax, d(2026, 9, 30), kind=CaseKind.MEMBER_ENQUIRY, procedure="member-enquiry",
+                           stages=[Stage(1, d(2026, 9, 30), respond_by=d(2026, 12, 31))]))
+    build(session, History(tax, d(2026, 6, 30), kind=CaseKind.MEMBER_ENQUIRY, procedure="member-enquiry"))
+    report = _build(app, "member_enquiries", period=Q2)
+    assert _rows(report, "by_service") == [["Council tax", 4, 2, 50.0, 2, 1]]
+    assert _totals(report, "by_service") == ["Total", 4, 2, 50.0, 2, 1]

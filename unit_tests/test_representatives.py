@@ -5,6 +5,7 @@ withdrawing consent (staff, or the resident) ends their access on the next reque
 from __future__ import annotations
 
 import html
+import re
 
 import pytest
 from sqlalchemy import func, select
@@ -58,7 +59,10 @@ def test_staff_name_a_new_representative_with_consent_audit_and_an_invitation(cl
     audit = session.scalar(select(AuditEvent).where(AuditEvent.action == "representative.added"))
     assert audit.subject_id == people["case"].id and audit.person_id == people["resident"].id
     invite = session.scalar(select(OutboxMessage).where(OutboxMessage.user_id == person.id))
-    assert invite.template == "finish_account"
+    assert invite.template == "representative_invited"
+    assert invite.subject == f"You have been named as a representative on case {people['case'].reference}"
+    assert "first choose a password" in invite.body and "/reset-password/" in invite.body
+    assert "Jane" not in invite.body and "Carers did not come" not in invite.body  # nothing of the person's
     page = client.get(f"/staff/cases/{people['case'].reference}").get_data(as_text=True)
     assert "Sam Advocate" in page and "Withdraw consent" in page
 
@@ -71,7 +75,27 @@ def test_an_existing_account_is_used_as_it_is_and_told_they_can_see_the_case(cli
     session.expire_all()
     assert session.get(User, relative.id).full_name == "Rhian Relative"
     invite = session.scalar(select(OutboxMessage).where(OutboxMessage.user_id == relative.id))
-    assert invite.template == "case_update_representative" and people["case"].reference in invite.body
+    assert invite.template == "representative_invited" and people["case"].reference in invite.body
+    assert "Sign in to see the case" in invite.body and "password" not in invite.body
+    assert f"/cases/{people['case'].reference}" in invite.body
+
+
+def test_the_invitation_is_in_the_representatives_language_and_its_link_finishes_the_account(app, client, session,
+                                                                                          make, people):
+    quick_sign_in(client, session, people["officer"])
+    assert _add(client, people["case"]).status_code == 302
+    person = session.scalar(select(User).where(User.email == "sam@advocacy.example"))
+    link = re.search(r"http://localhost(/reset-password/\S+)", session.scalar(
+        select(OutboxMessage.body).where(OutboxMessage.user_id == person.id))).group(1)
+    browser = app.test_client()  # the representative's own browser
+    assert "Create your password" in browser.get(link).get_data(as_text=True)
+
+    welsh = make.user(Role.RESIDENT, email="cymraeg@example.com", locale="cy")
+    quick_sign_in(client, session, people["officer"])
+    assert _add(client, people["case"], email="cymraeg@example.com").status_code == 302
+    invite = session.scalar(select(OutboxMessage).where(OutboxMessage.user_id == welsh.id))
+    assert invite.locale == "cy" and people["case"].reference in invite.subject
+    assert not invite.subject.startswith("You have been named")
 
 
 @pytest.mark.parametrize(("changes", "message"), [

@@ -352,7 +352,8 @@ EXPECTED: dict[str, Route] = {
         f"staff.{name}": Route(methods, "staff:agent,manager,officer",
                                get=only({AGENT: 404, OFFICER: 404, MANAGER: 404}, STAFF_SIGN_IN) if "GET" in methods else {},
                                post=only({AGENT: 404, OFFICER: 404, MANAGER: 404}, STAFF_SIGN_IN) if "POST" in methods else {})
-        for name, methods in (("customer", GET), ("customer_invite", POST), ("assisted_start", GET_POST),
+        for name, methods in (("customer", GET), ("customer_edit", GET_POST), ("customer_invite", POST),
+                              ("assisted_start", GET_POST),
                               ("assisted_step", GET_POST), ("assisted_check", GET_POST), ("assisted_discard", POST),
                               ("assisted_done", GET))
     },

@@ -15,7 +15,9 @@ class User(Base):
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    email: Mapped[str] = mapped_column(String(320), unique=True)
+    # None for a record the contact centre made for someone without an email address (they get
+    # letters or texts, and cannot be invited). Unique among those given: NULLs never collide.
+    email: Mapped[str | None] = mapped_column(String(320), unique=True)
     full_name: Mapped[str] = mapped_column(String(200))
     password_hash: Mapped[str | None] = mapped_column(String(200))
     role: Mapped[Role] = mapped_column(enum_column(Role, length=20))

@@ -114,17 +114,24 @@ def register_resident(email: str, full_name: str, password: str, locale: str) ->
     send_confirmation(user, locale)
 
 
-def send_finish_account(user: User, locale: str) -> None:
-    # The reset link (single use: it carries a fingerprint of the password hash, here of none),
-    # given the confirmation link's lifetime: a guest may not read the email within the hour.
+def finish_account_url(user: User) -> str:
+    """The link that lets a record without a password choose one: the reset link (single use: it
+    carries a fingerprint of the password hash, here of none), given the confirmation link's
+    lifetime, as a guest may not read the email within the hour."""
     token = _serializer("reset").dumps({"u": user.id, "p": _password_fingerprint(user), "finish": True})
+    return url_for("portal.reset_password", token=token, _external=True)
+
+
+def send_finish_account(user: User, locale: str) -> None:
+    if not user.email:  # a record the contact centre made for someone without an address
+        raise ValueError("a record without an email address cannot be sent a link")
     outbox.queue(
         "finish_account",
         recipient=user.email,
         locale=user.locale or locale,
         user_id=user.id,
         name=user.full_name,
-        finish_url=url_for("portal.reset_password", token=token, _external=True),
+        finish_url=finish_account_url(user),
     )
 
 
@@ -169,7 +176,9 @@ def authenticate(email: str, password: str, *, roles: frozenset[Role]) -> User |
 
 
 def _password_fingerprint(user: User) -> str:
-    return hashlib.sha256((user.password_hash or "").encode()).hexdigest()[:16]
+    """Changes with the password and with the email address: a link sent to an old address (before
+    a staff member corrected a record, say) stops working."""
+    return hashlib.sha256(f"{user.password_hash or ''}\0{(user.email or '').lower()}".encode()).hexdigest()[:16]
 
 
 def request_password_reset(email: str, locale: str) -> None:
@@ -202,7 +211,7 @@ def user_for_reset_token(token: str) -> User | None:
     # Only a link to finish an account may bring a closed one back (its owner registered again).
     if user.closed_at is not None and not data.get("finish"):
         return None
-    # The fingerprint changes with the password, so each link works once.
+    # The fingerprint changes with the password (so each link works once) and with the email address.
     if _password_fingerprint(user) != data.get("p"):
         return None
     return user

@@ -3,7 +3,8 @@ called in. The answers wait in a server-side draft (the agent's own, naming the 
 the agent checks them; then one or more cases are received for the customer, entered by the agent.
 
 The service-request-or-complaint rule is the resident journey's (shared/domain/feedback.py), and
-the acknowledgement goes the same way as for a case sent online.
+the acknowledgement goes the same way as for a case sent online. Adjustments the customer asks for
+on the call go into their register (shared/services/adjustments.py) with the case, in its transaction.
 """
 
 from __future__ import annotations
@@ -18,9 +19,12 @@ from sqlalchemy.orm import joinedload
 
 from shared.clock import utcnow
 from shared.db import db
+from shared.domain import adjustments as adjustment_rules
 from shared.domain import feedback
-from shared.domain.enums import CaseKind, Channel, ConsentMethod, ContactMethod, EventType, Role
+from shared.domain.enums import AdjustmentKind, CaseKind, Channel, ConsentMethod, ContactMethod, EventType, Role
+from shared.domain.policy import can_record_adjustments
 from shared.models import Case, FeedbackDraft, Service, User
+from shared.services import adjustments as adjustment_register
 from shared.services import customers, engine, intake
 
 # The ways people reach the contact centre (online comes through the portal itself).
@@ -29,13 +33,14 @@ CUSTOMER, SOMEONE = "customer", "someone"
 MAX_OTHER_ISSUES = 4
 # Each step and the answer that marks it done.
 _DONE_BY = {"contact": "channel", "details": "what_happened", "first-request": "route",
-            "preferences": "contact_method", "issues": "issues_done"}
+            "preferences": "contact_method", "adjustments": "adjustments_done", "issues": "issues_done"}
 # The answers each step writes, so a step that no longer applies leaves nothing stale behind.
 _ANSWERS_OF = {
     "contact": ("customer_id", "channel", "acting", "caller_name", "caller_relationship", "consent", "service"),
     "details": ("what_happened", "happened_on", "outcome_wanted", "asked_before"),
     "first-request": ("route",),
     "preferences": ("contact_method", "contact_phone", "contact_address"),
+    "adjustments": ("adjustments", "adjustments_done"),
     "issues": ("issues", "issues_done"),
 }
 STEPS = tuple(_DONE_BY)
@@ -63,7 +68,7 @@ def steps(kind: CaseKind, answers: dict[str, Any]) -> list[str]:
         order.append("first-request")
     if asks_for_reply(kind):
         order.append("preferences")
-    order.append("issues")
+    order += ["adjustments", "issues"]
     return order
 
 
@@ -124,6 +129,47 @@ def save(draft: FeedbackDraft, kind: CaseKind | None, given: dict[str, Any]) -> 
     db.session.flush()
 
 
+# --- adjustments asked for on the call -----------------------------------------------------------------
+
+
+def drafted_adjustments(draft: FeedbackDraft) -> list[tuple[AdjustmentKind, str | None]]:
+    """The adjustments the agent has added on this call, in order (not yet in the register)."""
+    return [(AdjustmentKind(a["kind"]), a.get("detail")) for a in draft.answers.get("adjustments", [])]
+
+
+def add_adjustment(draft: FeedbackDraft, kind: AdjustmentKind, detail: str | None) -> None:
+    """One more adjustment, and the step asked again (add another, until the agent says no more)."""
+    detail = (detail or "").strip() or None
+    if adjustment_rules.needs_detail(kind) and detail is None:
+        raise adjustment_register.DetailRequired(kind)
+    added = [a for a in draft.answers.get("adjustments", []) if a["kind"] != kind.value]
+    save(draft, None, {"adjustments": [*added, {"kind": kind.value, "detail": detail}], "adjustments_done": ""})
+
+
+def remove_adjustment(draft: FeedbackDraft, index: int) -> None:
+    added = list(draft.answers.get("adjustments", []))
+    if 0 <= index < len(added):
+        del added[index]
+        save(draft, None, {"adjustments": added, "adjustments_done": ""})
+
+
+def no_more_adjustments(draft: FeedbackDraft) -> None:
+    save(draft, None, {"adjustments_done": feedback.YES})
+
+
+def _record_adjustments(draft: FeedbackDraft, customer: User, agent: User) -> None:
+    """Into the customer's register, each audited; one already in force there is left as it is."""
+    wanted = drafted_adjustments(draft)
+    if not wanted:
+        return
+    if not can_record_adjustments(agent, customer):
+        raise PermissionError("this role does not record adjustments")
+    in_force = adjustment_register.kinds_for(customer.id)
+    for kind, detail in wanted:
+        if kind not in in_force:
+            adjustment_register.add(customer, kind, detail, actor=agent)
+
+
 def discard(draft: FeedbackDraft) -> None:
     db.session.delete(draft)
     db.session.flush()
@@ -142,6 +188,7 @@ class Summary:
     contact_method: ContactMethod | None
     happened_on: date | None
     issues: list[tuple[str, Service | None]]
+    adjustments: list[tuple[AdjustmentKind, str | None]]
 
 
 def services_by_slug() -> dict[str, Service]:
@@ -160,6 +207,7 @@ def summary(draft: FeedbackDraft, services: dict[str, Service]) -> Summary:
         contact_method=ContactMethod(answers["contact_method"]) if answers.get("contact_method") else None,
         happened_on=date.fromisoformat(answers["happened_on"]) if answers.get("happened_on") else None,
         issues=[(issue["text"], services.get(issue["service"])) for issue in answers.get("issues", [])],
+        adjustments=drafted_adjustments(draft),
     )
 
 
@@ -182,6 +230,12 @@ def submit(draft: FeedbackDraft, customer: User, agent: User, *, locale: str) ->
     for _text, slug in ((i["text"], i["service"]) for i in answers.get("issues", [])):
         if slug not in services:
             raise Incomplete("issues")
+    try:
+        wanted = drafted_adjustments(draft)
+    except (KeyError, ValueError):
+        raise Incomplete("adjustments") from None
+    if any(adjustment_rules.needs_detail(kind) and not detail for kind, detail in wanted):
+        raise Incomplete("adjustments")
 
     received_as = feedback.case_kind(kind, answers)
     method = ContactMethod(answers["contact_method"]) if asks_for_reply(kind) else ContactMethod.EMAIL
@@ -215,6 +269,8 @@ def submit(draft: FeedbackDraft, customer: User, agent: User, *, locale: str) ->
         references = ", ".join(c.reference for c in created[1:])
         engine.perform(first, EventType.NOTE_ADDED, agent,
                        text=str(_l("The call raised separate issues, logged as: %(references)s.", references=references)))
+    # Before the acknowledgements, so a letter already goes the way the register now says.
+    _record_adjustments(draft, customer, agent)
     for case in created:
         intake.acknowledge(case, customer, case.kind, method, guest=False, locale=locale)  # the one acknowledgement
     discard(draft)

@@ -5,7 +5,6 @@ to the portal. Every look at a person's page and every change is written to the 
 from __future__ import annotations
 
 import re
-import secrets
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
@@ -22,10 +21,6 @@ from shared.services.cases import Page
 PAGE_SIZE = 25
 HISTORY_SIZE = 50
 AUDIT_SHOWN = 20
-# People without an email address still need a row in `users`, whose email is required and
-# unique. Until the column may be empty they get an address in a domain that can never receive
-# mail (RFC 2606), recognised by this suffix and never shown or invited.
-NO_EMAIL_DOMAIN = "@no-email.invalid"
 _MIN_PHONE_DIGITS = 6
 
 
@@ -42,16 +37,13 @@ class CustomerError(Exception):
 
 
 def has_email(person: User) -> bool:
-    return bool(person.email) and not person.email.endswith(NO_EMAIL_DOMAIN)
-
-
-def shown_email(person: User) -> str | None:
-    return person.email if has_email(person) else None
+    """A record made for someone without an email address has none (NULL): no invitation, no email."""
+    return bool(person.email)
 
 
 def mask_email(email: str | None) -> str:
     """Enough to confirm with the caller ("j•••@example.com"), not enough to read out to a stranger."""
-    if not email or email.endswith(NO_EMAIL_DOMAIN) or "@" not in email:
+    if not email or "@" not in email:
         return ""
     local, domain = email.split("@", 1)
     return f"{local[:1]}•••@{domain}"
@@ -168,7 +160,7 @@ def create(
     if email and accounts.find_by_email(email) is not None:
         raise CustomerError(_l("There is already a customer with this email address. Search for them instead."), "email")
     person = User(
-        email=email or f"record-{secrets.token_hex(8)}{NO_EMAIL_DOMAIN}",
+        email=email,
         full_name=full_name.strip(),
         role=Role.RESIDENT,
         password_hash=None,
@@ -181,6 +173,44 @@ def create(
     db.session.flush()
     audit.record("customer.created", actor=actor, subject_type="customer", subject_id=person.id, person_id=person.id)
     return person
+
+
+# What an agent may change on a record, in the order the form asks.
+EDITABLE = ("full_name", "email", "phone", "address", "preferred_contact", "locale")
+
+
+def may_change_email(person: User) -> bool:
+    """Someone with an account signs in with their email address: they change it themselves, with
+    a link to the new address (portal "Your details"), so a caller cannot take over their account."""
+    return not person.has_account
+
+
+def update(person: User, *, full_name: str, email: str | None, phone: str | None, address: str | None,
+           preferred_contact: ContactMethod, locale: str, actor: User) -> list[str]:
+    """Change the record's details; audit which ones changed (not the values: the trail is read by
+    managers who need to know who changed what, not to see old addresses). Returns the fields changed.
+    Raises CustomerError for an email address that is someone else's. The email of a person with an
+    account is left as it is (`may_change_email`)."""
+    given = {
+        "full_name": full_name.strip(),
+        "email": ((email or "").strip().lower() or None) if may_change_email(person) else person.email,
+        "phone": (phone or "").strip() or None,
+        "address": (address or "").strip() or None,
+        "preferred_contact": preferred_contact,
+        "locale": locale,
+    }
+    if given["email"] and given["email"] != person.email:
+        found = accounts.find_by_email(given["email"])
+        if found is not None and found.id != person.id:
+            raise CustomerError(_l("This email address is already someone else's. Check it with them."), "email")
+    changed = [name for name in EDITABLE if getattr(person, name) != given[name]]
+    for name in changed:
+        setattr(person, name, given[name])
+    if changed:
+        db.session.flush()
+        audit.record("customer.updated", actor=actor, subject_type="customer", subject_id=person.id,
+                     person_id=person.id, fields=changed)
+    return changed
 
 
 def can_invite(person: User) -> bool:

@@ -106,6 +106,6 @@ def re_request(reference: str, email: str, client: str, *, locale: str) -> bool:
     ).first()
     if row is not None:
         case, person = row
-        if person.role is Role.RESIDENT and person.email.lower() == email:
+        if person.role is Role.RESIDENT and person.email and person.email.lower() == email:
             issue_link(case, person, locale=locale)
     return True

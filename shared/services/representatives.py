@@ -215,22 +215,16 @@ def add(case: Case, given: NewRepresentative, *, actor: User) -> CaseRepresentat
 
 
 def _invite(case: Case, person: User) -> None:
+    """Tell the representative they are named on the case: with a link to choose a password first
+    for a record without one (their first sign-in leads to "Your cases", where the case is listed)."""
     from shared.services import accounts, notifications, outbox
 
-    if not person.is_active:
+    if not person.is_active or not person.email:
         return
-    if not person.has_account:
-        # Their first sign-in leads to "Your cases", where this case is listed.
-        accounts.send_finish_account(person, person.locale or "en")  # the same link as a guest's
-        return
-    from flask_babel import force_locale
-    from flask_babel import gettext as _
-
-    with force_locale(person.locale or "en"):
-        what = _("you have been named as a representative on it, and can now see it when you sign in")
-    outbox.queue("case_update_representative", recipient=person.email, locale=person.locale or "en",
-                 user_id=person.id, case_id=case.id, name=person.full_name, reference=case.reference, what=what,
-                 respond_by=None, case_url=notifications.link("portal.case", reference=case.reference))
+    finish_url = None if person.has_account else accounts.finish_account_url(person)  # the guest's link
+    outbox.queue("representative_invited", recipient=person.email, locale=person.locale or "en",
+                 user_id=person.id, case_id=case.id, name=person.full_name, reference=case.reference,
+                 finish_url=finish_url, case_url=notifications.link("portal.case", reference=case.reference))
 
 
 def withdraw(row: CaseRepresentative, *, actor: User, reason: str | None = None) -> None:

@@ -8,11 +8,13 @@ from flask_babel import get_locale
 from flask_login import current_user
 
 from shared.auth.access import staff
+from shared.domain import adjustments as adjustment_rules
 from shared.domain import feedback
 from shared.domain.enums import CaseKind, Channel
-from shared.services import assisted, customers
+from shared.services import adjustments, assisted, customers
 from staff import bp
 from staff.forms_assisted import (
+    AdjustmentsForm,
     CheckForm,
     ContactForm,
     DetailsForm,
@@ -20,6 +22,7 @@ from staff.forms_assisted import (
     FirstRequestForm,
     IssuesForm,
     PreferencesForm,
+    RemoveAdjustmentForm,
 )
 from staff.lookups import customer_or_404
 from staff.views.customers import CUSTOMER_ROLES
@@ -53,12 +56,12 @@ def _contact_answers(form: ContactForm) -> dict:
             "service": form.service.data}
 
 
-def _render(step: str, form, customer, draft=None, status: int = 200):
+def _render(step: str, form, customer, draft=None, status: int = 200, **extra):
     previous = _previous(draft, step) if draft is not None else None
     back = _step_url(draft, previous) if previous else url_for("staff.customer", customer_id=customer.id)
     kind = (draft.kind if draft is not None else None) or CaseKind.COMPLAINT
     return render_template(f"staff/assisted/{step.replace('-', '_')}.html", form=form, customer=customer, draft=draft,
-                           kind=kind, back_url=back, step=step), status
+                           kind=kind, back_url=back, step=step, **extra), status
 
 
 def _previous(draft, step: str) -> str | None:
@@ -87,6 +90,8 @@ def assisted_step(draft_id: int, step: str):
         abort(404)
     answers = draft.answers
     posted = request.form if request.method == "POST" else None
+    if step == "adjustments":
+        return _adjustments_step(draft, customer, posted)
     if step == "contact":
         form = _contact_form({**answers, "kind": draft.kind.value if draft.kind else None}, posted)
     elif step == "details":
@@ -106,6 +111,30 @@ def assisted_step(draft_id: int, step: str):
         return _render(step, form, customer, draft, status=400)
     assisted.save(draft, *_given(step, form))
     return redirect(_step_url(draft, assisted.first_unanswered(draft)))
+
+
+def _adjustments_step(draft, customer, posted):
+    """Add another: each adjustment chosen is added to the draft and the question asked again, until
+    the agent answers that there are no more. Those already in the register are shown, not asked."""
+    if posted is not None and "remove" in posted:
+        remove = RemoveAdjustmentForm()
+        if not remove.validate():
+            abort(400)
+        assisted.remove_adjustment(draft, remove.remove.data)
+        return redirect(_step_url(draft, "adjustments"))
+    in_force = adjustments.active_for(customer.id)
+    added = assisted.drafted_adjustments(draft)
+    form = AdjustmentsForm(formdata=posted, in_force={a.kind.value for a in in_force}, added=added)
+    extra = {"in_force": in_force, "added": added, "descriptions": adjustment_rules.DESCRIPTIONS}
+    if posted is None:
+        return _render("adjustments", form, customer, draft, **extra)
+    if not form.validate():
+        return _render("adjustments", form, customer, draft, status=400, **extra)
+    if form.chosen is None:
+        assisted.no_more_adjustments(draft)
+        return redirect(_step_url(draft, assisted.first_unanswered(draft)))
+    assisted.add_adjustment(draft, form.chosen, form.detail.data)  # the form checked a detail is given if needed
+    return redirect(_step_url(draft, "adjustments"))
 
 
 def _issue_data(answers: dict) -> dict:
@@ -173,4 +202,4 @@ def assisted_done(reference: str):
     if not logged:
         abort(404)
     return render_template("staff/assisted/done.html", first=logged[0], cases=logged, customer=logged[0].resident,
-                           locale=_locale())
+                           adjustments=adjustments.active_for(logged[0].resident_id), locale=_locale())

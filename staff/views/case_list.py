@@ -9,7 +9,7 @@ from flask_login import current_user
 
 from shared.auth.access import staff
 from shared.clock import to_london, utcnow
-from shared.domain.enums import CaseStatus, Role
+from shared.domain.enums import CaseKind, CaseStatus, Role
 from shared.domain.policy import CASE_READER_ROLES
 from shared.services import search
 from shared.services.calendar import council_calendar
@@ -27,6 +27,9 @@ def saved_views(user) -> list[tuple[str, str, CaseFilters]]:
         ("check", _("Awaiting check"), CaseFilters(statuses=(CaseStatus.AWAITING_QUALITY_CHECK,))),
         ("overdue", _("Overdue"), CaseFilters(due="overdue")),
         ("triage", _("Triage"), CaseFilters(statuses=(CaseStatus.RECEIVED,), sort="received", order="asc")),
+        # Councillors' and MPs' enquiries for constituents: their own queue, soonest due first.
+        ("members", _("Member enquiries"), CaseFilters(kind=CaseKind.MEMBER_ENQUIRY, state="open", sort="due",
+                                                      order="asc")),
     ]
 
 

@@ -1,5 +1,6 @@
 """Customers: find a person, see their details and contact history (each look audited), create a
-record for someone without an account, and invite them to the portal."""
+record for someone without an account, change a record's details (audited), and invite them to
+the portal."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from shared.auth.access import staff
 from shared.domain.enums import ContactMethod, Role
 from shared.services import customers
 from staff import bp
-from staff.forms_customers import CustomerForm, CustomerSearchForm, InviteForm
+from staff.forms_customers import CustomerEditForm, CustomerForm, CustomerSearchForm, InviteForm
 from staff.lookups import customer_or_404
 
 CUSTOMER_ROLES = (Role.AGENT, Role.OFFICER, Role.MANAGER)  # who takes calls and logs contacts
@@ -38,7 +39,7 @@ def customer(customer_id: int):
     page = max(1, request.args.get("page", 1, type=int))
     trail = customers.audit_trail(person) if current_user.role is Role.MANAGER else None
     return render_template(
-        "staff/customers/customer.html", person=person, email=customers.shown_email(person),
+        "staff/customers/customer.html", person=person, email=person.email,
         history=customers.history(person, page), trail=trail,
         invite_form=InviteForm() if customers.can_invite(person) else None,
     )
@@ -61,6 +62,29 @@ def customer_new():
             return redirect(url_for("staff.customer", customer_id=person.id))
     status = 400 if form.is_submitted() else 200
     return render_template("staff/customers/new.html", form=form), status
+
+
+@bp.route("/customers/<int:customer_id>/edit", methods=["GET", "POST"])
+@staff(*CUSTOMER_ROLES)
+def customer_edit(customer_id: int):
+    person = customer_or_404(customer_id)
+    may_change_email = customers.may_change_email(person)
+    form = CustomerEditForm.for_person(person, may_change_email=may_change_email, submitted=request.method == "POST")
+    if form.validate_on_submit():
+        try:
+            changed = customers.update(
+                person, full_name=form.full_name.data, email=form.email.data if may_change_email else None,
+                phone=form.phone.data, address=form.address.data,
+                preferred_contact=ContactMethod(form.preferred_contact.data), locale=form.locale.data,
+                actor=current_user,
+            )
+        except customers.CustomerError as refused:
+            form[refused.field].errors = [refused.message]
+        else:
+            flash(_("Details changed for %(name)s.", name=person.full_name) if changed else _("Nothing was changed."))
+            return redirect(url_for("staff.customer", customer_id=person.id))
+    status = 400 if form.is_submitted() else 200
+    return render_template("staff/customers/edit.html", form=form, person=person), status
 
 
 @bp.post("/customers/<int:customer_id>/invite")

@@ -1,7 +1,7 @@
 """case stage outcome, for reports
 
 Revision ID: b3c1d2e4f5a6
-Revises: 916f8afe3218
+Revises: 3c5e1d7a9b20
 Create Date: 2026-12-07 04:00:00
 """
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = 'b3c1d2e4f5a6'
-down_revision = '916f8afe3218'
+down_revision = '3c5e1d7a9b20'
 branch_labels = None
 depends_on = None
 

@@ -18,9 +18,9 @@ from shared.domain.enums import CaseKind, CaseReason, CaseStatus, Finding, Ombud
 from shared.domain.reporting import (
     Period,
     change,
+    financial_quarter,
     financial_year,
     financial_year_label,
-    financial_quarter,
     financial_year_of,
     last_complete_quarter,
     mean,
@@ -556,6 +556,29 @@ def dashboard(filters: Filters) -> Report:
     return Report("dashboard", SPECS_TITLES["dashboard"], filters, [headlines, rates, now, trend])
 
 
+# --- member enquiries (councillors' and MPs' enquiries) ----------------------------------------------
+
+
+def member_enquiries(filters: Filters) -> Report:
+    names = _service_names()
+    found = sorted(figures.member_enquiries(filters, filters.period, today()), key=lambda row: names.get(row[0], "?"))
+    rows = [[names.get(service_id, "?"), received, answered, share(on_time, answered), open_now, overdue]
+            for service_id, received, answered, on_time, open_now, overdue in found]
+    totals = None
+    if found:
+        sums = [sum(row[i] for row in found) for i in range(1, 6)]
+        totals = [_l("Total"), sums[0], sums[1], share(sums[2], sums[1]), sums[3], sums[4]]
+    table = Table(
+        "by_service", _l("Member enquiries by service"),
+        [Column("service", _l("Service"), TEXT), Column("received", _l("Received")),
+         Column("answered", _l("Answered")), Column("on_time", _l("Answered within target (%)"), PERCENT),
+         Column("open", _l("Open now")), Column("overdue", _l("Overdue now"))],
+        rows, totals=totals, chart="received",
+        description=_l("Enquiries from councillors and MPs' offices received in the period."),
+    )
+    return Report("member_enquiries", SPECS_TITLES["member_enquiries"], filters, [table])
+
+
 # --- the catalogue -------------------------------------------------------------------------------------
 
 
@@ -575,6 +598,7 @@ SPECS_TITLES = {
     "timeliness": _l("Timeliness"),
     "ombudsman": _l("Ombudsman"),
     "learning": _l("Learning actions"),
+    "member_enquiries": _l("Member enquiries"),
 }
 
 REPORTS: dict[str, ReportSpec] = {
@@ -601,5 +625,8 @@ REPORTS: dict[str, ReportSpec] = {
         ReportSpec("learning", SPECS_TITLES["learning"],
                    _l("Service improvements: open, overdue and completed, and what was published."),
                    learning, _this_financial_year),
+        ReportSpec("member_enquiries", SPECS_TITLES["member_enquiries"],
+                   _l("Councillors' and MPs' enquiries by service: received, answered within target, open and "
+                      "overdue."), member_enquiries, last_complete_quarter),
     ]
 }

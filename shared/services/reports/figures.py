@@ -439,3 +439,31 @@ def stages_by_day(filters: Filters, period: Period) -> list[tuple[int, date, int
         filters,
     )
     return [(number, _as_date(day), count) for number, day, count in db.session.execute(statement)]
+
+
+# --- member enquiries ---------------------------------------------------------------------------------
+
+
+def member_enquiries(filters: Filters, period: Period, today: date) -> list[tuple[int, int, int, int, int, int]]:
+    """(service id, received, answered, answered by the due date, open now, open past the due date) for
+    member enquiries received in the period (one stage each: its response is the reply)."""
+    due = func.coalesce(CaseStage.extended_to, CaseStage.respond_by)
+    answered = CaseStage.responded_at.is_not(None)
+    open_now = Case.status.in_([status for status in CaseStatus if status.is_open])
+    statement = narrowed(
+        select(
+            Case.service_id,
+            func.count(),
+            func.count(case((answered, 1))),
+            func.count(case((and_(answered, due.is_not(None), func.date(CaseStage.responded_at) <= func.date(due)), 1))),
+            func.count(case((and_(open_now, ~answered), 1))),
+            func.count(case((and_(open_now, ~answered, due < today), 1))),
+        )
+        .select_from(CaseStage)
+        .join(Case, Case.id == CaseStage.case_id)
+        .where(Case.kind == CaseKind.MEMBER_ENQUIRY, CaseStage.number == 1,
+               CaseStage.received_on >= period.start, CaseStage.received_on <= period.end)
+        .group_by(Case.service_id),
+        filters,
+    )
+    return [tuple(row) for row in db.session.execute(statement)]
