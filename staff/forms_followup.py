@@ -15,19 +15,8 @@ from wtforms import BooleanField, RadioField, SelectField, StringField, SubmitFi
 from wtforms.validators import DataRequired, Length, Optional, StopValidation
 
 from shared.domain.enums import LearningStatus, Ombudsman, OmbudsmanDecision
-from shared.web.fields import GovukDateField
+from shared.web.fields import GovukDateField, date_messages
 from shared.web.forms import RedressForm, select_choices
-
-
-def _date_messages(required: object, past: object | None = None) -> dict:
-    return {
-        "required": required,
-        "day": _l("The date must include a day"),
-        "month": _l("The date must include a month"),
-        "year": _l("The date must include a year"),
-        "real": _l("The date must be a real date"),
-        "past": past or _l("The date must be today or in the past"),
-    }
 
 
 class OptionalDateField(GovukDateField):
@@ -62,7 +51,7 @@ class LearningForm(RedressForm):
     service = SelectField(_l("Service"), widget=GovSelect(), validators=[DataRequired(_l("Choose the service"))])
     owner = SelectField(_l("Owner"), widget=GovSelect(), validators=[Optional()])
     due_on = OptionalDateField(_l("Due date (optional)"), description=_l("For example, 31 3 2027"),
-                               messages=_date_messages(_l("Enter the due date")))
+                               messages=date_messages(_l("Enter the due date")))
     status = RadioField(_l("Status"), widget=GovRadioInput(), choices=select_choices(LearningStatus.choices()),
                         default=LearningStatus.PLANNED.value, validators=[DataRequired(_l("Choose the status"))])
     submit = SubmitField(_l("Save the learning action"), widget=GovSubmitInput())
@@ -128,19 +117,19 @@ class EnquiryForm(RedressForm):
     their_reference = _text(_l("The Ombudsman’s reference"), _l("Enter the Ombudsman’s reference"), 60,
                             _l("The Ombudsman’s reference must be 60 characters or fewer"), GovTextInput())
     received_on = GovukDateField(_l("Date the enquiry was received"), description=_l("For example, 14 12 2026"),
-                                 messages=_date_messages(_l("Enter the date the enquiry was received"),
+                                 messages=date_messages(_l("Enter the date the enquiry was received"),
                                                          _l("The date the enquiry was received must be today or in the past")),
                                  past_only=True)
     information_due_on = OptionalDateField(_l("Date the information is due (optional)"),
                                            description=_l("For example, 11 1 2027"),
-                                           messages=_date_messages(_l("Enter the date the information is due")))
+                                           messages=date_messages(_l("Enter the date the information is due")))
     submit = SubmitField(_l("Record the enquiry"), widget=GovSubmitInput())
 
 
 class ReferralForm(RedressForm):
     information_sent_on = OptionalDateField(
         _l("Date the information was sent (optional)"), description=_l("For example, 8 1 2027"),
-        messages=_date_messages(_l("Enter the date the information was sent"),
+        messages=date_messages(_l("Enter the date the information was sent"),
                                 _l("The date the information was sent must be today or in the past")),
         past_only=True,
     )
@@ -148,7 +137,7 @@ class ReferralForm(RedressForm):
                           validators=[DataRequired(_l("Choose the decision"))])
     decided_on = OptionalDateField(
         _l("Date of the decision"), description=_l("For example, 2 3 2027"),
-        messages=_date_messages(_l("Enter the date of the decision"),
+        messages=date_messages(_l("Enter the date of the decision"),
                                 _l("The date of the decision must be today or in the past")),
         past_only=True,
     )
@@ -169,13 +158,13 @@ class RecommendationForm(RedressForm):
     text = _text(_l("Recommendation"), _l("Enter the recommendation"), 2000,
                  _l("The recommendation must be 2,000 characters or fewer"))
     due_on = GovukDateField(_l("Date it must be done by"), description=_l("For example, 2 4 2027"),
-                            messages=_date_messages(_l("Enter the date it must be done by")))
+                            messages=date_messages(_l("Enter the date it must be done by")))
     submit = SubmitField(_l("Add the recommendation"), widget=GovSubmitInput())
 
 
 class ComplyForm(RedressForm):
     complied_on = GovukDateField(_l("Date the council complied"), description=_l("For example, 20 3 2027"),
-                                 messages=_date_messages(_l("Enter the date the council complied"),
+                                 messages=date_messages(_l("Enter the date the council complied"),
                                                          _l("The date the council complied must be today or in the past")),
                                  past_only=True)
     evidence = _text(_l("Evidence"), _l("Enter the evidence sent to the Ombudsman"), 5000,

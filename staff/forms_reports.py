@@ -12,22 +12,11 @@ from wtforms.validators import StopValidation
 from shared.domain.enums import Channel
 from shared.domain.reporting import Period
 from shared.services.reports import Filters
-from shared.web.fields import GovukDateField
+from shared.web.fields import GovukDateField, date_messages
 from shared.web.forms import RedressForm, select_choices
 
 # A report over more years than this is a mistake in the dates, not a question anyone asks.
 LONGEST_YEARS = 20
-
-
-def _messages(required: object) -> dict:
-    return {
-        "required": required,
-        "day": _l("The date must include a day"),
-        "month": _l("The date must include a month"),
-        "year": _l("The date must include a year"),
-        "real": _l("The date must be a real date"),
-        "past": _l("The date must be today or in the past"),
-    }
 
 
 class _Choice(SelectField):
@@ -47,9 +36,9 @@ class ReportFiltersForm(RedressForm):
         csrf = False
 
     start = GovukDateField(_l("From"), description=_l("For example, 1 7 2026"),
-                           messages=_messages(_l("Enter the date the period starts")))
+                           messages=date_messages(_l("Enter the date the period starts")))
     end = GovukDateField(_l("To"), description=_l("For example, 30 9 2026"),
-                         messages=_messages(_l("Enter the date the period ends")))
+                         messages=date_messages(_l("Enter the date the period ends")))
     procedure = _Choice(_l("Procedure"), _l("Choose a procedure from the list"))
     service = _Choice(_l("Service"), _l("Choose a service from the list"))
     ward = _Choice(_l("Ward"), _l("Choose a ward from the list"))
@@ -61,7 +50,7 @@ class ReportFiltersForm(RedressForm):
         if snapshot:
             self.end.label.text = str(_l("Date"))
             self.end.description = _l("For example, 31 3 2027")
-            self.end.messages = _messages(_l("Enter the date of the snapshot"))
+            self.end.messages = date_messages(_l("Enter the date of the snapshot"))
         self.procedure.choices = select_choices([("", _l("Any procedure"))] + [(p.slug, p.display_name(locale)) for p in procedures])
         self.service.choices = select_choices([("", _l("Any service"))] + [(str(s.id), s.display_name(locale)) for s in services])
         self.ward.choices = select_choices([("", _l("Any ward"))] + [(str(w.id), w.display_name(locale)) for w in wards])

@@ -15,8 +15,9 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from shared.domain.enums import RestrictionCategory, RestrictionType
 from shared.domain.restrictions import MAX_TEXT
+from shared.web.fields import date_messages
 from shared.web.forms import RedressForm, select_choices
-from staff.forms_followup import OptionalDateField, _date_messages
+from staff.forms_followup import OptionalDateField
 
 _TOO_LONG = _l("The text must be 5,000 characters or fewer")
 
@@ -68,7 +69,7 @@ class ProposeForm(_TermsFields):
     messages = SelectMultipleField(_l("Messages from the person"), widget=GovCheckboxesInput(), choices=[],
                                    validate_choice=False)
     ends_on = OptionalDateField(_l("Proposed end date"), description=_l("The manager sets the dates when deciding. For example, 31 3 2027"),
-                                messages=_date_messages(_l("Enter the proposed end date")))
+                                messages=date_messages(_l("Enter the proposed end date")))
     submit = SubmitField(_l("Propose the restriction"), widget=GovSubmitInput())
 
     def __init__(self, *args, evidence=None, **kwargs) -> None:
@@ -90,9 +91,9 @@ class DecideForm(RedressForm):
                                                   ("reject", _l("Do not approve it"))]),
                           validators=[DataRequired(_l("Choose whether to approve the restriction"))])
     review_on = OptionalDateField(_l("Review date"), description=_l("Needed to approve. Usually 6 months from today."),
-                                  messages=_date_messages(_l("Enter the review date")))
+                                  messages=date_messages(_l("Enter the review date")))
     ends_on = OptionalDateField(_l("End date"), description=_l("Needed to approve. After the review date."),
-                                messages=_date_messages(_l("Enter the end date")))
+                                messages=date_messages(_l("Enter the end date")))
     note = TextAreaField(_l("Decision note"), widget=GovTextArea(),
                          description=_l("For the record; needed if you do not approve it. The person is not sent this note."),
                          validators=[Optional(), Length(max=MAX_TEXT, message=_TOO_LONG)])
@@ -106,9 +107,9 @@ class ReviewForm(_TermsFields):
                                                  ("lift", _l("Lift it now (the person is written to)"))]),
                          validators=[DataRequired(_l("Choose the outcome of the review"))])
     review_on = OptionalDateField(_l("Next review date"), description=_l("To keep or change it."),
-                                  messages=_date_messages(_l("Enter the next review date")))
+                                  messages=date_messages(_l("Enter the next review date")))
     ends_on = OptionalDateField(_l("End date"), description=_l("To change it. After the next review date."),
-                                messages=_date_messages(_l("Enter the end date")))
+                                messages=date_messages(_l("Enter the end date")))
     note = TextAreaField(_l("Review note, or why it is lifted"), widget=GovTextArea(),
                          description=_l("Needed to lift it: the person is told the reason."),
                          validators=[Optional(), Length(max=MAX_TEXT, message=_TOO_LONG)])

@@ -35,6 +35,18 @@ class _TranslatedDateInput(GovDateInput):
         return super().map_gov_params(field, **kwargs)
 
 
+def date_messages(required: object, past: object | None = None) -> dict:
+    """The GOV.UK date input's error messages, with this field's own "required" (and "past") wording."""
+    return {
+        "required": required,
+        "day": _l("The date must include a day"),
+        "month": _l("The date must include a month"),
+        "year": _l("The date must include a year"),
+        "real": _l("The date must be a real date"),
+        "past": past or _l("The date must be today or in the past"),
+    }
+
+
 class GovukDateField(Field):
     """Day, month and year boxes with the GOV.UK design system's error messages.
 
