@@ -79,12 +79,6 @@ class ReportFiltersForm(RedressForm):
         )
 
 
-def query_for(period: Period) -> dict[str, str]:
-    """The GET parameters of a period, for links and for filling the form with a default."""
-    return {
-        "start": [str(period.start.day), str(period.start.month), str(period.start.year)],
-        "end": [str(period.end.day), str(period.end.month), str(period.end.year)],
-    }
 
 
 def default_data(period: Period) -> dict[str, date]:

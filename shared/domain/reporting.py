@@ -70,11 +70,15 @@ def quarter_of(day: date) -> tuple[int, int]:
     return fy, months_in // 3 + 1
 
 
+def quarters_back(day: date, count: int) -> Period:
+    """The whole financial quarter `count` quarters before the one containing `day`."""
+    fy, quarter = quarter_of(day)
+    index = fy * 4 + (quarter - 1) - count
+    return financial_quarter(index // 4, index % 4 + 1)
+
+
 def last_complete_quarter(today: date) -> Period:
-    fy, quarter = quarter_of(today)
-    if quarter == 1:
-        return financial_quarter(fy - 1, 4)
-    return financial_quarter(fy, quarter - 1)
+    return quarters_back(today, 1)
 
 
 def quarters_in(period: Period) -> list[tuple[int, int, Period]]:

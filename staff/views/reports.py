@@ -45,14 +45,19 @@ def report_list():
     return render_template("staff/reports/index.html", specs=list(reports.registry().values()))
 
 
+def _built(name: str):
+    """(spec, form, the report, or None when the filters are wrong)."""
+    spec = _spec(name)
+    form, filters = _form(spec)
+    return spec, form, spec.build(filters) if filters is not None else None
+
+
 @bp.get("/reports/<name>")
 @staff(*REPORT_READER_ROLES)
 def report(name: str):
-    spec = _spec(name)
-    form, filters = _form(spec)
-    if filters is None:
+    spec, form, found = _built(name)
+    if found is None:
         return render_template("staff/reports/report.html", spec=spec, form=form, report=None), 400
-    found = spec.build(filters)
     csv_url = url_for("staff.report_csv", name=name) + ("?" + request.query_string.decode() if request.args else "")
     return render_template("staff/reports/report.html", spec=spec, form=form, report=found, csv_url=csv_url)
 
@@ -60,11 +65,9 @@ def report(name: str):
 @bp.get("/reports/<name>.csv")
 @staff(*REPORT_READER_ROLES)
 def report_csv(name: str):
-    spec = _spec(name)
-    _unused, filters = _form(spec)
-    if filters is None:
+    *_, found = _built(name)
+    if found is None:
         abort(400)
-    found = spec.build(filters)
     period = found.filters.period
     filename = f"{name}-{period.start.isoformat()}-to-{period.end.isoformat()}.csv"
     return Response(

@@ -9,6 +9,7 @@ from datetime import date
 
 from flask import g, has_app_context
 from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
@@ -18,14 +19,13 @@ from shared.domain.enums import CaseKind, CaseReason, CaseStatus, Finding, Ombud
 from shared.domain.reporting import (
     Period,
     change,
-    financial_quarter,
     financial_year,
     financial_year_label,
     financial_year_of,
     last_complete_quarter,
     mean,
     percentile,
-    quarter_of,
+    quarters_back,
     quarters_in,
     share,
 )
@@ -86,6 +86,11 @@ def _procedure_names() -> dict[str, str]:
     """The latest name of every procedure, by slug (all versions share the slug)."""
     locale = _locale()
     return {procedure.slug: procedure.display_name(locale) for procedure in procedures()}
+
+
+def quarter_label(start_year: int, quarter: int) -> str:
+    """"2026/27 Q2", in the page's language."""
+    return _("%(year)s Q%(quarter)s", year=financial_year_label(start_year), quarter=quarter)
 
 
 def _label(value) -> object:
@@ -348,7 +353,7 @@ def demand(filters: Filters) -> Report:
     }
     columns = [Column("measure", _l("Number of complaints received"), TEXT)]
     for fy, quarter, _span in quarters:
-        columns.append(Column(f"{fy}_q{quarter}", f"{financial_year_label(fy)} Q{quarter}"))
+        columns.append(Column(f"{fy}_q{quarter}", quarter_label(fy, quarter)))
     columns.append(Column("total", _l("Total")))
     tables = []
     for slug in sorted({slug for slug, _measure in table}, key=lambda s: names.get(s, s)):
@@ -497,10 +502,7 @@ def dashboard(filters: Filters) -> Report:
     referrals = figures.referrals(filters, filters.period)
     # One grouping of stages by day covers the trend (the last eight quarters to the period's end)
     # and both periods of the headlines.
-    fy, quarter = quarter_of(filters.period.end)
-    for _step in range(7):
-        fy, quarter = (fy - 1, 4) if quarter == 1 else (fy, quarter - 1)
-    trend_span = Period(financial_quarter(fy, quarter).start, filters.period.end)
+    trend_span = Period(quarters_back(filters.period.end, 7).start, filters.period.end)
     by_day = figures.stages_by_day(filters, Period(min(trend_span.start, periods[1].start), filters.period.end))
 
     def started(index: int, number: int) -> int:
@@ -549,7 +551,7 @@ def dashboard(filters: Filters) -> Report:
     trend = Table(
         "trend", _l("Stage 1 complaints by quarter"),
         [Column("quarter", _l("Quarter"), TEXT), Column("complaints", _l("Stage 1 complaints"))],
-        [[f"{financial_year_label(q_fy)} Q{q}", counts[index]] for index, (q_fy, q, _c) in enumerate(quarters)],
+        [[quarter_label(q_fy, q), counts[index]] for index, (q_fy, q, _c) in enumerate(quarters)],
         chart="complaints",
         description=_l("The last eight quarters to the end of the period (the latest may be part of a quarter)."),
     )

@@ -17,7 +17,7 @@ What counts as what:
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import and_, case, exists, func, literal, or_, select
@@ -294,16 +294,6 @@ def _as_date(value) -> date:
     return value if isinstance(value, date) else date.fromisoformat(str(value))
 
 
-def by_day_to_quarters(rows, key_of, day_of, count_of, quarters) -> dict:
-    """Sum grouped-by-day rows into {(key, quarter index): count} for the given clipped quarters."""
-    totals: dict = defaultdict(int)
-    for row in rows:
-        day = day_of(row)
-        for index, (_fy, _q, span) in enumerate(quarters):
-            if span.contains(day):
-                totals[(key_of(row), index)] += count_of(row)
-                break
-    return totals
 
 
 # --- the Ombudsman ------------------------------------------------------------------------------------
