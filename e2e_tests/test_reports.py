@@ -30,6 +30,9 @@ def test_a_manager_reads_narrows_and_downloads_a_report(any_page: Page, javascri
     page.get_by_role("link", name="Dashboard").click()
     expect(page.get_by_role("heading", name="Dashboard", level=1)).to_be_visible()
     expect(page.get_by_role("table", name="Stage 1 complaints by quarter")).to_be_visible()
+    # The longest bar is drawn (the page's CSP allows no style attributes, so widths are SVG's own).
+    widths = page.locator(".redress-chart rect").evaluate_all("rects => rects.map(r => r.getBoundingClientRect().width)")
+    assert widths and max(widths) > 50
     axe_check(page)
 
     page.get_by_role("link", name="Reports", exact=True).first.click()
