@@ -116,7 +116,7 @@ def receive(
     the case is written once, complete, so it starts at version 1.
     """
     at = at or utcnow()
-    procedure = current_procedure(procedure_slug or _default_procedure(kind))
+    procedure = current_procedure(procedure_slug or default_procedure(kind))
     first = procedure.rules().stages[0]
     case = Case(
         kind=kind,
@@ -172,7 +172,7 @@ def receive(
     return case
 
 
-def _default_procedure(kind: CaseKind) -> str:
+def default_procedure(kind: CaseKind) -> str:
     if kind in {CaseKind.COMPLIMENT, CaseKind.COMMENT}:
         return "feedback"
     if kind is CaseKind.MEMBER_ENQUIRY:

@@ -125,13 +125,18 @@ def _plain(cell):
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _csv_cell(cell) -> str | int | float:
+def csv_cell(cell) -> str | int | float:
     if cell is None:
         return ""
     if isinstance(cell, int | float):
         return cell
     text = str(cell)
     return "'" + text if text.startswith(_FORMULA_STARTS) else text
+
+
+def uncsv_cell(text: str) -> str:
+    """What csv_cell was given, from what it wrote (an import reading an export)."""
+    return text[1:] if text.startswith("'") and text[1:].startswith(_FORMULA_STARTS) else text
 
 
 def csv_lines(report: Report) -> Iterator[str]:
@@ -145,18 +150,18 @@ def csv_lines(report: Report) -> Iterator[str]:
         buffer.truncate(0)
         return text
 
-    writer.writerow([_csv_cell(report.title)])
+    writer.writerow([csv_cell(report.title)])
     period = report.filters.period
     writer.writerow([str(_l("From")), period.start.isoformat(), str(_l("To")), period.end.isoformat()])
     yield flush()
     for table in report.tables:
         writer.writerow([])
-        writer.writerow([_csv_cell(table.title)])
-        writer.writerow([_csv_cell(column.label) for column in table.columns])
+        writer.writerow([csv_cell(table.title)])
+        writer.writerow([csv_cell(column.label) for column in table.columns])
         for row in table.rows:
-            writer.writerow([_csv_cell(cell) for cell in row])
+            writer.writerow([csv_cell(cell) for cell in row])
         if table.totals:
-            writer.writerow([_csv_cell(cell) for cell in table.totals])
+            writer.writerow([csv_cell(cell) for cell in table.totals])
         yield flush()
 
 

@@ -1,0 +1,146 @@
+"""The case spreadsheet: one format for exporting case lists and importing cases from other systems.
+
+One row per stage of a case: an escalated case has a row for stage 1 and a row for stage 2. Columns
+that describe the case (kind, service, the person…) are the same on each of its rows; the status, how
+it closed and the Ombudsman are on the row of its last stage. docs/import-format.md is the reference.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Iterator
+from datetime import date, datetime
+
+from sqlalchemy import and_, exists, func, select
+from sqlalchemy.orm import aliased
+
+from shared.clock import to_london
+from shared.db import db
+from shared.domain.enums import CaseStatus, EventType
+from shared.models import Case, CaseEvent, CaseStage, OmbudsmanReferral, Procedure, Service, User, Ward
+from shared.services.reports import csv_cell
+
+# The columns, in order. Export writes all of them; import reads all but EXPORT_ONLY.
+COLUMNS = (
+    "reference", "stage", "escalated_from", "kind", "procedure", "service", "reason", "channel", "ward",
+    "status", "received_on", "triaged_on", "acknowledged_on", "acknowledge_by", "respond_by", "extended_to",
+    "responded_on", "outcome", "closed_on", "closure_code", "closure_reason",
+    "ombudsman", "ombudsman_reference", "ombudsman_received_on", "ombudsman_decision", "ombudsman_decided_on",
+    "name", "email", "phone", "address", "summary", "handler",
+)
+EXPORT_ONLY = frozenset({"handler"})
+REQUIRED = ("reference", "stage", "kind", "service", "received_on")
+# Columns that describe the case, so the same on each of its rows.
+CASE_COLUMNS = ("kind", "procedure", "service", "reason", "channel", "ward", "name", "email", "phone", "address",
+                "summary")
+# Columns about how the case ends: on the row of its last stage only.
+LAST_STAGE_COLUMNS = ("closed_on", "closure_code", "closure_reason", "ombudsman", "ombudsman_reference",
+                      "ombudsman_received_on", "ombudsman_decision", "ombudsman_decided_on")
+# Kinds of triage, the first one of which a case's first triage date is read from.
+TRIAGE_EVENTS = (EventType.TRIAGED_COMPLAINT, EventType.TRIAGED_SERVICE_REQUEST, EventType.TRIAGED_FEEDBACK,
+                 EventType.SIGNPOSTED, EventType.MARKED_DUPLICATE, EventType.REFUSED)
+EXPORT_BATCH = 2000
+
+
+def _day(moment: datetime | None) -> str:
+    return to_london(moment).date().isoformat() if moment else ""
+
+
+def _iso(day: date | str | None) -> str:
+    if day is None:
+        return ""
+    return day.isoformat() if isinstance(day, date) else str(day)[:10]
+
+
+def _value(enum_value) -> str:
+    return enum_value.value if enum_value is not None else ""
+
+
+def export_statement(case_ids):
+    """One row per stage of the cases `case_ids` (a subquery of case ids) selects, in reference and stage
+    order, with everything the columns need: joins and correlated subqueries, no per-row queries."""
+    resident, handler = aliased(User), aliased(User)
+    earlier = aliased(CaseStage)
+    later = aliased(CaseStage)
+    first_triage = (
+        select(func.min(CaseEvent.at))
+        .where(CaseEvent.case_id == Case.id, CaseEvent.type.in_(TRIAGE_EVENTS))
+        .correlate(Case)
+        .scalar_subquery()
+    )
+    latest_referral = (
+        select(func.max(OmbudsmanReferral.id)).where(OmbudsmanReferral.case_id == Case.id).correlate(Case)
+        .scalar_subquery()
+    )
+    has_earlier = exists().where(earlier.case_id == CaseStage.case_id, earlier.number < CaseStage.number)
+    has_later = exists().where(later.case_id == CaseStage.case_id, later.number > CaseStage.number)
+    return (
+        select(
+            Case.reference, CaseStage.number, has_earlier.label("has_earlier"), has_later.label("has_later"),
+            Case.kind, Procedure.slug, Service.slug, Case.reason, Case.channel, Ward.name, Case.status,
+            Case.received_at, CaseStage.received_on, first_triage.label("triaged_at"), CaseStage.acknowledged_at,
+            CaseStage.acknowledge_by, CaseStage.respond_by, CaseStage.extended_to, CaseStage.responded_at,
+            CaseStage.outcome, Case.closed_at, Case.closure_code, Case.closure_reason,
+            OmbudsmanReferral.ombudsman, OmbudsmanReferral.their_reference, OmbudsmanReferral.received_on,
+            OmbudsmanReferral.decision, OmbudsmanReferral.decided_on,
+            resident.full_name, resident.email, func.coalesce(resident.phone, Case.contact_phone),
+            func.coalesce(resident.address, Case.contact_address), Case.what_happened, handler.full_name,
+        )
+        .select_from(CaseStage)
+        .join(Case, Case.id == CaseStage.case_id)
+        .join(Service, Service.id == Case.service_id)
+        .outerjoin(Procedure, Procedure.id == Case.procedure_id)
+        .outerjoin(Ward, Ward.id == Case.ward_id)
+        .outerjoin(resident, resident.id == Case.resident_id)
+        .outerjoin(handler, handler.id == CaseStage.handler_id)
+        .outerjoin(OmbudsmanReferral, and_(OmbudsmanReferral.case_id == Case.id,
+                                           OmbudsmanReferral.id == latest_referral))
+        .where(Case.id.in_(case_ids))
+        .order_by(Case.reference, CaseStage.number)
+    )
+
+
+def export_rows(case_ids) -> Iterator[list[str]]:
+    """The header, then one list of cells per stage, read from the database in batches (no row cap)."""
+    yield list(COLUMNS)
+    result = db.session.execute(export_statement(case_ids).execution_options(yield_per=EXPORT_BATCH))
+    for (reference, number, has_earlier, has_later, kind, procedure, service, reason, channel, ward, status,
+         received_at, received_on, triaged_at, acknowledged_at, acknowledge_by, respond_by, extended_to,
+         responded_at, outcome, closed_at, closure_code, closure_reason, ombudsman, ombudsman_reference,
+         ombudsman_received_on, decision, decided_on, name, email, phone, address, summary,
+         handler) in result:
+        last = not has_later
+        yield [
+            reference, str(number), reference if has_earlier else "", _value(kind), procedure or "", service,
+            _value(reason), _value(channel), ward or "",
+            _value(status) if last else CaseStatus.ESCALATED.value,
+            # A case's first stage was received when the case was (day 0 may be the next working day).
+            _day(received_at) if not has_earlier else _iso(received_on),
+            _day(triaged_at) if not has_earlier else "",
+            _day(acknowledged_at), _iso(acknowledge_by), _iso(respond_by), _iso(extended_to), _day(responded_at),
+            _value(outcome),
+            _day(closed_at) if last else "", _value(closure_code) if last else "",
+            (closure_reason or "") if last else "",
+            _value(ombudsman) if last else "", (ombudsman_reference or "") if last and ombudsman else "",
+            _iso(ombudsman_received_on) if last else "", _value(decision) if last else "",
+            _iso(decided_on) if last else "",
+            name or "", email or "", phone or "", address or "", summary or "", handler or "",
+        ]
+
+
+def csv_lines(rows: Iterable[list[str]], *, rows_per_chunk: int = 500) -> Iterator[str]:
+    """Rows as CSV text in chunks, each cell that a spreadsheet would run as a formula neutralised."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    waiting = 0
+    for row in rows:
+        writer.writerow([csv_cell(cell) for cell in row])
+        waiting += 1
+        if waiting >= rows_per_chunk:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate(0)
+            waiting = 0
+    if waiting:
+        yield buffer.getvalue()
