@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import sys
 from datetime import date
+from pathlib import Path
 
 import click
 from flask import Flask, current_app
@@ -36,6 +37,8 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(worker)
     app.cli.add_command(housekeeping)
     app.cli.add_command(report_command)
+    app.cli.add_command(import_cases_command)
+    app.cli.add_command(export_cases_command)
 
 
 @click.group("db", cls=AppGroup)
@@ -314,3 +317,56 @@ def report_command(name: str, start: date | None, end: date | None, output: str,
     else:
         for chunk in reports.csv_lines(found):
             click.echo(chunk, nl=False)
+
+
+@click.command("import-cases")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path), metavar="FILE.csv")
+@click.option("--check", is_flag=True, help="Check the file and list its problems; import nothing.")
+@with_appcontext
+def import_cases_command(path: Path, check: bool) -> None:
+    """Import cases from a spreadsheet saved as CSV (docs/import-format.md).
+
+    The whole file is checked first: any problem and nothing is imported. Cases already in Redress
+    (by reference) are left as they are, so the same file can be imported again safely.
+    """
+    from shared.services import case_import
+
+    with path.open(encoding="utf-8-sig", newline="") as stream:
+        try:
+            done = case_import.import_cases(stream, actor=None, source=path.name, dry_run=check)
+        except case_import.ImportRefused as refused:
+            db.session.rollback()
+            for problem in refused.problems:
+                where = f"line {problem.line}" + (f", {problem.column}" if problem.column else "")
+                click.echo(f"{where}: {problem.message}", err=True)
+            if refused.more:
+                click.echo(f"… and {refused.more} more problems.", err=True)
+            raise click.ClickException(f"{path.name} was not imported: fix the problems above and try again.") from None
+    summary = (f"{done.cases} cases ({done.stages} stages) and {done.people} new people; "
+               f"{done.already_there} rows were already in Redress.")
+    if check:
+        click.echo(f"{path.name} has no problems. Importing it would add {summary}")
+        return
+    db.session.commit()
+    click.echo(f"Imported {summary}")
+
+
+@click.command("export-cases")
+@click.option("--out", "out", type=click.Path(dir_okay=False, writable=True, path_type=Path),
+              help="Write to this file instead of printing.")
+@with_appcontext
+def export_cases_command(out: Path | None) -> None:
+    """Print every case as CSV, one row per stage, in the import's columns (docs/import-format.md)."""
+    from sqlalchemy import select
+
+    from shared.models import Case
+    from shared.services import case_csv
+
+    lines = case_csv.csv_lines(case_csv.export_rows(select(Case.id).scalar_subquery()))
+    if out is None:
+        for chunk in lines:
+            click.echo(chunk, nl=False)
+        return
+    with out.open("w", encoding="utf-8", newline="") as stream:
+        for chunk in lines:
+            stream.write(chunk)

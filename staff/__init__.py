@@ -67,6 +67,7 @@ from staff.views import (  # noqa: E402,F401  (routes register on import)
     accounts,
     adjustments,
     admin_calendar,
+    admin_import,
     admin_messages,
     admin_organisations,
     admin_procedures,

@@ -176,6 +176,8 @@ EXPECTED: dict[str, Route] = {
     "staff.triage": Route(GET, "staff:manager,officer", get=only({OFFICER, MANAGER}, STAFF_SIGN_IN)),
     "staff.find_case": Route(GET, "staff:agent,manager,officer,responder", get=only(CASE_READERS, STAFF_SIGN_IN)),
     "staff.case_list": Route(GET, "staff:agent,manager,officer,responder", get=only(CASE_READERS, STAFF_SIGN_IN)),
+    "staff.case_list_csv": Route(GET, "staff:agent,manager,officer,responder",
+                                 get=only(CASE_READERS, STAFF_SIGN_IN)),
     "staff.case": Route(GET, "staff:agent,manager,officer,responder", get=only(CASE_READERS, STAFF_SIGN_IN)),
     # An empty note is refused with the form's message (400); the case page is not changed.
     "staff.add_note": Route(
@@ -225,6 +227,10 @@ EXPECTED: dict[str, Route] = {
     "staff.triage_allocate": Route(POST, "staff:manager,officer", post=only({OFFICER: 400, MANAGER: 400}, STAFF_SIGN_IN)),
     # back office: administration
     "staff.closure_days": Route(GET, "staff:admin", get=only({ADMIN}, STAFF_SIGN_IN)),
+    # importing cases: a POST without a file is the page again with its error (400)
+    "staff.import_cases": Route(GET_POST, "staff:admin", get=only({ADMIN}, STAFF_SIGN_IN),
+                                post=only({ADMIN: 400}, STAFF_SIGN_IN)),
+    "staff.import_example": Route(GET, "staff:admin", get=only({ADMIN}, STAFF_SIGN_IN)),
     "staff.procedure_list": Route(GET, "staff:admin", get=only({ADMIN}, STAFF_SIGN_IN)),
     # The sample slug ("service") is not a procedure: 404 for the admin, as for any unknown one.
     "staff.procedure_edit": Route(

@@ -11,7 +11,9 @@ import csv
 import io
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime
+from pathlib import Path
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, exists, func, select
 from sqlalchemy.orm import aliased
 
@@ -41,6 +43,46 @@ LAST_STAGE_COLUMNS = ("closed_on", "closure_code", "closure_reason", "ombudsman"
 TRIAGE_EVENTS = (EventType.TRIAGED_COMPLAINT, EventType.TRIAGED_SERVICE_REQUEST, EventType.TRIAGED_FEEDBACK,
                  EventType.SIGNPOSTED, EventType.MARKED_DUPLICATE, EventType.REFUSED)
 EXPORT_BATCH = 2000
+EXAMPLE = Path(__file__).with_name("case_import_example.csv")
+
+# What each column holds, for the upload page (docs/import-format.md says the same at length).
+COLUMN_HELP = {
+    "reference": _l("The case's reference, up to 20 letters, digits and / . _ -. Required."),
+    "stage": _l("The stage this row is about: 1, 2 or 3. Required."),
+    "escalated_from": _l("For a later stage, the reference of the row it was escalated from. Empty for stage 1 "
+                         "and for a complaint that went straight to stage 2."),
+    "kind": _l("complaint, service_request, compliment, comment or member_enquiry. Required."),
+    "procedure": _l("The procedure's short name, such as corporate, housing, adults or children. Empty: the "
+                    "usual one for the kind."),
+    "service": _l("The service's short name or its name as shown in Redress. Required."),
+    "reason": _l("quality_of_service, timeliness, staff_attitude or policy."),
+    "channel": _l("online, phone, face_to_face, letter, email, councillor or social_media. Empty: letter."),
+    "ward": _l("The ward's name or its ONS code."),
+    "status": _l("Where the case is now, on the row of its last stage (earlier stages: escalated). Empty: "
+                 "worked out from the dates."),
+    "received_on": _l("The date the stage was received, like 2024-05-31 or 31/05/2024. Required."),
+    "triaged_on": _l("The date the case was triaged (first stage only). Empty: the date received."),
+    "acknowledged_on": _l("The date the stage was acknowledged."),
+    "acknowledge_by": _l("The date it was due to be acknowledged. Empty: worked out from the procedure."),
+    "respond_by": _l("The date the response was due. Empty: worked out from the procedure."),
+    "extended_to": _l("The extended response date, if the stage was extended."),
+    "responded_on": _l("The date the stage's response was sent."),
+    "outcome": _l("The stage's finding: upheld, partly_upheld or not_upheld."),
+    "closed_on": _l("The date the case was closed (last stage's row)."),
+    "closure_code": _l("responded, withdrawn, duplicate, out_of_time, not_a_complaint or referred_elsewhere."),
+    "closure_reason": _l("Why it closed, or why it was not taken forward."),
+    "ombudsman": _l("lgsco, housing, psow, spso or nipso, if the Ombudsman looked at it (last stage's row)."),
+    "ombudsman_reference": _l("The Ombudsman's reference."),
+    "ombudsman_received_on": _l("The date the Ombudsman's enquiry was received."),
+    "ombudsman_decision": _l("pending, not_investigated, no_fault, fault_no_injustice or fault_injustice."),
+    "ombudsman_decided_on": _l("The date of the Ombudsman's decision."),
+    "name": _l("The person's full name."),
+    "email": _l("Their email address: a resident with the same address is linked to the case."),
+    "phone": _l("Their phone number."),
+    "address": _l("Their postal address."),
+    "summary": _l("What the case is about."),
+    "handler": _l("Written by exports only (who handled the stage); ignored by an import."),
+}
 
 
 def _day(moment: datetime | None) -> str:

@@ -168,6 +168,7 @@ class _Lookups:
                 self.wards[ward.code.lower()] = ward
         self.today = to_london(utcnow()).date()
         self.calendar: WorkingCalendar = council_calendar()
+        self.people: dict[str, tuple[int, Role]] = {}  # by email, read once the rows are checked
 
 
 def _read_row(row: _Row, lookups: _Lookups, problems: _Problems) -> None:
@@ -508,29 +509,29 @@ def check(stream: Iterable[str]) -> tuple[dict[str, list[_Row]], dict, _Lookups]
                                                       reference=key, stage=row.stage))
             continue
         _check_case(key, stages, lookups, problems)
-    _check_people(cases, existing, problems)
+    _check_people(cases, existing, lookups, problems)
     problems.refuse()
     return cases, existing, lookups
 
 
-def _check_people(cases: dict[str, list[_Row]], existing: dict, problems: _Problems) -> None:
+def _check_people(cases: dict[str, list[_Row]], existing: dict, lookups: _Lookups, problems: _Problems) -> None:
+    """Read everyone the file names by email (one query a batch) and refuse staff addresses."""
     emails = {stages[0].values["email"] for key, stages in cases.items() if key not in existing}
     emails.discard(None)
-    staff = _people_by_email(emails, staff=True)
+    lookups.people = _people_by_email(emails)
     for key, stages in cases.items():
         email = stages[0].values["email"]
-        if key not in existing and email in staff:
+        if key not in existing and email in lookups.people and lookups.people[email][1] is not Role.RESIDENT:
             problems.add(stages[0].line, "email", _("This email address belongs to a member of staff, not a resident."))
 
 
-def _people_by_email(emails: set[str], *, staff: bool) -> dict[str, int]:
-    found: dict[str, int] = {}
+def _people_by_email(emails: set[str]) -> dict[str, tuple[int, Role]]:
+    found: dict[str, tuple[int, Role]] = {}
     ordered = sorted(emails)
     for start in range(0, len(ordered), 900):
         chunk = ordered[start:start + 900]
-        statement = select(func.lower(User.email), User.id).where(func.lower(User.email).in_(chunk))
-        statement = statement.where(User.role != Role.RESIDENT) if staff else statement.where(User.role == Role.RESIDENT)
-        found.update({email: user_id for email, user_id in db.session.execute(statement)})
+        statement = select(func.lower(User.email), User.id, User.role).where(func.lower(User.email).in_(chunk))
+        found.update({email: (user_id, role) for email, user_id, role in db.session.execute(statement)})
     return found
 
 
@@ -542,14 +543,18 @@ def _moment(day: date, step: int = 0) -> datetime:
     return datetime.combine(day, time(9, 0), tzinfo=LONDON) + timedelta(seconds=step)
 
 
-def _insert(model, rows: list[dict], *, returning=None) -> list:
+def _insert(model, rows: list[dict], *, returning: tuple = ()) -> list:
+    """Bulk INSERT in batches; with `returning`, the rows of those columns, in no particular order
+    (asking for the order would make SQLite insert one row at a time)."""
     ids: list = []
     for start in range(0, len(rows), BATCH):
         chunk = rows[start:start + BATCH]
-        if returning is None:
-            db.session.execute(insert(model), chunk)
+        # render_nulls: rows with empty cells go in the same batch as the rest (else one per shape)
+        if not returning:
+            db.session.execute(insert(model), chunk, execution_options={"render_nulls": True})
         else:
-            ids.extend(db.session.scalars(insert(model).returning(returning, sort_by_parameter_order=True), chunk))
+            ids.extend(db.session.execute(insert(model).returning(*returning), chunk,
+                                          execution_options={"render_nulls": True}).all())
     return ids
 
 
@@ -586,14 +591,21 @@ class _Clocks:
                 "escalation_ends": escalation_ends}
 
 
-def import_cases(stream: IO[str] | Iterable[str], *, actor: User | None, source: str) -> Imported:
+def import_cases(stream: IO[str] | Iterable[str], *, actor: User | None, source: str,
+                 dry_run: bool = False) -> Imported:
     """Check the whole file, then write it in the current transaction (the caller commits). Raises
-    ImportRefused, having written nothing, when any row has a problem."""
+    ImportRefused, having written nothing, when any row has a problem. A dry run only checks, and
+    says what importing would add."""
     cases, existing, lookups = check(stream)
     new = {key: stages for key, stages in cases.items() if key not in existing}
     already = sum(len(stages) for key, stages in cases.items() if key in existing)
     now = utcnow()
-    people, people_made = _people(new, now)
+    to_make = _plan_people(new, lookups, now)
+    people_made = len(to_make)
+    if dry_run:
+        return Imported(cases=len(new), stages=sum(len(stages) for stages in new.values()), people=people_made,
+                        already_there=already)
+    people = _people(new, lookups, to_make)
     clocks = _Clocks(lookups.calendar)
 
     case_rows, stage_rows, event_plans, referral_plans = [], [], [], []
@@ -637,8 +649,7 @@ def import_cases(stream: IO[str] | Iterable[str], *, actor: User | None, source:
         if last.values["ombudsman"] is not None:
             referral_plans.append(last.values)
 
-    case_ids = dict(zip((row["reference"] for row in case_rows), _insert(Case, case_rows, returning=Case.id),
-                        strict=True))
+    case_ids = {reference: case_id for case_id, reference in _insert(Case, case_rows, returning=(Case.id, Case.reference))}
     events = []
     referrals = []
     for (key, planned, status, triaged_on, closed_on, closing, last) in event_plans:
@@ -671,33 +682,41 @@ def import_cases(stream: IO[str] | Iterable[str], *, actor: User | None, source:
     return Imported(cases=len(case_rows), stages=len(stage_rows), people=people_made, already_there=already)
 
 
-def _people(new: dict[str, list[_Row]], now: datetime) -> tuple[dict[str, int], int]:
-    """{case key: resident id}: residents found by email, and a new record for each person not found
-    (one per email address; a person with no email address gets a record of their own)."""
-    emails = {stages[0].values["email"] for stages in new.values()} - {None}
-    known = _people_by_email(emails, staff=False)
+def _plan_people(new: dict[str, list[_Row]], lookups: _Lookups, now: datetime) -> dict[str, dict]:
+    """The people to make: one per email address not already a resident's; a person with no email
+    address gets a record of their own. Keyed by email, or by case for those without one."""
     to_make: dict[str, dict] = {}
     for key, stages in new.items():
         values = stages[0].values
-        if not values["name"]:
-            continue
         person_key = values["email"] or f"\0{key}"
-        if values["email"] in known or person_key in to_make:
+        if not values["name"] or values["email"] in lookups.people or person_key in to_make:
             continue
         to_make[person_key] = {
             "email": values["email"], "full_name": values["name"][:200], "password_hash": None,
             "role": Role.RESIDENT, "phone": values["phone"], "address": values["address"],
             "preferred_contact": _contact_method(values), "created_at": now,
         }
-    made = dict(zip(to_make, _insert(User, list(to_make.values()), returning=User.id), strict=True))
+    return to_make
+
+
+def _people(new: dict[str, list[_Row]], lookups: _Lookups, to_make: dict[str, dict]) -> dict[str, int]:
+    """{case key: resident id}, making the people planned."""
+    # Matched back by what was written: people with the same name and details and no email address
+    # are the same record twice over, so which of them goes with which case does not matter.
+    written = defaultdict(list)
+    columns = (User.id, User.email, User.full_name, User.phone, User.address)
+    for user_id, *details in _insert(User, list(to_make.values()), returning=columns):
+        written[tuple(details)].append(user_id)
+    made = {key: written[(row["email"], row["full_name"], row["phone"], row["address"])].pop()
+            for key, row in to_make.items()}
     people = {}
     for key, stages in new.items():
         values = stages[0].values
         if not values["name"]:
             continue
         email = values["email"]
-        people[key] = known[email] if email in known else made[email or f"\0{key}"]
-    return people, len(made)
+        people[key] = lookups.people[email][0] if email in lookups.people else made[email or f"\0{key}"]
+    return people
 
 
 def _events(case_id, planned, status, triaged_on, closed_on, closing, last, source, actor) -> list[dict]:
