@@ -9,7 +9,7 @@ export REDRESS_INSTANCE_PATH ?= $(CURDIR)/instance
 
 .DEFAULT_GOAL := help
 .PHONY: help run serve install install-test assets translations compile-translations browser lint \
-        test unit e2e test-postgres lock bench bench-drain clean
+        test unit e2e test-postgres lock bench bench-drain bench-csv clean
 
 help:
 	@echo "make run    install, migrate, load demo data and serve http://127.0.0.1:5000"
@@ -85,6 +85,9 @@ bench: install-test assets compile-translations
 
 # Outbox drain rate (log and SMTP, 1 and 2 workers). Add BENCH_POSTGRES=postgresql://… for a
 # database of its own: its schema is dropped and rebuilt.
+bench-csv: install-test compile-translations
+	$(BIN)/python -m bench.case_csv $(if $(BENCH_POSTGRES),--postgres $(BENCH_POSTGRES))
+
 bench-drain: install-test compile-translations
 	$(BIN)/python -m bench.drain $(if $(BENCH_POSTGRES),--postgres $(BENCH_POSTGRES))
 
