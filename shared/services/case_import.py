@@ -20,7 +20,7 @@ from typing import IO, Any
 
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, select, text
 from sqlalchemy.orm import joinedload
 
 from shared.clock import LONDON, to_london, utcnow
@@ -545,17 +545,45 @@ def _moment(day: date, step: int = 0) -> datetime:
 
 def _insert(model, rows: list[dict], *, returning: tuple = ()) -> list:
     """Bulk INSERT in batches; with `returning`, the rows of those columns, in no particular order
-    (asking for the order would make SQLite insert one row at a time)."""
-    ids: list = []
+    (asking for the order would make SQLite insert one row at a time). On PostgreSQL, COPY."""
+    if not rows:
+        return []
+    if db.session.get_bind().dialect.name == "postgresql":
+        return _copy(model, rows, returning)
+    found: list = []
     for start in range(0, len(rows), BATCH):
         chunk = rows[start:start + BATCH]
         # render_nulls: rows with empty cells go in the same batch as the rest (else one per shape)
         if not returning:
             db.session.execute(insert(model), chunk, execution_options={"render_nulls": True})
         else:
-            ids.extend(db.session.execute(insert(model).returning(*returning), chunk,
-                                          execution_options={"render_nulls": True}).all())
-    return ids
+            found.extend(db.session.execute(insert(model).returning(*returning), chunk,
+                                            execution_options={"render_nulls": True}).all())
+    return found
+
+
+def _copy(model, rows: list[dict], returning: tuple) -> list:
+    """PostgreSQL's COPY, in the session's transaction: ids are taken from the table's sequence first
+    (one query), so the rows are known without RETURNING. Values go through each column's own type
+    (enums by value, UTC times, JSON), as an INSERT's would."""
+    table = model.__table__
+    connection = db.session.connection()
+    dialect = connection.dialect
+    if returning:
+        ids = connection.execute(
+            text("SELECT nextval(pg_get_serial_sequence(:table, 'id')) FROM generate_series(1, :count)"),
+            {"table": table.name, "count": len(rows)},
+        ).scalars().all()
+        rows = [{**row, "id": row_id} for row, row_id in zip(rows, ids, strict=True)]
+    names = list(rows[0])
+    processors = [table.c[name].type.bind_processor(dialect) for name in names]
+    cursor = connection.connection.driver_connection.cursor()
+    with cursor.copy(f"COPY {table.name} ({', '.join(names)}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row([process(row[name]) if process else row[name]
+                            for name, process in zip(names, processors, strict=True)])
+    cursor.close()
+    return [tuple(row[column.key] for column in returning) for row in rows] if returning else []
 
 
 def _contact_method(values: dict) -> ContactMethod:
