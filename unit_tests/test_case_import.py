@@ -282,3 +282,16 @@ def test_an_import_is_audited(app, housing, session, make):
     assert (event.actor_id, event.details["cases"], event.details["source"]) == (admin.id, 1, "test.csv")
     case = session.scalars(select(Case)).one()
     assert case.kind is CaseKind.COMPLAINT
+
+
+def test_things_on_the_same_day_keep_their_order(app, housing, session):
+    # answered and escalated on one day, the escalation acknowledged and answered the next
+    _import(app, HEADER + "S1,1,,complaint,corporate,housing,,,escalated,2025-03-03,,2025-03-03,2025-03-05,upheld,,,,\n"
+                          "S1,2,,complaint,corporate,housing,,,response_sent,2025-03-05,,2025-03-05,2025-03-05,"
+                          "not_upheld,,,,\n")
+    events = session.scalars(select(CaseEvent).order_by(CaseEvent.at, CaseEvent.id)).all()
+    assert [e.type for e in events] == [EventType.RECEIVED, EventType.TRIAGED_COMPLAINT, EventType.ACKNOWLEDGED,
+                                        EventType.RESPONSE_SENT, EventType.ESCALATED, EventType.ACKNOWLEDGED,
+                                        EventType.RESPONSE_SENT]
+    assert [e.from_status for e in events[1:]] == [e.to_status for e in events[:-1]]
+    assert len({e.at for e in events}) == len(events)

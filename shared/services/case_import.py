@@ -357,7 +357,7 @@ def _existing(references: set[str]) -> dict[str, tuple[int, set[int]]]:
         for reference, case_id, number in db.session.execute(
             select(Case.reference, Case.id, CaseStage.number)
             .outerjoin(CaseStage, CaseStage.case_id == Case.id)
-            .where(func.upper(Case.reference).in_(chunk))
+            .where(Case.reference.in_(chunk))  # references are kept in capitals, as Redress makes them
         ):
             entry = found.setdefault(reference.upper(), (case_id, set()))
             if number is not None:
@@ -757,6 +757,8 @@ def _events(case_id, planned, status, triaged_on, closed_on, closing, last, sour
 
     def add(type_: EventType, day: date | datetime, to: CaseStatus, stage: int, step: int, **details) -> None:
         at = day if isinstance(day, datetime) else _moment(day, step)
+        if events and at <= events[-1]["at"]:  # two things on one day: in the order they happened
+            at = events[-1]["at"] + timedelta(seconds=1)
         events.append({"case_id": case_id, "type": type_, "at": at, "actor_id": actor_id, "channel": channel,
                        "stage": stage, "from_status": current[0], "to_status": to, "public": True,
                        "details": {"imported": True, **details}})
