@@ -122,7 +122,7 @@ def _plain(cell):
 
 
 # Cells a spreadsheet would run as a formula (OWASP: CSV injection) get a leading apostrophe.
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def csv_cell(cell) -> str | int | float:
@@ -131,12 +131,12 @@ def csv_cell(cell) -> str | int | float:
     if isinstance(cell, int | float):
         return cell
     text = str(cell)
-    return "'" + text if text.startswith(_FORMULA_STARTS) else text
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def uncsv_cell(text: str) -> str:
     """What csv_cell was given, from what it wrote (an import reading an export)."""
-    return text[1:] if text.startswith("'") and text[1:].startswith(_FORMULA_STARTS) else text
+    return text[1:] if text.startswith("'") and text[1:].startswith(FORMULA_STARTS) else text
 
 
 def csv_lines(report: Report) -> Iterator[str]:
