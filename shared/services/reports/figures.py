@@ -25,7 +25,7 @@ from sqlalchemy.orm import aliased
 
 from shared.clock import LONDON
 from shared.db import db
-from shared.domain.enums import CaseKind, CaseStatus, EventType, LearningStatus
+from shared.domain.enums import CaseKind, CaseStatus, EventType, LearningStatus, OmbudsmanDecision
 from shared.domain.reporting import Period
 from shared.models import (
     Case,
@@ -133,6 +133,38 @@ def outcomes(filters: Filters, periods: list[Period]) -> Counter:
         filters,
     )
     return Counter({(index, reason, outcome): count for index, reason, outcome, count in db.session.execute(statement)})
+
+
+def outcomes_by_stage(filters: Filters, period: Period) -> Counter:
+    """{(stage number, outcome): complaint stages answered in the period}."""
+    start, end = moment_bounds(period)
+    statement = narrowed(
+        select(CaseStage.number, CaseStage.outcome, func.count())
+        .select_from(CaseStage)
+        .join(Case, Case.id == CaseStage.case_id)
+        .where(CaseStage.responded_at >= start, CaseStage.responded_at < end, Case.kind == CaseKind.COMPLAINT)
+        .group_by(CaseStage.number, CaseStage.outcome),
+        filters,
+    )
+    return Counter({(number, outcome): count for number, outcome, count in db.session.execute(statement)})
+
+
+def refusals(filters: Filters, period: Period) -> list[tuple[str, str, int, int]]:
+    """(reason in lower case, reason as written, service id, how many) for complaints refused in the period (a `refused`
+    event: triage decided not to take the complaint forward, with written reasons). Reasons are free text,
+    so those that differ only in capitals or surrounding spaces are counted together."""
+    start, end = moment_bounds(period)
+    reason = func.trim(CaseEvent.details["reason"].as_string())
+    grouped = func.lower(reason)
+    statement = narrowed(
+        select(grouped, func.min(reason), Case.service_id, func.count())
+        .select_from(CaseEvent)
+        .join(Case, Case.id == CaseEvent.case_id)
+        .where(CaseEvent.type == EventType.REFUSED, CaseEvent.at >= start, CaseEvent.at < end)
+        .group_by(grouped, Case.service_id),
+        filters,
+    )
+    return [(key or "", text or "", service_id, count) for key, text, service_id, count in db.session.execute(statement)]
 
 
 def stage_one_by(filters: Filters, period: Period, *dimensions) -> Counter:
@@ -359,6 +391,42 @@ def recommendations(filters: Filters, period: Period, today: date) -> dict[str, 
         filters,
     )
     keys = ("due", "on_time", "late", "overdue", "not_yet_due")
+    return dict(zip(keys, db.session.execute(statement).one(), strict=True))
+
+
+def ombudsman_summary(filters: Filters, period: Period, today: date) -> dict[str, int]:
+    """The Ombudsman's figures for an annual report in one round trip (one scalar subquery each):
+    referrals received in the period; decisions made in it that investigated, and that found fault;
+    recommendations due in it, complied with on time, late, and outstanding past their date."""
+    investigated = [OmbudsmanDecision.NO_FAULT, OmbudsmanDecision.FAULT_NO_INJUSTICE, OmbudsmanDecision.FAULT_INJUSTICE]
+    fault = [OmbudsmanDecision.FAULT_NO_INJUSTICE, OmbudsmanDecision.FAULT_INJUSTICE]
+    decided = and_(OmbudsmanReferral.decided_on >= period.start, OmbudsmanReferral.decided_on <= period.end)
+
+    def referrals_where(*conditions):
+        return narrowed(select(func.count()).select_from(OmbudsmanReferral)
+                        .join(Case, Case.id == OmbudsmanReferral.case_id).where(*conditions), filters).scalar_subquery()
+
+    def recommendations_where(*conditions):
+        return narrowed(
+            select(func.count()).select_from(OmbudsmanRecommendation)
+            .join(OmbudsmanReferral, OmbudsmanReferral.id == OmbudsmanRecommendation.referral_id)
+            .join(Case, Case.id == OmbudsmanReferral.case_id)
+            .where(OmbudsmanRecommendation.due_on >= period.start, OmbudsmanRecommendation.due_on <= period.end,
+                   *conditions),
+            filters,
+        ).scalar_subquery()
+
+    complied = OmbudsmanRecommendation.complied_on
+    statement = select(
+        referrals_where(OmbudsmanReferral.received_on >= period.start, OmbudsmanReferral.received_on <= period.end),
+        referrals_where(decided, OmbudsmanReferral.decision.in_(investigated)),
+        referrals_where(decided, OmbudsmanReferral.decision.in_(fault)),
+        recommendations_where(),
+        recommendations_where(complied.is_not(None), complied <= OmbudsmanRecommendation.due_on),
+        recommendations_where(complied.is_not(None), complied > OmbudsmanRecommendation.due_on),
+        recommendations_where(complied.is_(None), OmbudsmanRecommendation.due_on < today),
+    )
+    keys = ("received", "investigated", "fault", "due", "on_time", "late", "overdue")
     return dict(zip(keys, db.session.execute(statement).one(), strict=True))
 
 
