@@ -378,3 +378,10 @@ def test_the_command_prints_the_report(app, council):
     csv_result = app.test_cli_runner().invoke(args=["report", "chc_annual", "--format", "csv"])
     assert csv_result.exit_code == 0, csv_result.output
     assert "2025-04-01" in csv_result.output  # the default: the last complete financial year
+
+
+def test_the_page_in_welsh(officer, council):
+    body = officer.get("/staff/reports/chc_annual?year=2025&lang=cy").get_data(as_text=True)
+    assert 'lang="cy"' in body
+    assert "Adroddiad blynyddol y Cod Ymdrin â Chwynion" in body
+    assert "Cydnabuwyd o fewn 5 diwrnod gwaith: 75.0% (3 o 4)" in body
