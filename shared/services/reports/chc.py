@@ -110,8 +110,7 @@ def annual(filters: Filters) -> Annual:
     period = filters.period
     year = financial_year_of(period.start)
     record = record_for(year)
-    clocks = figures.stage_clock_counts(filters, period)
-    found = figures.outcomes_by_stage(filters, period)
+    clocks, found = figures.stage_clocks_and_outcomes(filters, period)
     ombudsman = figures.ombudsman_summary(filters, period, catalogue.today())
     refused = figures.refusals(filters, period)
     learning = figures.learning_by_service(filters, period, catalogue.today())

@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import and_, case, exists, func, literal, or_, select
+from sqlalchemy import and_, case, exists, func, literal, or_, select, true
 from sqlalchemy.orm import aliased
 
 from shared.clock import LONDON
@@ -135,18 +135,50 @@ def outcomes(filters: Filters, periods: list[Period]) -> Counter:
     return Counter({(index, reason, outcome): count for index, reason, outcome, count in db.session.execute(statement)})
 
 
-def outcomes_by_stage(filters: Filters, period: Period) -> Counter:
-    """{(stage number, outcome): complaint stages answered in the period}."""
+CLOCK_KEYS = ("started", "acknowledged", "acknowledged_on_time", "acknowledge_target", "answered",
+              "answered_on_time", "extended")
+
+
+def _clock_counts(among):
+    """The counts of `stage_clock_counts`, each among the rows matching `among` (a condition)."""
+    due = func.coalesce(CaseStage.extended_to, CaseStage.respond_by)
+    acknowledged_in_time = and_(CaseStage.acknowledged_at.is_not(None), CaseStage.acknowledge_by.is_not(None),
+                                func.date(CaseStage.acknowledged_at) <= func.date(CaseStage.acknowledge_by))
+    answered_in_time = and_(CaseStage.responded_at.is_not(None), due.is_not(None),
+                            func.date(CaseStage.responded_at) <= func.date(due))
+    return [
+        func.count(case((among, 1))),
+        func.count(case((and_(among, CaseStage.acknowledged_at.is_not(None)), 1))),
+        func.count(case((and_(among, acknowledged_in_time), 1))),
+        func.count(case((and_(among, CaseStage.acknowledge_by.is_not(None)), 1))),
+        func.count(case((and_(among, CaseStage.responded_at.is_not(None)), 1))),
+        func.count(case((and_(among, answered_in_time), 1))),
+        func.count(case((and_(among, CaseStage.extended_to.is_not(None)), 1))),
+    ]
+
+
+def stage_clocks_and_outcomes(filters: Filters, period: Period) -> tuple[dict[int, dict[str, int]], Counter]:
+    """In one query: `stage_clock_counts` for the stages started in the period, and {(stage number,
+    outcome): complaint stages answered in the period} (answered by its response date, wherever it started)."""
     start, end = moment_bounds(period)
+    started = and_(CaseStage.received_on >= period.start, CaseStage.received_on <= period.end, is_counted_stage())
+    answered = and_(CaseStage.responded_at >= start, CaseStage.responded_at < end, Case.kind == CaseKind.COMPLAINT)
     statement = narrowed(
-        select(CaseStage.number, CaseStage.outcome, func.count())
+        select(CaseStage.number, CaseStage.outcome, func.count(case((answered, 1))), *_clock_counts(started))
         .select_from(CaseStage)
         .join(Case, Case.id == CaseStage.case_id)
-        .where(CaseStage.responded_at >= start, CaseStage.responded_at < end, Case.kind == CaseKind.COMPLAINT)
+        .where(or_(started, answered))
         .group_by(CaseStage.number, CaseStage.outcome),
         filters,
     )
-    return Counter({(number, outcome): count for number, outcome, count in db.session.execute(statement)})
+    clocks: dict[int, Counter] = {}
+    outcomes: Counter = Counter()
+    for number, outcome, answered_count, *counts in db.session.execute(statement):
+        if answered_count:
+            outcomes[(number, outcome)] += answered_count
+        if counts[0]:
+            clocks.setdefault(number, Counter()).update(dict(zip(CLOCK_KEYS, counts, strict=True)))
+    return {number: {key: c[key] for key in CLOCK_KEYS} for number, c in clocks.items()}, outcomes
 
 
 def refusals(filters: Filters, period: Period) -> list[tuple[str, str, int, int]]:
@@ -247,31 +279,15 @@ def status_at(filters: Filters, day: date, dimension) -> list[tuple[object, Case
 def stage_clock_counts(filters: Filters, period: Period) -> dict[int, dict[str, int]]:
     """Per stage number, for complaint stages started in the period: started, acknowledged (and on
     time), answered (and on time), extended."""
-    answered_day = func.date(CaseStage.responded_at)
-    acknowledged_day = func.date(CaseStage.acknowledged_at)
-    due = func.coalesce(CaseStage.extended_to, CaseStage.respond_by)
     statement = narrowed(
-        select(
-            CaseStage.number,
-            func.count(),
-            func.count(CaseStage.acknowledged_at),
-            func.count(case((and_(CaseStage.acknowledged_at.is_not(None), CaseStage.acknowledge_by.is_not(None),
-                                  acknowledged_day <= func.date(CaseStage.acknowledge_by)), 1))),
-            func.count(CaseStage.acknowledge_by),
-            func.count(CaseStage.responded_at),
-            func.count(case((and_(CaseStage.responded_at.is_not(None), due.is_not(None),
-                                  answered_day <= func.date(due)), 1))),
-            func.count(CaseStage.extended_to),
-        )
+        select(CaseStage.number, *_clock_counts(true()))
         .select_from(CaseStage)
         .join(Case, Case.id == CaseStage.case_id)
         .where(CaseStage.received_on >= period.start, CaseStage.received_on <= period.end, is_counted_stage())
         .group_by(CaseStage.number),
         filters,
     )
-    keys = ("started", "acknowledged", "acknowledged_on_time", "acknowledge_target", "answered",
-            "answered_on_time", "extended")
-    return {number: dict(zip(keys, figures, strict=True)) for number, *figures in db.session.execute(statement)}
+    return {number: dict(zip(CLOCK_KEYS, figures, strict=True)) for number, *figures in db.session.execute(statement)}
 
 
 def answer_day_pairs(filters: Filters, period: Period) -> list[tuple[int, date, date, int]]:
