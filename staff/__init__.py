@@ -77,6 +77,7 @@ from staff.views import (  # noqa: E402,F401  (routes register on import)
     case_list,
     cases,
     casework,
+    chc,
     correspondence,
     customers,
     home,

@@ -40,8 +40,8 @@ class History:
     reason: CaseReason | None = None
     channel: Channel = Channel.ONLINE
     ward_id: int | None = None
-    # (event type, status it left the case in, day) after the "received" event
-    events: list[tuple[EventType, CaseStatus, date]] = field(default_factory=list)
+    # (event type, status it left the case in, day[, details]) after the "received" event
+    events: list[tuple] = field(default_factory=list)
     stages: list[Stage] = field(default_factory=list)
 
 
@@ -72,9 +72,9 @@ def build(session, history: History) -> Case:
     session.add(CaseEvent(case_id=case.id, type=EventType.RECEIVED, at=at(history.received, 9), from_status=None,
                           to_status=CaseStatus.RECEIVED, details={}))
     previous = CaseStatus.RECEIVED
-    for index, (event_type, to_status, day) in enumerate(history.events):
+    for index, (event_type, to_status, day, *details) in enumerate(history.events):
         session.add(CaseEvent(case_id=case.id, type=event_type, at=at(day, 11) .replace(minute=index % 60),
-                              from_status=previous, to_status=to_status, details={}))
+                              from_status=previous, to_status=to_status, details=details[0] if details else {}))
         previous = to_status
     session.commit()
     return case

@@ -274,6 +274,14 @@ EXPECTED: dict[str, Route] = {
     "staff.report_list": Route(GET, "staff:manager,officer", get=only({OFFICER, MANAGER}, STAFF_SIGN_IN)),
     "staff.report": Route(GET, "staff:manager,officer", get=only({OFFICER, MANAGER}, STAFF_SIGN_IN)),
     "staff.report_csv": Route(GET, "staff:manager,officer", get=only({OFFICER, MANAGER}, STAFF_SIGN_IN)),
+    # The Complaint Handling Code annual report: the team reads it; managers answer the self-assessment
+    # (an empty answer is refused, 400) and write the statements (all optional, so an empty form saves).
+    "staff.report_chc": Route(GET, "staff:manager,officer", get=only({OFFICER, MANAGER}, STAFF_SIGN_IN)),
+    "staff.report_chc_csv": Route(GET, "staff:manager,officer", get=only({OFFICER, MANAGER}, STAFF_SIGN_IN)),
+    "staff.report_chc_answer": Route(GET_POST, "staff:manager", get=only({MANAGER}, STAFF_SIGN_IN),
+                                     post=only({MANAGER: 400}, STAFF_SIGN_IN)),
+    "staff.report_chc_statements": Route(GET_POST, "staff:manager", get=only({MANAGER}, STAFF_SIGN_IN),
+                                         post=only({MANAGER: Redirect("/staff/reports/chc_annual")}, STAFF_SIGN_IN)),
     "staff.adjustment_reviewed": Route(POST, "staff:manager,officer", post=only({OFFICER: 404, MANAGER: 404}, STAFF_SIGN_IN)),
     # Sending directory entries to the case's person; choosing none is refused (400).
     "staff.case_send_support": Route(GET_POST, "staff:agent,manager,officer",
@@ -455,7 +463,8 @@ def _sample_url(app, endpoint: str, world) -> str:
     samples = {"reference": world["case"].reference, "token": "not-a-valid-token", "slug": "service",
                "filename": "dist/portal.css", "day_id": 0, "detail": "name", "file_id": 0, "draft_id": 0,
                "decision": "complaint", "organisation_id": 0, "action_id": 0, "referral_id": 0, "recommendation_id": 0, "request_id": 0, "template_id": 0, "message_id": 0, "message_name": "case_acknowledged", "locale": "cy", "restriction_id": 0,
-               "adjustment_id": 0, "support_id": 0, "kind": "other", "customer_id": 0, "step": "details", "representative_id": 0, "name": "quarterly"}
+               "adjustment_id": 0, "support_id": 0, "kind": "other", "customer_id": 0, "step": "details", "representative_id": 0, "name": "quarterly",
+               "year": 2025, "provision": "6.2"}
     rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
     values = {name: samples[name] for name in rule.arguments}
     return app.url_map.bind("localhost").build(endpoint, values)

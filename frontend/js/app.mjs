@@ -184,3 +184,10 @@ if ('serviceWorker' in navigator && window.isSecureContext && !window.location.p
     console.log(error)
   })
 }
+
+// "Print this page" buttons: hidden in the HTML (without JavaScript there is nothing to press, and the
+// page says to use the browser's print command), shown and working here.
+for (const button of document.querySelectorAll('[data-redress-print]')) {
+  button.hidden = false
+  button.addEventListener('click', () => window.print())
+}

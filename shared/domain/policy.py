@@ -11,6 +11,8 @@ TRIAGE_ROLES = frozenset({Role.OFFICER, Role.MANAGER})
 CASE_READER_ROLES = frozenset({Role.AGENT, Role.OFFICER, Role.RESPONDER, Role.MANAGER})
 # Management reports: figures only, but about every case, so the complaints team alone.
 REPORT_READER_ROLES = frozenset({Role.OFFICER, Role.MANAGER})
+# The Complaint Handling Code self-assessment and annual statements: the council's answer, so managers.
+CHC_EDITOR_ROLES = frozenset({Role.MANAGER})
 
 
 class _Viewer(Protocol):
@@ -150,3 +152,7 @@ def may_act_as_resident(actor: _Viewer, case: _CaseLike, *, represents: bool = F
 def can_record_representatives(viewer: _Viewer, case: _CaseLike) -> bool:
     """Agents, officers and managers name representatives and withdraw them, on a case they can see."""
     return viewer.role in REPRESENTATIVE_RECORDER_ROLES and can_view_case(viewer, case)
+
+
+def can_edit_chc_annual(viewer: _Viewer) -> bool:
+    return viewer.role in CHC_EDITOR_ROLES

@@ -1,5 +1,6 @@
 """SQLAlchemy models, one module per aggregate; importing this registers them all."""
 
+from shared.models.annual import ChcAnnualReport
 from shared.models.calendar import ClosureDay
 from shared.models.cases import Case, CaseEvent, CaseResponse, CaseStage, Organisation, Service
 from shared.models.correspondence import CaseAccessLink, CaseMessage, FeedbackDraft, StoredFile, ThrottleHit
@@ -18,6 +19,7 @@ from shared.models.representation import CaseRepresentative, Ward
 from shared.models.safeguards import Adjustment, AuditEvent, Restriction, Signpost, SupportService
 
 __all__ = [
+    "ChcAnnualReport",
     "InformationRequest",
     "LearningAction",
     "OmbudsmanRecommendation",

@@ -113,6 +113,7 @@ class ReportSpec:
     default_period: Callable[[date], Period]
     managers_only: bool = False
     period_is_a_date: bool = False  # a snapshot "at" one date (the period's end) rather than a span
+    own_page: str | None = None  # the endpoint of a report with pages of its own (not the filters page)
 
 
 def _plain(cell):

@@ -632,3 +632,18 @@ REPORTS: dict[str, ReportSpec] = {
                       "overdue."), member_enquiries, last_complete_quarter),
     ]
 }
+
+
+def _register_chc() -> None:
+    # Its own module (and pages: staff/views/chc.py), listed here so the report list and `redress report
+    # chc_annual` know it.
+    from shared.services.reports import chc
+
+    REPORTS[chc.NAME] = ReportSpec(
+        chc.NAME, chc.TITLE,
+        _l("The Complaint Handling Code's annual complaints performance and service improvement report, with the "
+           "refused complaints, the service improvements made and the self-assessment. Printable."),
+        chc.build, chc.default_period, own_page="staff.report_chc")
+
+
+_register_chc()

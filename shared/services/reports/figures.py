@@ -20,12 +20,12 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import and_, case, exists, func, literal, or_, select
+from sqlalchemy import and_, case, exists, func, literal, or_, select, true
 from sqlalchemy.orm import aliased
 
 from shared.clock import LONDON
 from shared.db import db
-from shared.domain.enums import CaseKind, CaseStatus, EventType, LearningStatus
+from shared.domain.enums import CaseKind, CaseStatus, EventType, LearningStatus, OmbudsmanDecision
 from shared.domain.reporting import Period
 from shared.models import (
     Case,
@@ -135,6 +135,70 @@ def outcomes(filters: Filters, periods: list[Period]) -> Counter:
     return Counter({(index, reason, outcome): count for index, reason, outcome, count in db.session.execute(statement)})
 
 
+CLOCK_KEYS = ("started", "acknowledged", "acknowledged_on_time", "acknowledge_target", "answered",
+              "answered_on_time", "extended")
+
+
+def _clock_counts(among):
+    """The counts of `stage_clock_counts`, each among the rows matching `among` (a condition)."""
+    due = func.coalesce(CaseStage.extended_to, CaseStage.respond_by)
+    acknowledged_in_time = and_(CaseStage.acknowledged_at.is_not(None), CaseStage.acknowledge_by.is_not(None),
+                                func.date(CaseStage.acknowledged_at) <= func.date(CaseStage.acknowledge_by))
+    answered_in_time = and_(CaseStage.responded_at.is_not(None), due.is_not(None),
+                            func.date(CaseStage.responded_at) <= func.date(due))
+    return [
+        func.count(case((among, 1))),
+        func.count(case((and_(among, CaseStage.acknowledged_at.is_not(None)), 1))),
+        func.count(case((and_(among, acknowledged_in_time), 1))),
+        func.count(case((and_(among, CaseStage.acknowledge_by.is_not(None)), 1))),
+        func.count(case((and_(among, CaseStage.responded_at.is_not(None)), 1))),
+        func.count(case((and_(among, answered_in_time), 1))),
+        func.count(case((and_(among, CaseStage.extended_to.is_not(None)), 1))),
+    ]
+
+
+def stage_clocks_and_outcomes(filters: Filters, period: Period) -> tuple[dict[int, dict[str, int]], Counter]:
+    """In one query: `stage_clock_counts` for the stages started in the period, and {(stage number,
+    outcome): complaint stages answered in the period} (answered by its response date, wherever it started)."""
+    start, end = moment_bounds(period)
+    started = and_(CaseStage.received_on >= period.start, CaseStage.received_on <= period.end, is_counted_stage())
+    answered = and_(CaseStage.responded_at >= start, CaseStage.responded_at < end, Case.kind == CaseKind.COMPLAINT)
+    statement = narrowed(
+        select(CaseStage.number, CaseStage.outcome, func.count(case((answered, 1))), *_clock_counts(started))
+        .select_from(CaseStage)
+        .join(Case, Case.id == CaseStage.case_id)
+        .where(or_(started, answered))
+        .group_by(CaseStage.number, CaseStage.outcome),
+        filters,
+    )
+    clocks: dict[int, Counter] = {}
+    outcomes: Counter = Counter()
+    for number, outcome, answered_count, *counts in db.session.execute(statement):
+        if answered_count:
+            outcomes[(number, outcome)] += answered_count
+        if counts[0]:
+            clocks.setdefault(number, Counter()).update(dict(zip(CLOCK_KEYS, counts, strict=True)))
+    return {number: {key: c[key] for key in CLOCK_KEYS} for number, c in clocks.items()}, outcomes
+
+
+def refusals(filters: Filters, period: Period) -> list[tuple[str, str, int, int]]:
+    """(reason in lower case, reason as written, service id, how many) for complaints refused in the period (a `refused`
+    event: triage decided not to take the complaint forward, with written reasons). Reasons are free text,
+    so those that differ only in capitals or surrounding spaces are counted together."""
+    start, end = moment_bounds(period)
+    reason = func.trim(CaseEvent.details["reason"].as_string())
+    grouped = func.lower(reason)
+    statement = narrowed(
+        select(grouped, func.min(reason), Case.service_id, func.count())
+        .select_from(CaseEvent)
+        .join(Case, Case.id == CaseEvent.case_id)
+        .where(CaseEvent.type == EventType.REFUSED, CaseEvent.at >= start, CaseEvent.at < end)
+        .group_by(grouped, Case.service_id),
+        filters,
+    )
+    return [(key or "", text or "", service_id, count) for key, text, service_id, count in db.session.execute(statement)]
+
+
 def stage_one_by(filters: Filters, period: Period, *dimensions) -> Counter:
     """{dimension values: stage 1 complaints started in the period} (dimensions: Case columns)."""
     statement = narrowed(
@@ -215,31 +279,15 @@ def status_at(filters: Filters, day: date, dimension) -> list[tuple[object, Case
 def stage_clock_counts(filters: Filters, period: Period) -> dict[int, dict[str, int]]:
     """Per stage number, for complaint stages started in the period: started, acknowledged (and on
     time), answered (and on time), extended."""
-    answered_day = func.date(CaseStage.responded_at)
-    acknowledged_day = func.date(CaseStage.acknowledged_at)
-    due = func.coalesce(CaseStage.extended_to, CaseStage.respond_by)
     statement = narrowed(
-        select(
-            CaseStage.number,
-            func.count(),
-            func.count(CaseStage.acknowledged_at),
-            func.count(case((and_(CaseStage.acknowledged_at.is_not(None), CaseStage.acknowledge_by.is_not(None),
-                                  acknowledged_day <= func.date(CaseStage.acknowledge_by)), 1))),
-            func.count(CaseStage.acknowledge_by),
-            func.count(CaseStage.responded_at),
-            func.count(case((and_(CaseStage.responded_at.is_not(None), due.is_not(None),
-                                  answered_day <= func.date(due)), 1))),
-            func.count(CaseStage.extended_to),
-        )
+        select(CaseStage.number, *_clock_counts(true()))
         .select_from(CaseStage)
         .join(Case, Case.id == CaseStage.case_id)
         .where(CaseStage.received_on >= period.start, CaseStage.received_on <= period.end, is_counted_stage())
         .group_by(CaseStage.number),
         filters,
     )
-    keys = ("started", "acknowledged", "acknowledged_on_time", "acknowledge_target", "answered",
-            "answered_on_time", "extended")
-    return {number: dict(zip(keys, figures, strict=True)) for number, *figures in db.session.execute(statement)}
+    return {number: dict(zip(CLOCK_KEYS, figures, strict=True)) for number, *figures in db.session.execute(statement)}
 
 
 def answer_day_pairs(filters: Filters, period: Period) -> list[tuple[int, date, date, int]]:
@@ -359,6 +407,42 @@ def recommendations(filters: Filters, period: Period, today: date) -> dict[str, 
         filters,
     )
     keys = ("due", "on_time", "late", "overdue", "not_yet_due")
+    return dict(zip(keys, db.session.execute(statement).one(), strict=True))
+
+
+def ombudsman_summary(filters: Filters, period: Period, today: date) -> dict[str, int]:
+    """The Ombudsman's figures for an annual report in one round trip (one scalar subquery each):
+    referrals received in the period; decisions made in it that investigated, and that found fault;
+    recommendations due in it, complied with on time, late, and outstanding past their date."""
+    investigated = [OmbudsmanDecision.NO_FAULT, OmbudsmanDecision.FAULT_NO_INJUSTICE, OmbudsmanDecision.FAULT_INJUSTICE]
+    fault = [OmbudsmanDecision.FAULT_NO_INJUSTICE, OmbudsmanDecision.FAULT_INJUSTICE]
+    decided = and_(OmbudsmanReferral.decided_on >= period.start, OmbudsmanReferral.decided_on <= period.end)
+
+    def referrals_where(*conditions):
+        return narrowed(select(func.count()).select_from(OmbudsmanReferral)
+                        .join(Case, Case.id == OmbudsmanReferral.case_id).where(*conditions), filters).scalar_subquery()
+
+    def recommendations_where(*conditions):
+        return narrowed(
+            select(func.count()).select_from(OmbudsmanRecommendation)
+            .join(OmbudsmanReferral, OmbudsmanReferral.id == OmbudsmanRecommendation.referral_id)
+            .join(Case, Case.id == OmbudsmanReferral.case_id)
+            .where(OmbudsmanRecommendation.due_on >= period.start, OmbudsmanRecommendation.due_on <= period.end,
+                   *conditions),
+            filters,
+        ).scalar_subquery()
+
+    complied = OmbudsmanRecommendation.complied_on
+    statement = select(
+        referrals_where(OmbudsmanReferral.received_on >= period.start, OmbudsmanReferral.received_on <= period.end),
+        referrals_where(decided, OmbudsmanReferral.decision.in_(investigated)),
+        referrals_where(decided, OmbudsmanReferral.decision.in_(fault)),
+        recommendations_where(),
+        recommendations_where(complied.is_not(None), complied <= OmbudsmanRecommendation.due_on),
+        recommendations_where(complied.is_not(None), complied > OmbudsmanRecommendation.due_on),
+        recommendations_where(complied.is_(None), OmbudsmanRecommendation.due_on < today),
+    )
+    keys = ("received", "investigated", "fault", "due", "on_time", "late", "overdue")
     return dict(zip(keys, db.session.execute(statement).one(), strict=True))
 
 
