@@ -68,3 +68,20 @@ def test_an_officer_downloads_the_case_list(any_page: Page) -> None:
     assert rows and list(rows[0]) == list(case_csv.COLUMNS)
     closed = {"closed", "withdrawn", "refused", "service_request", "feedback", "signposted", "duplicate"}
     assert {row["status"] for row in rows}.isdisjoint(closed)
+
+
+def test_an_admin_reads_the_services_and_meets_an_error(any_page: Page) -> None:
+    page = any_page
+    _sign_in(page, "admin@example.gov.uk")
+    page.get_by_role("link", name="Services", exact=True).click()
+    expect(page.get_by_role("heading", name="Services", level=1)).to_be_visible()
+    axe_check(page)
+    page.get_by_role("link", name="Housing repairs").click()
+    expect(page.get_by_role("heading", name="Edit Housing repairs", level=1)).to_be_visible()
+    expect(page.get_by_role("group", name="Is it social care?").get_by_label("No")).to_be_checked()
+    axe_check(page)
+    page.get_by_label("Name", exact=True).fill("")
+    page.get_by_role("button", name="Save service").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Enter the service")
+    expect(page.get_by_label("Welsh name", exact=True)).to_have_value("Atgyweirio tai")
+    axe_check(page)

@@ -231,6 +231,12 @@ EXPECTED: dict[str, Route] = {
     "staff.import_cases": Route(GET_POST, "staff:admin", get=only({ADMIN}, STAFF_SIGN_IN),
                                 post=only({ADMIN: 400}, STAFF_SIGN_IN)),
     "staff.import_example": Route(GET, "staff:admin", get=only({ADMIN}, STAFF_SIGN_IN)),
+    # services: an empty new one is the form again with its errors (400); no sample service (404)
+    "staff.services": Route(GET, "staff:admin", get=only({ADMIN}, STAFF_SIGN_IN)),
+    "staff.service_new": Route(GET_POST, "staff:admin", get=only({ADMIN}, STAFF_SIGN_IN),
+                               post=only({ADMIN: 400}, STAFF_SIGN_IN)),
+    "staff.service_edit": Route(GET_POST, "staff:admin", get=only({ADMIN: 404}, STAFF_SIGN_IN),
+                                post=only({ADMIN: 404}, STAFF_SIGN_IN)),
     "staff.procedure_list": Route(GET, "staff:admin", get=only({ADMIN}, STAFF_SIGN_IN)),
     # The sample slug ("service") is not a procedure: 404 for the admin, as for any unknown one.
     "staff.procedure_edit": Route(
@@ -464,7 +470,7 @@ def _sample_url(app, endpoint: str, world) -> str:
                "filename": "dist/portal.css", "day_id": 0, "detail": "name", "file_id": 0, "draft_id": 0,
                "decision": "complaint", "organisation_id": 0, "action_id": 0, "referral_id": 0, "recommendation_id": 0, "request_id": 0, "template_id": 0, "message_id": 0, "message_name": "case_acknowledged", "locale": "cy", "restriction_id": 0,
                "adjustment_id": 0, "support_id": 0, "kind": "other", "customer_id": 0, "step": "details", "representative_id": 0, "name": "quarterly",
-               "year": 2025, "provision": "6.2"}
+               "year": 2025, "provision": "6.2", "service_id": 0}
     rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
     values = {name: samples[name] for name in rule.arguments}
     return app.url_map.bind("localhost").build(endpoint, values)
