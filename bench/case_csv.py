@@ -39,11 +39,11 @@ def spreadsheet(rows: int, seed: int = 2026) -> str:
     out = io.StringIO()
     out.write(HEADER)
     written, n = 0, 0
-    start = date(2016, 4, 1)
+    start = date.today() - timedelta(days=3650)  # ten years to about now (nothing dated in the future)
     while written < rows:
         n += 1
         reference = f"LEG/{n:07d}"
-        received = start + timedelta(days=rng.randrange(3500))
+        received = start + timedelta(days=rng.randrange(3650 - 120))
         service, reason, channel = rng.choice(SERVICES), rng.choice(REASONS), rng.choice(CHANNELS)
         person = rng.randrange(max(1, rows // 3))
         name, email = f"Resident {person}", (f"resident{person}@example.com" if person % 3 else "")
