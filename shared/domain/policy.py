@@ -11,6 +11,8 @@ TRIAGE_ROLES = frozenset({Role.OFFICER, Role.MANAGER})
 CASE_READER_ROLES = frozenset({Role.AGENT, Role.OFFICER, Role.RESPONDER, Role.MANAGER})
 # Management reports: figures only, but about every case, so the complaints team alone.
 REPORT_READER_ROLES = frozenset({Role.OFFICER, Role.MANAGER})
+# Reports about named people (staff attitude complaints by named employee): managers alone, audited.
+PEOPLE_REPORT_READER_ROLES = frozenset({Role.MANAGER})
 
 
 class _Viewer(Protocol):
@@ -150,3 +152,14 @@ def may_act_as_resident(actor: _Viewer, case: _CaseLike, *, represents: bool = F
 def can_record_representatives(viewer: _Viewer, case: _CaseLike) -> bool:
     """Agents, officers and managers name representatives and withdraw them, on a case they can see."""
     return viewer.role in REPRESENTATIVE_RECORDER_ROLES and can_view_case(viewer, case)
+
+
+# --- employees named by staff attitude complaints (issue 9) -------------------------------------------
+
+NAMED_EMPLOYEE_ROLES = CASEWORK_ROLES  # record, correct and read who a complaint names
+
+
+def can_see_named_employees(viewer: _Viewer) -> bool:
+    """The complaints team only: not agents or service responders (the person named may be their
+    colleague), and never residents, councillors, representatives or admins."""
+    return viewer.role in NAMED_EMPLOYEE_ROLES
