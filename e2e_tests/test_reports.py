@@ -73,3 +73,14 @@ def test_a_report_reflows_at_320_css_pixels(any_page: Page) -> None:
     overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
     assert overflow <= 0
     axe_check(page)
+
+
+def test_a_manager_reads_the_staff_attitude_report(any_page: Page, javascript: bool) -> None:
+    page = any_page
+    _sign_in(page)
+    page.goto("/staff/reports")
+    page.get_by_role("link", name="Staff attitude complaints by named employee").click()
+    expect(page.get_by_role("heading", name="Staff attitude complaints by named employee", level=1)).to_be_visible()
+    expect(page.get_by_role("table", name="Staff attitude and behaviour complaints by named employee")).to_be_visible()
+    expect(page.get_by_role("row", name="No employee named")).to_be_visible()
+    axe_check(page)

@@ -84,6 +84,7 @@ from staff.views import (  # noqa: E402,F401  (routes register on import)
     home,
     information,
     learning,
+    named_employees,
     ombudsman,
     outbox,
     reports,

@@ -25,7 +25,9 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from shared.domain.enums import CaseReason
+from shared.domain.named_employees import NAME_MAX, name_key
 from shared.domain.references import normalise
+from shared.services.named_employees import Named
 from shared.services.triage import MAX_PARTS, MIN_PARTS
 from shared.web.forms import RedressForm
 
@@ -92,8 +94,9 @@ class ComplaintForm(_CaseForm):
     )
     submit = SubmitField(_l("Record as a complaint"), widget=GovSubmitInput())
 
-    def __init__(self, *args, procedures=(), services=(), locale="en", **kwargs):
+    def __init__(self, *args, procedures=(), services=(), staff=(), locale="en", naming=True, **kwargs):
         super().__init__(*args, **kwargs)
+        self.naming = naming  # whether this member of staff may name employees (else those boxes are left out)
         self.procedure.choices = [SelectChoice(p.slug, p.display_name(locale)) for p in procedures]
         # Held so the session's identity map keeps them: the service then looks them up for free.
         self.procedures = {p.slug: p for p in procedures}
@@ -102,6 +105,17 @@ class ComplaintForm(_CaseForm):
             SelectChoice(str(s.id), s.display_name(locale)) for s in services
         ]
         self.reason.choices = [SelectChoice(value, label) for value, label in CaseReason.choices()]
+        set_employee_choices(self, services, staff, locale, NAMED_AT_TRIAGE)
+
+    @property
+    def employee_numbers(self) -> range:
+        return range(1, NAMED_AT_TRIAGE + 1)
+
+    @property
+    def named(self) -> list[tuple[str, Named]]:
+        """(field prefix, employee) for each employee row filled in, after validation."""
+        return [(f"employee_{n}_", _named(self, f"employee_{n}_")) for n in self.employee_numbers
+                if (self[f"employee_{n}_name"].data or "").strip()]
 
     @property
     def point_list(self) -> list[str]:
@@ -114,6 +128,131 @@ class ComplaintForm(_CaseForm):
     def validate_vulnerability_note(self, field):
         if self.vulnerable.data and not (field.data or "").strip():
             raise ValidationError(_l("Describe the vulnerability or risk, and what has been done about it"))
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        filled = []
+        for n in self.employee_numbers if self.naming else ():
+            ok, given = _check_employee(self, f"employee_{n}_", number=n)
+            valid = valid and ok
+            if given:
+                filled.append(n)
+        if filled and self.reason.data and self.reason.data != CaseReason.STAFF_ATTITUDE.value:
+            first = self[f"employee_{filled[0]}_name"]
+            first.errors = [*first.errors, _l(
+                "Only name employees when the complaint is mainly about staff attitude and behaviour")]
+            valid = False
+        keys = {}
+        for n in filled:
+            name = self[f"employee_{n}_name"]
+            key = (name_key(name.data or ""), self[f"employee_{n}_service"].data)
+            if key in keys and not name.errors:
+                name.errors = [*name.errors, _l("Employee %(number)s is the same as employee %(other)s",
+                                                number=n, other=keys[key])]
+                valid = False
+            keys.setdefault(key, n)
+        return valid
+
+
+# --- employees a staff attitude complaint names (triage, and the case page afterwards) ------------------
+
+NAMED_AT_TRIAGE = 3  # rows on the triage page; more can be added from the case page
+
+
+def set_employee_choices(form, services, staff, locale: str, rows: int | None = None) -> None:
+    service_choices = [SelectChoice("", _l("Choose a service"))] + [
+        SelectChoice(str(s.id), s.display_name(locale)) for s in services]
+    user_choices = [SelectChoice("", _l("Not a Redress user, or not known"))] + [
+        SelectChoice(str(u.id), u.full_name) for u in staff]
+    form.staff_users = list(staff)  # kept in the identity map for the service's look-ups
+    prefixes = [f"employee_{n}_" for n in range(1, rows + 1)] if rows else [""]
+    for prefix in prefixes:
+        form[f"{prefix}service"].choices = service_choices
+        form[f"{prefix}user"].choices = user_choices
+
+
+def _named(form, prefix: str) -> Named:
+    user = form[f"{prefix}user"].data
+    return Named(name=(form[f"{prefix}name"].data or "").strip(), service_id=int(form[f"{prefix}service"].data),
+                 user_id=int(user) if user else None)
+
+
+def _check_employee(form, prefix: str, *, number: int | None = None) -> tuple[bool, bool]:
+    """(valid, filled in) for one employee's boxes: a name needs a service; a service or staff user
+    needs a name; choices must be on the lists."""
+    name, service, user = form[f"{prefix}name"], form[f"{prefix}service"], form[f"{prefix}user"]
+    text = (name.data or "").strip()
+    services = {choice.value for choice in service.choices if choice.value}
+    users = {choice.value for choice in user.choices if choice.value}
+    valid = True
+
+    def say(field, numbered, plain):
+        nonlocal valid
+        field.errors = [*field.errors, numbered if number is not None else plain]
+        valid = False
+
+    if not text and (service.data or user.data):
+        say(name, _l("Enter the name of employee %(number)s", number=number), _l("Enter the name of the employee"))
+    if text and len(text) > NAME_MAX:
+        say(name, _l("The name of employee %(number)s must be 200 characters or fewer", number=number),
+            _l("The employee's name must be 200 characters or fewer"))
+    if (text or number is None) and service.data not in services:
+        say(service, _l("Select the service employee %(number)s works in", number=number),
+            _l("Select the service the employee works in"))
+    if user.data and user.data not in users:
+        say(user, _l("Select a member of staff from the list, or none"),
+            _l("Select a member of staff from the list, or none"))
+    return valid, bool(text or service.data or user.data)
+
+
+def _employee_fields(prefix: str, number: int | None):
+    return {
+        f"{prefix}name": StringField(
+            _l("Employee %(number)s: name", number=number) if number is not None else _l("Name of the employee"),
+            description=_l("As the person wrote or said it, for example, “the receptionist, Sam”."),
+            widget=GovTextInput(), validators=[Optional()]),
+        f"{prefix}service": SelectField(
+            _l("Employee %(number)s: service they work in", number=number) if number is not None
+            else _l("Service they work in"), widget=GovSelect(), validate_choice=False),
+        f"{prefix}user": SelectField(
+            _l("Employee %(number)s: member of staff on Redress (optional)", number=number) if number is not None
+            else _l("Member of staff on Redress (optional)"), widget=GovSelect(), validate_choice=False),
+    }
+
+
+for _number in range(1, NAMED_AT_TRIAGE + 1):
+    for _name, _field in _employee_fields(f"employee_{_number}_", _number).items():
+        setattr(ComplaintForm, _name, _field)
+
+
+class NamedEmployeeForm(RedressForm):
+    """Add or correct one employee a staff attitude complaint names, from the case page."""
+
+    submit = SubmitField(_l("Save"), widget=GovSubmitInput())
+
+    def __init__(self, *args, services=(), staff=(), locale="en", **kwargs):
+        super().__init__(*args, **kwargs)
+        set_employee_choices(self, services, staff, locale)
+
+    @property
+    def named(self) -> Named:
+        return _named(self, "")
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        ok, _given = _check_employee(self, "")
+        if not (self.name.data or "").strip() and not self.name.errors:
+            self.name.errors = [*self.name.errors, _l("Enter the name of the employee")]
+            ok = False
+        return valid and ok
+
+
+for _name, _field in _employee_fields("", None).items():
+    setattr(NamedEmployeeForm, _name, _field)
+
+
+class RemoveNamedEmployeeForm(RedressForm):
+    """The button on the case page: the CSRF token is all it carries."""
 
 
 class SignpostForm(_CaseForm):

@@ -30,6 +30,7 @@ from sqlalchemy import select
 from shared import clock
 from shared.domain.enums import (
     CaseKind,
+    CaseReason,
     CaseStatus,
     Channel,
     EventType,
@@ -326,3 +327,114 @@ def test_member_enquiries_by_service(app, council, session):
     report = _build(app, "member_enquiries", period=Q2)
     assert _rows(report, "by_service") == [["Council tax", 4, 2, 50.0, 2, 1]]
     assert _totals(report, "by_service") == ["Total", 4, 2, 50.0, 2, 1]
+
+
+# --- staff attitude complaints by named employee (managers only, audited) ---------------------------------
+
+
+def _name(session, case, name: str, service) -> None:
+    from shared.domain.named_employees import name_key
+    from shared.models import NamedEmployee
+
+    session.add(NamedEmployee(case_id=case.id, name=name, name_key=name_key(name), service_id=service.id,
+                              recorded_at=at(date(2026, 9, 10))))
+    session.commit()
+
+
+@pytest.fixture
+def attitude(council, session, make):
+    """Besides the council: C7 (staff attitude, stage 2 started 10 Sep, open) names "Sam Jones" of
+    Housing. A1 (staff attitude, Housing, received 1 Aug, stage 1 answered 20 Aug upheld, closed) names
+    "sam  jones." of Housing and "Sam Jones" of Council tax. A2 (staff attitude, received 5 Aug, stage 1
+    answered 25 Aug not upheld, escalated: stage 2 started 1 Sep, partly upheld 22 Sep) names the
+    "Receptionist" of Council tax. A3 (staff attitude, received 2 Sep, with the team, open) names nobody.
+    A4 (staff attitude, received 2026-06-01, outside the period, still open) names "Sam Jones" of
+    Housing. A5 (quality of service) names "Sam Jones" of Housing but is not about staff attitude."""
+    from unit_tests.report_data import History, Stage, build
+
+    housing, tax, d = council["housing"], council["tax"], date
+    a1 = build(session, History(housing, d(2026, 8, 1), reason=CaseReason.STAFF_ATTITUDE,
+               events=[(E.TRIAGED_COMPLAINT, S.TRIAGED, d(2026, 8, 3)), (E.RESPONSE_SENT, S.RESPONSE_SENT, d(2026, 8, 20)),
+                       (E.CLOSED, S.CLOSED, d(2026, 8, 30))],
+               stages=[Stage(1, d(2026, 8, 1), responded_on=d(2026, 8, 20), outcome=Finding.UPHELD)]))
+    a2 = build(session, History(tax, d(2026, 8, 5), reason=CaseReason.STAFF_ATTITUDE,
+               events=[(E.TRIAGED_COMPLAINT, S.TRIAGED, d(2026, 8, 5)), (E.RESPONSE_SENT, S.RESPONSE_SENT, d(2026, 8, 25)),
+                       (E.ESCALATED, S.ESCALATED, d(2026, 9, 1)), (E.RESPONSE_SENT, S.RESPONSE_SENT, d(2026, 9, 22))],
+               stages=[Stage(1, d(2026, 8, 5), responded_on=d(2026, 8, 25), outcome=Finding.NOT_UPHELD),
+                       Stage(2, d(2026, 9, 1), responded_on=d(2026, 9, 22), outcome=Finding.PARTLY_UPHELD)]))
+    build(session, History(housing, d(2026, 9, 2), reason=CaseReason.STAFF_ATTITUDE,
+          events=[(E.TRIAGED_COMPLAINT, S.TRIAGED, d(2026, 9, 2)), (E.ALLOCATED, S.WITH_TEAM, d(2026, 9, 3))]))
+    a4 = build(session, History(housing, d(2026, 6, 1), reason=CaseReason.STAFF_ATTITUDE,
+               events=[(E.TRIAGED_COMPLAINT, S.TRIAGED, d(2026, 6, 1)), (E.ALLOCATED, S.WITH_TEAM, d(2026, 6, 2))]))
+    _name(session, council["C7"], "Sam Jones", housing)
+    _name(session, a1, "sam  jones.", housing)
+    _name(session, a1, "Sam Jones", tax)
+    _name(session, a2, "Receptionist", tax)
+    _name(session, a4, "Sam Jones", housing)
+    _name(session, council["C1"], "Sam Jones", housing)  # C1 is about quality of service: not counted
+    return council
+
+
+def test_staff_attitude_complaints_by_named_employee(app, attitude):
+    report = _build(app, "staff_attitude", period=Q2)
+    # Sam Jones of Housing: received C7 and A1 (A4 before the period); stage 1 A1, stage 2 C7; upheld A1;
+    # open now C7 and A4. Receptionist: A2 received; stage 1 and 2 both started in the period; not upheld
+    # (stage 1) and partly upheld (stage 2); answered, so not open. Sam Jones of Council tax: A1.
+    # No employee named: A3, received 2 Sep, stage 1, open.
+    assert _rows(report, "by_employee") == [
+        ["Sam Jones", "Housing", 2, 1, 1, 1, 0, 0, 2],  # "sam  jones." is the same person; one spelling shown
+        ["Receptionist", "Council tax", 1, 1, 1, 0, 1, 1, 0],
+        ["Sam Jones", "Council tax", 1, 1, 0, 1, 0, 0, 0],
+        ["No employee named", "", 1, 1, 0, 0, 0, 0, 1],
+    ]
+    narrowed = _build(app, "staff_attitude", period=Q2, service_id=attitude["tax"].id)
+    assert _rows(narrowed, "by_employee") == [
+        ["Receptionist", "Council tax", 1, 1, 1, 0, 1, 1, 0],
+        ["No employee named", "", 0, 0, 0, 0, 0, 0, 0],
+    ]
+
+
+def test_the_staff_attitude_report_is_for_managers_and_audited(app, client, session, make, attitude):
+    from shared.models import AuditEvent
+    from unit_tests.test_route_access import quick_sign_in
+
+    spec = reports.registry()["staff_attitude"]
+    assert spec.roles == {Role.MANAGER} and spec.audited
+    query = {"start": ["1", "7", "2026"], "end": ["30", "9", "2026"]}
+    officer = app.test_client()
+    quick_sign_in(officer, session, make.user(Role.OFFICER))
+    assert "staff_attitude" not in officer.get("/staff/reports").get_data(as_text=True)
+    assert officer.get("/staff/reports/staff_attitude", query_string=query).status_code == 404
+    assert officer.get("/staff/reports/staff_attitude.csv", query_string=query).status_code == 404
+    for role in (Role.RESPONDER, Role.AGENT, Role.RESIDENT, Role.COUNCILLOR, Role.ADMIN):
+        other = app.test_client()
+        quick_sign_in(other, session, make.user(role))
+        assert other.get("/staff/reports/staff_attitude").status_code == 403, role
+        assert other.get("/staff/reports/staff_attitude.csv").status_code == 403, role
+    assert session.scalars(select(AuditEvent).where(AuditEvent.subject_type == "report")).all() == []
+
+    manager_user = make.user(Role.MANAGER)
+    manager = app.test_client()
+    quick_sign_in(manager, session, manager_user)
+    assert 'href="/staff/reports/staff_attitude"' in manager.get("/staff/reports").get_data(as_text=True)
+    shown = manager.get("/staff/reports/staff_attitude", query_string=query)
+    assert shown.status_code == 200 and "Receptionist" in shown.get_data(as_text=True)
+    download = manager.get("/staff/reports/staff_attitude.csv", query_string=query)
+    assert ["Receptionist", "Council tax", "1", "1", "1", "0", "1", "1", "0"] in list(
+        csv.reader(io.StringIO(download.get_data(as_text=True))))
+    session.expire_all()
+    rows = session.scalars(select(AuditEvent).where(AuditEvent.subject_type == "report").order_by(AuditEvent.id)).all()
+    assert [(r.action, r.actor_id, r.details["report"], r.details["filters"]["from"]) for r in rows] == [
+        ("report.viewed", manager_user.id, "staff_attitude", "2026-07-01"),
+        ("report.downloaded", manager_user.id, "staff_attitude", "2026-07-01"),
+    ]
+    # Other reports are not audited.
+    manager.get("/staff/reports/quarterly")
+    session.expire_all()
+    assert len(session.scalars(select(AuditEvent).where(AuditEvent.subject_type == "report")).all()) == 2
+
+
+def test_the_report_command_prints_the_staff_attitude_report(app, attitude):
+    result = app.test_cli_runner().invoke(args=["report", "staff_attitude", "--from", "2026-07-01", "--to", "2026-09-30"])
+    assert result.exit_code == 0, result.output
+    assert ["Receptionist", "Council tax", "1", "1", "1", "0", "1", "1", "0"] in list(csv.reader(io.StringIO(result.output)))

@@ -293,6 +293,15 @@ EXPECTED: dict[str, Route] = {
     "staff.case_send_support": Route(GET_POST, "staff:agent,manager,officer",
                                      get=only({AGENT, OFFICER, MANAGER}, STAFF_SIGN_IN),
                                      post=only({AGENT: 400, OFFICER: 400, MANAGER: 400}, STAFF_SIGN_IN)),
+    # back office: employees a staff attitude complaint names (issue 9), the complaints team only. The
+    # sample case is not a staff attitude complaint (404), and has no sample employee.
+    **{
+        f"staff.{name}": Route(methods, "staff:manager,officer",
+                               get=only({OFFICER: 404, MANAGER: 404}, STAFF_SIGN_IN) if "GET" in methods else {},
+                               post=only({OFFICER: 404, MANAGER: 404}, STAFF_SIGN_IN) if "POST" in methods else {})
+        for name, methods in (("named_employee_new", GET_POST), ("named_employee_edit", GET_POST),
+                              ("named_employee_remove", POST))
+    },
     # back office: representatives on a case (issue 6). An empty form is refused with its messages
     # (400); no sample representative (404).
     "staff.case_representative_new": Route(GET_POST, "staff:agent,manager,officer",
@@ -470,7 +479,7 @@ def _sample_url(app, endpoint: str, world) -> str:
                "filename": "dist/portal.css", "day_id": 0, "detail": "name", "file_id": 0, "draft_id": 0,
                "decision": "complaint", "organisation_id": 0, "action_id": 0, "referral_id": 0, "recommendation_id": 0, "request_id": 0, "template_id": 0, "message_id": 0, "message_name": "case_acknowledged", "locale": "cy", "restriction_id": 0,
                "adjustment_id": 0, "support_id": 0, "kind": "other", "customer_id": 0, "step": "details", "representative_id": 0, "name": "quarterly",
-               "year": 2025, "provision": "6.2", "service_id": 0}
+               "year": 2025, "provision": "6.2", "service_id": 0, "employee_id": 0}
     rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
     values = {name: samples[name] for name in rule.arguments}
     return app.url_map.bind("localhost").build(endpoint, values)

@@ -13,6 +13,8 @@ CASE_READER_ROLES = frozenset({Role.AGENT, Role.OFFICER, Role.RESPONDER, Role.MA
 REPORT_READER_ROLES = frozenset({Role.OFFICER, Role.MANAGER})
 # The Complaint Handling Code self-assessment and annual statements: the council's answer, so managers.
 CHC_EDITOR_ROLES = frozenset({Role.MANAGER})
+# Reports about named people (staff attitude complaints by named employee): managers alone, audited.
+PEOPLE_REPORT_READER_ROLES = frozenset({Role.MANAGER})
 
 
 class _Viewer(Protocol):
@@ -156,3 +158,14 @@ def can_record_representatives(viewer: _Viewer, case: _CaseLike) -> bool:
 
 def can_edit_chc_annual(viewer: _Viewer) -> bool:
     return viewer.role in CHC_EDITOR_ROLES
+
+
+# --- employees named by staff attitude complaints (issue 9) -------------------------------------------
+
+NAMED_EMPLOYEE_ROLES = CASEWORK_ROLES  # record, correct and read who a complaint names
+
+
+def can_see_named_employees(viewer: _Viewer) -> bool:
+    """The complaints team only: not agents or service responders (the person named may be their
+    colleague), and never residents, councillors, representatives or admins."""
+    return viewer.role in NAMED_EMPLOYEE_ROLES

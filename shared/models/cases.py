@@ -184,6 +184,34 @@ class CaseEvent(Base):
     actor: Mapped[User | None] = relationship(foreign_keys=[actor_id], lazy="raise")
 
 
+class NamedEmployee(Base):
+    """An employee a complaint about staff attitude and behaviour names: the name as written (they
+    are often not Redress users), the service they work in, and the staff user when they are one.
+
+    Staff-only (shared/domain/policy.py `can_see_named_employees`): never on a resident's,
+    councillor's or representative's page, nor in the resident's data export.
+    """
+
+    __tablename__ = "case_named_employees"
+    __table_args__ = (
+        UniqueConstraint("case_id", "service_id", "name_key"),
+        Index("ix_case_named_employees_name_key_service_id", "name_key", "service_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    name_key: Mapped[str] = mapped_column(String(200))  # shared.domain.named_employees.name_key(name)
+    service_id: Mapped[int] = mapped_column(ForeignKey("services.id"))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    recorded_at: Mapped[datetime]
+    updated_at: Mapped[datetime | None]
+
+    service: Mapped[Service] = relationship(lazy="raise")
+    user: Mapped[User | None] = relationship(foreign_keys=[user_id], lazy="raise")
+
+
 class Organisation(Base):
     """Somewhere the council signposts people to (admin-edited)."""
 

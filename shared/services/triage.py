@@ -19,7 +19,7 @@ from shared.domain.enums import CLOSED_STATUSES, CaseKind, CaseReason, EventType
 from shared.domain.references import normalise
 from shared.domain.transitions import TEAM, EngineError, GuardFailed, allowed_actions
 from shared.models import Case, Organisation, Procedure, Service, User
-from shared.services import engine, notifications
+from shared.services import engine, named_employees, notifications
 from shared.services.restrictions import in_force_for
 
 MIN_PARTS, MAX_PARTS = 2, 5
@@ -162,12 +162,18 @@ def triage_complaint(
     outcome: str,
     vulnerable: bool,
     vulnerability_note: str | None,
+    named: Sequence[named_employees.Named] = (),
+    named_fields: Sequence[str] = (),
 ) -> None:
+    """Record the contact as a complaint; one about staff attitude and behaviour may name the
+    employees it is about (`named`; `named_fields` are the form fields each came from, for refusals)."""
     engine.perform(
         case, EventType.TRIAGED_COMPLAINT, actor, expected_version=version,
         procedure=procedure, service=_service(service_id), reason=reason, points=list(points), outcome=outcome,
         vulnerable=vulnerable, vulnerability_note=vulnerability_note,
     )
+    if named:
+        named_employees.record(case, named, actor=actor, field_prefixes=named_fields)
 
 
 def decide_simple(case: Case, actor: User, decision: Decision, *, version: int | None) -> None:

@@ -4,23 +4,33 @@ from __future__ import annotations
 
 from flask import Response, abort, render_template, request, stream_with_context, url_for
 from flask_babel import get_locale
+from flask_login import current_user
 from sqlalchemy import select
 
 from shared.auth.access import staff
 from shared.db import db
 from shared.domain.policy import REPORT_READER_ROLES
 from shared.models import Ward
-from shared.services import reports
+from shared.services import audit, reports
 from shared.services.reports import catalogue
 from staff import bp
 from staff.forms_reports import ReportFiltersForm, default_data
 
 
 def _spec(name: str) -> reports.ReportSpec:
+    """The report, if this member of staff may read it: a report kept from their role (managers'
+    reports, from officers) is "not found", like one that does not exist."""
     spec = reports.registry().get(name)
-    if spec is None:
+    if spec is None or not spec.readable_by(current_user.role):
         abort(404)
     return spec
+
+
+def _audit(spec: reports.ReportSpec, report: reports.Report, how: str) -> None:
+    """A report about named people: who looked at which figures, and how (page or CSV)."""
+    if spec.audited:
+        audit.record(f"report.{how}", actor=current_user, subject_type="report", report=spec.name,
+                     filters=report.filters.described())
 
 
 def _form(spec: reports.ReportSpec) -> tuple[ReportFiltersForm, reports.Filters | None]:
@@ -42,7 +52,8 @@ def _form(spec: reports.ReportSpec) -> tuple[ReportFiltersForm, reports.Filters 
 @bp.get("/reports")
 @staff(*REPORT_READER_ROLES)
 def report_list():
-    return render_template("staff/reports/index.html", specs=list(reports.registry().values()))
+    specs = [spec for spec in reports.registry().values() if spec.readable_by(current_user.role)]
+    return render_template("staff/reports/index.html", specs=specs)
 
 
 def _built(name: str):
@@ -58,6 +69,7 @@ def report(name: str):
     spec, form, found = _built(name)
     if found is None:
         return render_template("staff/reports/report.html", spec=spec, form=form, report=None), 400
+    _audit(spec, found, "viewed")
     csv_url = url_for("staff.report_csv", name=name) + ("?" + request.query_string.decode() if request.args else "")
     return render_template("staff/reports/report.html", spec=spec, form=form, report=found, csv_url=csv_url)
 
@@ -65,9 +77,10 @@ def report(name: str):
 @bp.get("/reports/<name>.csv")
 @staff(*REPORT_READER_ROLES)
 def report_csv(name: str):
-    *_, found = _built(name)
+    spec, _form_, found = _built(name)
     if found is None:
         abort(400)
+    _audit(spec, found, "downloaded")
     period = found.filters.period
     filename = f"{name}-{period.start.isoformat()}-to-{period.end.isoformat()}.csv"
     return Response(

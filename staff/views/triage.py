@@ -11,10 +11,11 @@ from shared.auth.access import staff
 from shared.clock import to_london, utcnow
 from shared.domain import deadlines
 from shared.domain.enums import CaseReason, Role
-from shared.domain.policy import CASEWORK_ROLES, TRIAGE_ROLES
+from shared.domain.policy import CASEWORK_ROLES, TRIAGE_ROLES, can_see_named_employees
 from shared.domain.transitions import EngineError
 from shared.models import Case
 from shared.services import cases as case_queries
+from shared.services import named_employees
 from shared.services import triage as triage_service
 from shared.services.calendar import council_calendar
 from shared.services.triage import Decision
@@ -22,6 +23,7 @@ from shared.web.htmx import varies, wants_section
 from staff import bp
 from staff.actions import attempt
 from staff.forms_triage import (
+    NAMED_AT_TRIAGE,
     AllocateForm,
     BulkAllocateForm,
     ComplaintForm,
@@ -143,7 +145,12 @@ def _details_form(decision: Decision, found: Case, formdata=None):
     kwargs: dict = {}
     if decision is Decision.COMPLAINT:
         kwargs = {"procedures": triage_service.complaint_procedures(), "services": triage_service.active_services(),
-                  "locale": locale}
+                  "locale": locale, "naming": can_see_named_employees(current_user)}
+        # The contact centre does not name employees (policy.can_see_named_employees). The staff list
+        # is read for the page, and for a POST only when a member of staff was chosen (a query spared).
+        if kwargs["naming"] and (formdata is None or any(
+                request.form.get(f"employee_{n}_user") for n in range(1, NAMED_AT_TRIAGE + 1))):
+            kwargs["staff"] = named_employees.staff_users()
     elif decision is Decision.SIGNPOST:
         kwargs = {"organisations": triage_service.active_organisations(), "locale": locale}
     form_class = {Decision.COMPLAINT: ComplaintForm, Decision.SIGNPOST: SignpostForm,
@@ -183,6 +190,7 @@ def triage_details(reference: str, decision: str):
     error_field = form.submit
     if chosen is Decision.COMPLAINT:
         error_field = form.procedure
+        named = form.named if form.naming else []
 
         def call(case):
             triage_service.triage_complaint(
@@ -190,6 +198,7 @@ def triage_details(reference: str, decision: str):
                 service_id=int(form.service.data),
                 reason=CaseReason(form.reason.data), points=form.point_list, outcome=form.outcome.data,
                 vulnerable=form.vulnerable.data, vulnerability_note=form.vulnerability_note.data,
+                named=[entry for _prefix, entry in named], named_fields=[prefix for prefix, _e in named],
             )
     elif chosen is Decision.SIGNPOST:
         error_field = form.organisation
@@ -209,7 +218,8 @@ def triage_details(reference: str, decision: str):
             triage_service.refuse(case, actor, version=version, reason=form.reason.data,
                                   ombudsman_right_given=form.ombudsman_right_given.data)
 
-    failed = attempt(call, found, form=form, render=render, field=error_field)
+    failed = attempt(call, found, form=form, render=render, field=error_field,
+                     invalid=(named_employees.NamedEmployeeError,))
     if failed:
         return failed
     flash(_("Case %(reference)s recorded as: %(decision)s.", reference=reference, decision=chosen.label))

@@ -18,7 +18,8 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 
-from shared.domain.enums import Channel
+from shared.domain.enums import Channel, Role
+from shared.domain.policy import REPORT_READER_ROLES
 from shared.domain.reporting import Period
 
 
@@ -111,9 +112,16 @@ class ReportSpec:
     summary: object
     build: Callable[[Filters], Report]
     default_period: Callable[[date], Period]
-    managers_only: bool = False
+    # Who may see it in /staff/reports, open it and download it (the CLI is trusted). Anyone else
+    # gets "not found", as for a report that does not exist.
+    roles: frozenset[Role] = REPORT_READER_ROLES
     period_is_a_date: bool = False  # a snapshot "at" one date (the period's end) rather than a span
     own_page: str | None = None  # the endpoint of a report with pages of its own (not the filters page)
+    # About named people: every view and download is written to the audit log.
+    audited: bool = False
+
+    def readable_by(self, role: Role) -> bool:
+        return role in self.roles
 
 
 def _plain(cell):

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from shared.clock import to_london, utcnow
 from shared.db import db
 from shared.domain.enums import CaseKind, CaseReason, CaseStatus, Finding, Ombudsman, OmbudsmanDecision
+from shared.domain.policy import PEOPLE_REPORT_READER_ROLES
 from shared.domain.reporting import (
     Period,
     change,
@@ -581,6 +582,37 @@ def member_enquiries(filters: Filters) -> Report:
     return Report("member_enquiries", SPECS_TITLES["member_enquiries"], filters, [table])
 
 
+# --- staff attitude and behaviour complaints by named employee (managers only, audited) ---------------
+
+
+def staff_attitude(filters: Filters) -> Report:
+    names = _service_names()
+    found = figures.by_named_employee(filters, filters.period)
+    named = [row for row in found if row[0] is not None]
+    not_named = next((row for row in found if row[0] is None), None)
+    # Most complaints first; ties by name, then service.
+    named.sort(key=lambda row: (-row[3], row[0], names.get(row[1], "?")))
+    rows = [[name, names.get(service_id, "?"), *counts] for _key, service_id, name, *counts in named]
+    rows.append([_l("No employee named"), "", *(not_named[3:] if not_named else [0] * 7)])
+    table = Table(
+        "by_employee", _l("Staff attitude and behaviour complaints by named employee"),
+        [Column("employee", _l("Employee"), TEXT), Column("service", _l("Service they work in"), TEXT),
+         Column("received", _l("Complaints received")), Column("stage_1", _l("Stage 1")),
+         Column("stage_2", _l("Stage 2 or later")), Column("upheld", _l("Upheld")),
+         Column("partly_upheld", _l("Partly upheld")), Column("not_upheld", _l("Not upheld")),
+         Column("open", _l("Open now"))],
+        rows, chart="received",
+        description=_l("Complaints mainly about staff attitude and behaviour. Received: complaints received in the "
+                       "period; stages: started in the period; outcomes: stages answered in the period; open now: "
+                       "not yet answered, whenever received. A complaint naming two employees counts for each, so "
+                       "the rows do not add up to a total. Names are grouped ignoring capitals, spaces and "
+                       "punctuation, within the service the employee works in."),
+    )
+    return Report("staff_attitude", SPECS_TITLES["staff_attitude"], filters, [table],
+                  notes=[_l("These figures name people: only managers can see them, and every view and download is "
+                            "recorded in the audit log.")])
+
+
 # --- the catalogue -------------------------------------------------------------------------------------
 
 
@@ -601,6 +633,7 @@ SPECS_TITLES = {
     "ombudsman": _l("Ombudsman"),
     "learning": _l("Learning actions"),
     "member_enquiries": _l("Member enquiries"),
+    "staff_attitude": _l("Staff attitude complaints by named employee"),
 }
 
 REPORTS: dict[str, ReportSpec] = {
@@ -630,6 +663,10 @@ REPORTS: dict[str, ReportSpec] = {
         ReportSpec("member_enquiries", SPECS_TITLES["member_enquiries"],
                    _l("Councillors' and MPs' enquiries by service: received, answered within target, open and "
                       "overdue."), member_enquiries, last_complete_quarter),
+        ReportSpec("staff_attitude", SPECS_TITLES["staff_attitude"],
+                   _l("Complaints about staff attitude and behaviour for each employee they name: stages, outcomes "
+                      "and open now. Managers only; every view is audited."),
+                   staff_attitude, _this_financial_year, roles=PEOPLE_REPORT_READER_ROLES, audited=True),
     ]
 }
 

@@ -25,13 +25,14 @@ from sqlalchemy.orm import aliased
 
 from shared.clock import LONDON
 from shared.db import db
-from shared.domain.enums import CaseKind, CaseStatus, EventType, LearningStatus, OmbudsmanDecision
+from shared.domain.enums import CaseKind, CaseReason, CaseStatus, EventType, Finding, LearningStatus, OmbudsmanDecision
 from shared.domain.reporting import Period
 from shared.models import (
     Case,
     CaseEvent,
     CaseStage,
     LearningAction,
+    NamedEmployee,
     OmbudsmanRecommendation,
     OmbudsmanReferral,
     Procedure,
@@ -488,10 +489,15 @@ def you_said_we_did(filters: Filters, period: Period, limit: int = 50) -> list[t
 # --- now ------------------------------------------------------------------------------------------------
 
 
+def _waiting() -> list[CaseStatus]:
+    """Open and not yet answered (a response sent, or with the Ombudsman, is not being dealt with)."""
+    return [status for status in CaseStatus if status.is_open
+            and status not in {CaseStatus.RESPONSE_SENT, CaseStatus.WITH_OMBUDSMAN}]
+
+
 def open_complaints(filters: Filters, today: date) -> tuple[int, int]:
     """(complaints being dealt with now — open and not yet answered —, of which past their response date)."""
-    waiting = [status for status in CaseStatus if status.is_open
-               and status not in {CaseStatus.RESPONSE_SENT, CaseStatus.WITH_OMBUDSMAN}]
+    waiting = _waiting()
     statement = narrowed(
         select(func.count(), func.count(case((Case.respond_by < today, 1))))
         .select_from(Case)
@@ -541,3 +547,55 @@ def member_enquiries(filters: Filters, period: Period, today: date) -> list[tupl
         filters,
     )
     return [tuple(row) for row in db.session.execute(statement)]
+
+
+# --- staff attitude and behaviour complaints by named employee ------------------------------------------
+
+
+def by_named_employee(filters: Filters, period: Period) -> list[tuple]:
+    """(name key, service id, a name as written, received, stage 1, stage 2 or later, upheld, partly
+    upheld, not upheld, open now) for complaints mainly about staff attitude and behaviour (triaged as
+    complaints), per employee they name — key and service None for those that name nobody.
+
+    Received: cases received in the period. Stages: started in the period (`received_on`). Outcomes:
+    stages answered in the period. Open now: open and not yet answered, whenever received. A row
+    appears when any of these is above nought. One query: cases outer-joined to the employees they
+    name and to their stages, every figure a COUNT(DISTINCT) so the joins count nothing twice.
+    """
+    start, end = moment_bounds(period)
+    received = and_(Case.received_at >= start, Case.received_at < end)
+    started = and_(CaseStage.received_on >= period.start, CaseStage.received_on <= period.end)
+    answered = and_(CaseStage.responded_at >= start, CaseStage.responded_at < end)
+
+    def distinct_cases(condition):
+        return func.count(func.distinct(case((condition, Case.id))))
+
+    def distinct_stages(condition):
+        return func.count(func.distinct(case((condition, CaseStage.id))))
+
+    def outcome(finding: Finding):
+        return distinct_stages(and_(answered, CaseStage.outcome == finding))
+
+    figures_of = (
+        distinct_cases(received),
+        distinct_stages(and_(started, CaseStage.number == 1)),
+        distinct_stages(and_(started, CaseStage.number >= 2)),
+        outcome(Finding.UPHELD),
+        outcome(Finding.PARTLY_UPHELD),
+        outcome(Finding.NOT_UPHELD),
+        distinct_cases(Case.status.in_(_waiting())),
+    )
+    grouped = narrowed(
+        select(NamedEmployee.name_key, NamedEmployee.service_id, func.min(NamedEmployee.name), *figures_of)
+        .select_from(Case)
+        .outerjoin(NamedEmployee, NamedEmployee.case_id == Case.id)
+        .outerjoin(CaseStage, CaseStage.case_id == Case.id)
+        .where(Case.kind == CaseKind.COMPLAINT, Case.reason == CaseReason.STAFF_ATTITUDE, triaged_as_complaint())
+        .group_by(NamedEmployee.name_key, NamedEmployee.service_id),
+        filters,
+    )
+    rows = []
+    for key, service_id, name, *counts in db.session.execute(grouped):
+        if any(counts):
+            rows.append((key, service_id, name, *counts))
+    return rows
