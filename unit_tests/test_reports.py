@@ -438,3 +438,19 @@ def test_the_report_command_prints_the_staff_attitude_report(app, attitude):
     result = app.test_cli_runner().invoke(args=["report", "staff_attitude", "--from", "2026-07-01", "--to", "2026-09-30"])
     assert result.exit_code == 0, result.output
     assert ["Receptionist", "Council tax", "1", "1", "1", "0", "1", "1", "0"] in list(csv.reader(io.StringIO(result.output)))
+
+
+def test_the_backlog_from_today_on_reads_the_cases_own_statuses_and_agrees_with_the_event_log(app, council):
+    from datetime import timedelta
+
+    from shared.models import Case
+    from shared.services.reports import figures
+
+    day = date(2026, 12, 7)
+    with app.test_request_context():
+        for dimension in (Case.service_id, Case.procedure_id):
+            now = sorted(figures.status_at(Filters(period=Period(day, day)), day, dimension, day), key=str)
+            logged = sorted(figures.status_at(Filters(period=Period(day, day)), day, dimension,
+                                              day + timedelta(days=1)), key=str)
+            assert now == logged
+            assert sum(count for *_, count in now) == 8  # every complaint contact: C1–C7 and P1–P2 but C5

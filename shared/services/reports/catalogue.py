@@ -270,7 +270,7 @@ _BACKLOG_COLUMNS = ("not_started", "with_team", "with_service", "complete", "clo
 
 def _backlog_table(filters: Filters, day: date, group: str) -> Table:
     dimension = Case.procedure_id if group == "procedure" else Case.service_id
-    found = figures.status_at(filters, day, dimension)
+    found = figures.status_at(filters, day, dimension, today())
     if group == "procedure":
         slugs = {procedure.id: procedure.slug for procedure in procedures()}
         names = _procedure_names()

@@ -244,10 +244,13 @@ def stages_by_procedure_and_day(filters: Filters, period: Period) -> list[tuple[
 # --- the backlog at a date ----------------------------------------------------------------------------
 
 
-def status_at(filters: Filters, day: date, dimension) -> list[tuple[object, CaseStatus, bool, int]]:
+def status_at(filters: Filters, day: date, dimension, today: date) -> list[tuple[object, CaseStatus, bool, int]]:
     """(dimension value, status at the end of `day`, whether a response had been sent by then, how
     many) for complaint contacts received by then: each case's last event up to that moment gives
-    its status (a window over the event log)."""
+    its status (a window over the event log). From today on, that is each case's status now, which
+    the case row holds (every change of status is an event): no window needed."""
+    if day >= today:
+        return current_status(filters, dimension)
     end = london_midnight(day + timedelta(days=1))
     ranked = narrowed(
         select(
@@ -272,6 +275,20 @@ def status_at(filters: Filters, day: date, dimension) -> list[tuple[object, Case
         .group_by(ranked.c.dimension, ranked.c.status, ranked.c.responded)
     )
     return [(dim, CaseStatus(status), bool(responded), count) for dim, status, responded, count in db.session.execute(statement)]
+
+
+def current_status(filters: Filters, dimension) -> list[tuple[object, CaseStatus, bool, int]]:
+    """status_at for now: the cases' own statuses, and whether any stage's response has been sent."""
+    responded = case((exists().where(CaseStage.case_id == Case.id, CaseStage.responded_at.is_not(None)), 1),
+                     else_=0)
+    statement = narrowed(
+        select(dimension, Case.status, responded, func.count())
+        .select_from(Case)
+        .where(Case.kind == CaseKind.COMPLAINT)
+        .group_by(dimension, Case.status, responded),
+        filters,
+    )
+    return [(dim, CaseStatus(status), bool(on), count) for dim, status, on, count in db.session.execute(statement)]
 
 
 # --- timeliness ---------------------------------------------------------------------------------------
