@@ -137,7 +137,10 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         app = _app(args.postgres, folder)
-        if not args.reuse:
+        if args.reuse:
+            with app.app_context():
+                migrate.upgrade(db.engine)  # data built by an older Redress: bring its schema up to date
+        else:
             build(app, args.cases)
         measure(app, args.requests)
 
