@@ -86,7 +86,8 @@ def spreadsheet(rows: int, seed: int = 2026) -> str:
     return out.getvalue()
 
 
-def _app(url: str | None, folder: str):
+def app_for(url: str | None, folder: str):
+    """An app on `url` (or a SQLite file in `folder`), its data left as it is."""
     from shared.app import create_app
     from shared.config import load_settings
 
@@ -94,13 +95,22 @@ def _app(url: str | None, folder: str):
                "REDRESS_SECRET_KEY": "bench-secret-key-long-enough-for-the-settings-check"}
     if url:
         environ["REDRESS_DATABASE_URL"] = url
-    app = create_app(load_settings(environ))
+    return create_app(load_settings(environ))
+
+
+def rebuild(app) -> None:
+    """An empty database at the latest schema (on PostgreSQL, the whole schema dropped first)."""
     with app.app_context():
         if db.engine.dialect.name == "postgresql":
             with db.engine.begin() as connection:
                 connection.execute(text("DROP SCHEMA public CASCADE"))
                 connection.execute(text("CREATE SCHEMA public"))
         migrate.upgrade(db.engine)
+
+
+def _app(url: str | None, folder: str):
+    app = app_for(url, folder)
+    rebuild(app)
     return app
 
 

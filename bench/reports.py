@@ -24,7 +24,7 @@ import time
 
 from sqlalchemy import func, select, text
 
-from bench.case_csv import spreadsheet
+from bench.case_csv import app_for, rebuild, spreadsheet
 from shared import migrate
 from shared.db import db
 
@@ -34,25 +34,11 @@ def _percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
 
 
-def _app(url: str, folder: str):
-    from shared.app import create_app
-    from shared.config import load_settings
-
-    return create_app(load_settings({
-        "REDRESS_ENV": "development", "REDRESS_INSTANCE_PATH": folder, "REDRESS_DATABASE_URL": url,
-        "REDRESS_SECRET_KEY": "bench-secret-key-long-enough-for-the-settings-check"}))
-
-
 def build(app, cases: int) -> None:
     from shared.models import Case, CaseEvent
     from shared.services import case_import, demo
 
-    with app.app_context():
-        if db.engine.dialect.name == "postgresql":
-            with db.engine.begin() as connection:
-                connection.execute(text("DROP SCHEMA public CASCADE"))
-                connection.execute(text("CREATE SCHEMA public"))
-        migrate.upgrade(db.engine)
+    rebuild(app)
     with app.test_request_context():
         demo.load(cases=300)
         db.session.commit()
@@ -136,7 +122,7 @@ def main() -> None:
     parser.add_argument("--reuse", action="store_true", help="measure the data already there")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
-        app = _app(args.postgres, folder)
+        app = app_for(args.postgres, folder)
         if args.reuse:
             with app.app_context():
                 migrate.upgrade(db.engine)  # data built by an older Redress: bring its schema up to date
