@@ -314,6 +314,7 @@ def _unique(links: list[dict]) -> list[dict]:
 
 def _reset_sequences(tables) -> None:
     if db.engine.dialect.name != "postgresql":
+        db.session.execute(text("ANALYZE"))  # SQLite's planner statistics, after a bulk load
         return
     for table in tables:
         if "id" not in table.c:
@@ -322,3 +323,4 @@ def _reset_sequences(tables) -> None:
         db.session.execute(text(
             f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "  # noqa: S608
             f"COALESCE((SELECT MAX(id) FROM {table.name}), 1))"))
+        db.session.execute(text(f"ANALYZE {table.name}"))  # planner statistics after a bulk load

@@ -267,10 +267,12 @@ def status_at(filters: Filters, day: date, *dimensions) -> list[tuple]:
     keys = [per_case.c[f"d{index}"] for index in range(len(dimensions))]
     statement = (
         select(*keys, per_case.c.status, per_case.c.responded, func.count())
-        .where(per_case.c.status.isnot(None))
         .group_by(*keys, per_case.c.status, per_case.c.responded)
     )
-    return [(*row[:-3], CaseStatus(row[-3]), bool(row[-2]), row[-1]) for row in db.session.execute(statement)]
+    # A case with no event by then has no status (None): dropped here, not in SQL, where PostgreSQL
+    # would run the subquery a second time for the filter.
+    return [(*row[:-3], CaseStatus(row[-3]), bool(row[-2]), row[-1]) for row in db.session.execute(statement)
+            if row[-3] is not None]
 
 
 # --- timeliness ---------------------------------------------------------------------------------------
