@@ -6,7 +6,7 @@ page's p50 / p95 / p99 over N requests, the p50 / p95 of building the same repor
 the same (default) filters — its SQL and arithmetic, no HTTP or HTML — and the ratio of the two
 p95s. Targets: page p95 ≤ 1 s and ≤ 2× its own build. Then the CSV download's rows a second.
 
-    python -m bench.reports postgresql://postgres@127.0.0.1:5432/NAME [--requests 30] [--workers 2]
+    python -m bench.report_server postgresql://postgres@127.0.0.1:5432/NAME [--requests 30] [--workers 2]
 
 Needs gunicorn importable (pip install gunicorn). Nothing is written to the database.
 """
