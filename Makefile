@@ -9,7 +9,7 @@ export REDRESS_INSTANCE_PATH ?= $(CURDIR)/instance
 
 .DEFAULT_GOAL := help
 .PHONY: help run serve install install-test assets translations compile-translations browser lint \
-        test unit e2e test-postgres lock bench bench-drain bench-csv clean
+        test unit e2e test-postgres lock bench bench-report-server bench-drain bench-csv clean
 
 help:
 	@echo "make run    install, migrate, load demo data and serve http://127.0.0.1:5000"
@@ -90,6 +90,11 @@ bench-csv: install-test compile-translations
 
 bench-drain: install-test compile-translations
 	$(BIN)/python -m bench.drain $(if $(BENCH_POSTGRES),--postgres $(BENCH_POSTGRES))
+
+# Every report under gunicorn beside its own SQL, on a database holding generated data:
+#   BENCH_DATABASE_URL=postgresql://… (filled with `redress demo-data --cases 200000`).
+bench-report-server: install-test compile-translations
+	$(BIN)/python -m bench.report_server $(BENCH_DATABASE_URL)
 
 clean:
 	rm -rf $(VENV) node_modules shared/static/dist .pytest_cache

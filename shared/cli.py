@@ -94,7 +94,8 @@ def users_create(email: str, full_name: str, role: str, password: str, service_s
 
 @click.command("demo-data")
 @with_appcontext
-@click.option("--cases", default=300, show_default=True, help="How many cases to generate.")
+@click.option("--cases", type=int, default=None,
+              help="Also generate this many cases in bulk: a large council's ten years (default: the 300-case demo only).")
 @click.option("--if-empty", is_flag=True, help="Do nothing when the database already has users.")
 @click.option("--seed", default=2026, show_default=True)
 def demo_data(cases: int, if_empty: bool, seed: int) -> None:
@@ -105,10 +106,20 @@ def demo_data(cases: int, if_empty: bool, seed: int) -> None:
         click.echo("Demo data already loaded.")
         return
     # A request context at the public address: the demo's messages carry links.
+    nation = current_app.config["SETTINGS"].nation
     with current_app.test_request_context(base_url=current_app.config["SETTINGS"].base_url):
-        summary = demo.load(cases=cases, seed=seed, nation=current_app.config["SETTINGS"].nation)
+        if cases is None or not demo.has_data():
+            click.echo(demo.load(seed=seed, nation=nation))
+        if cases:
+            import time
+
+            from shared.services import demo_scale
+
+            started = time.perf_counter()
+            click.echo(demo_scale.load(cases=cases, seed=seed, nation=nation))
+            db.session.commit()
+            click.echo(f"Generated in {time.perf_counter() - started:.1f} s.")
     db.session.commit()
-    click.echo(summary)
 
 
 @click.group("working-days")

@@ -244,51 +244,54 @@ def stages_by_procedure_and_day(filters: Filters, period: Period) -> list[tuple[
 # --- the backlog at a date ----------------------------------------------------------------------------
 
 
-def status_at(filters: Filters, day: date, dimension, today: date) -> list[tuple[object, CaseStatus, bool, int]]:
-    """(dimension value, status at the end of `day`, whether a response had been sent by then, how
-    many) for complaint contacts received by then: each case's last event up to that moment gives
-    its status (a window over the event log). From today on, that is each case's status now, which
-    the case row holds (every change of status is an event): no window needed."""
+def status_at(filters: Filters, day: date, *dimensions, today: date) -> list[tuple]:
+    """(each dimension's value, status at the end of `day`, whether a response had been sent by then,
+    how many) for complaint contacts received by then: each case's last event up to that moment gives
+    its status. Per case, two probes of the (case_id, at) index of the event log rather than a window
+    over all of it (issue 9: 1.2 s a pass at 200,000 cases and 1.7 million events on PostgreSQL).
+    From today on, that is each case's status now, which the case row holds (every change of status
+    is an event): no event log needed."""
     if day >= today:
-        return current_status(filters, dimension)
+        return current_status(filters, *dimensions)
     end = london_midnight(day + timedelta(days=1))
-    ranked = narrowed(
+    before = (CaseEvent.case_id == Case.id) & (CaseEvent.at < end)
+    last_status = (
+        select(CaseEvent.to_status).where(before)
+        .order_by(CaseEvent.at.desc(), CaseEvent.id.desc()).limit(1)
+        .correlate(Case).scalar_subquery()
+    )
+    responded = exists().where(before, CaseEvent.type == EventType.RESPONSE_SENT).correlate(Case)
+    per_case = narrowed(
         select(
-            CaseEvent.case_id.label("case_id"),
-            CaseEvent.to_status.label("status"),
-            func.row_number()
-            .over(partition_by=CaseEvent.case_id, order_by=(CaseEvent.at.desc(), CaseEvent.id.desc()))
-            .label("position"),
-            func.max(case((CaseEvent.type == EventType.RESPONSE_SENT, 1), else_=0))
-            .over(partition_by=CaseEvent.case_id)
-            .label("responded"),
-            dimension.label("dimension"),
-        )
-        .select_from(CaseEvent)
-        .join(Case, Case.id == CaseEvent.case_id)
-        .where(CaseEvent.at < end, Case.received_at < end, Case.kind == CaseKind.COMPLAINT),
+            *(dimension.label(f"d{index}") for index, dimension in enumerate(dimensions)),
+            last_status.label("status"),
+            case((responded, 1), else_=0).label("responded"),
+        ).where(Case.received_at < end, Case.kind == CaseKind.COMPLAINT),
         filters,
     ).subquery()
+    keys = [per_case.c[f"d{index}"] for index in range(len(dimensions))]
     statement = (
-        select(ranked.c.dimension, ranked.c.status, ranked.c.responded, func.count())
-        .where(ranked.c.position == 1)
-        .group_by(ranked.c.dimension, ranked.c.status, ranked.c.responded)
+        select(*keys, per_case.c.status, per_case.c.responded, func.count())
+        .group_by(*keys, per_case.c.status, per_case.c.responded)
     )
-    return [(dim, CaseStatus(status), bool(responded), count) for dim, status, responded, count in db.session.execute(statement)]
+    # A case with no event by then has no status (None): dropped here, not in SQL, where PostgreSQL
+    # would run the subquery a second time for the filter.
+    return [(*row[:-3], CaseStatus(row[-3]), bool(row[-2]), row[-1]) for row in db.session.execute(statement)
+            if row[-3] is not None]
 
 
-def current_status(filters: Filters, dimension) -> list[tuple[object, CaseStatus, bool, int]]:
+def current_status(filters: Filters, *dimensions) -> list[tuple]:
     """status_at for now: the cases' own statuses, and whether any stage's response has been sent."""
     responded = case((exists().where(CaseStage.case_id == Case.id, CaseStage.responded_at.is_not(None)), 1),
                      else_=0)
     statement = narrowed(
-        select(dimension, Case.status, responded, func.count())
+        select(*dimensions, Case.status, responded, func.count())
         .select_from(Case)
         .where(Case.kind == CaseKind.COMPLAINT)
-        .group_by(dimension, Case.status, responded),
+        .group_by(*dimensions, Case.status, responded),
         filters,
     )
-    return [(dim, CaseStatus(status), bool(on), count) for dim, status, on, count in db.session.execute(statement)]
+    return [(*row[:-3], CaseStatus(row[-3]), bool(row[-2]), row[-1]) for row in db.session.execute(statement)]
 
 
 # --- timeliness ---------------------------------------------------------------------------------------
