@@ -295,3 +295,13 @@ def test_things_on_the_same_day_keep_their_order(app, housing, session):
                                         EventType.RESPONSE_SENT]
     assert [e.from_status for e in events[1:]] == [e.to_status for e in events[:-1]]
     assert len({e.at for e in events}) == len(events)
+
+
+def test_a_line_that_is_not_csv_is_a_problem_of_its_line_not_an_error(app, housing, session):
+    nul = HEADER + GOOD + "X7,1,,complaint,corporate,housing,,,,2025-02-03,,,,,,,Nul\0Name,\n"
+    assert _refused(app, nul) == [(3, None)]
+    huge = HEADER + GOOD + "X8,1,,complaint,corporate,housing,,,,2025-02-03,,,,,,,\"" + "x" * 200_000 + "\",\n"
+    found = _problems(app, huge)
+    assert [(p.line, p.column) for p in found] == [(3, None)] and "cannot be read as CSV" in found[0].message
+    assert {line for line, _column in _refused(app, "reference\0,stage\n")} == {1}  # an unknown column
+    assert _count(session, Case) == 0

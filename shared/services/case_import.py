@@ -308,7 +308,8 @@ def _header(reader, problems: _Problems) -> list[str] | None:
     try:
         header = next(reader)
     except StopIteration:
-        problems.add(1, None, _("The file is empty: it needs a header row and at least one case."))
+        if not problems:  # (a header that cannot be read is a problem already)
+            problems.add(1, None, _("The file is empty: it needs a header row and at least one case."))
         return None
     names = [name.strip().lower() for name in header]
     known = set(COLUMNS)
@@ -327,15 +328,33 @@ def _header(reader, problems: _Problems) -> list[str] | None:
     return names
 
 
+def _readable(reader, problems: _Problems):
+    """The reader's rows, until one cannot be read as CSV (a cell longer than the csv module allows,
+    say): that is a problem of its line, and reading stops there."""
+    while True:
+        try:
+            yield next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            problems.add(max(reader.line_num, 1), None,
+                         _("This line cannot be read as CSV (%(error)s): nothing after it was read.", error=str(error)))
+            return
+
+
 def _rows(stream: Iterable[str], problems: _Problems) -> list[_Row]:
     reader = csv.reader(stream)
-    names = _header(reader, problems)
+    lines = _readable(reader, problems)
+    names = _header(lines, problems)
     if names is None or problems:
         return []
     rows = []
-    for cells in reader:
+    for cells in lines:
         line = reader.line_num
         if not any(cell.strip() for cell in cells):
+            continue
+        if any("\0" in cell for cell in cells):  # PostgreSQL cannot store it; no spreadsheet means it
+            problems.add(line, None, _("This row holds a NUL character: save the file again as CSV."))
             continue
         if len(cells) > len(names):
             problems.add(line, None, _("This row has %(count)s cells but the header has %(columns)s.",
