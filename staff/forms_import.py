@@ -9,7 +9,7 @@ from wtforms import SubmitField
 
 from shared.web.forms import RedressForm
 
-MAX_IMPORT_BYTES = 60 * 1024 * 1024  # about 200,000 rows; larger files go through `redress import-cases`
+MAX_IMPORT_BYTES = 25 * 1024 * 1024  # about 100,000 rows, imported within a worker's 30 s; larger: `redress import-cases`
 
 
 class ImportCasesForm(RedressForm):

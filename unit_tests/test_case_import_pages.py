@@ -164,3 +164,16 @@ def test_a_responder_exports_only_their_services_cases(app, services, session, m
     quick_sign_in(client, session, make.user(Role.RESPONDER, service_id=services["waste-recycling"].id))
     rows = list(csv.DictReader(io.StringIO(client.get("/staff/cases.csv").get_data(as_text=True))))
     assert [row["reference"] for row in rows] == ["CMP/2024/0002"]
+
+
+def test_a_file_over_the_pages_limit_is_sent_to_the_command(admin, services, session, monkeypatch):
+    from staff.views import admin_import
+
+    monkeypatch.setattr(admin_import, "MAX_IMPORT_BYTES", 1024 * 1024)
+    big = EXAMPLE + b"\n" * (1024 * 1024)
+    response = _upload(admin, big)
+    assert response.status_code == 400
+    body = response.get_data(as_text=True)
+    assert "The file must be smaller than 1 MB" in body
+    assert "import larger files with the redress import-cases command" in body
+    assert _cases(session) == 0
