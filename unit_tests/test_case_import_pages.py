@@ -169,11 +169,11 @@ def test_a_responder_exports_only_their_services_cases(app, services, session, m
 def test_a_file_over_the_pages_limit_is_sent_to_the_command(admin, services, session, monkeypatch):
     from staff.views import admin_import
 
-    monkeypatch.setattr(admin_import, "MAX_IMPORT_BYTES", 1024 * 1024)
-    big = EXAMPLE + b"\n" * (1024 * 1024)
+    monkeypatch.setattr(admin_import, "MAX_IMPORT_BYTES", 100 * 1024)
+    big = EXAMPLE + b"\n" * (100 * 1024)
     response = _upload(admin, big)
     assert response.status_code == 400
     body = response.get_data(as_text=True)
-    assert "The file must be smaller than 1 MB" in body
+    assert "The file must be smaller than 0.1 MB" in body
     assert "import larger files with the redress import-cases command" in body
     assert _cases(session) == 0

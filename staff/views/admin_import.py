@@ -5,8 +5,8 @@ from __future__ import annotations
 import io
 
 from flask import flash, redirect, render_template, request, send_file, url_for
+from flask_babel import format_decimal, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user
 
 from shared.auth.access import staff
@@ -49,8 +49,8 @@ def import_cases():
         if not text:
             form.file.errors.append(
                 _("Choose a CSV file of cases") if text == "" else
-                _("The file must be smaller than %(size)d MB: import larger files with the redress import-cases "
-                  "command", size=MAX_IMPORT_BYTES // (1024 * 1024)))
+                _("The file must be smaller than %(size)s MB: import larger files with the redress import-cases "
+                  "command", size=format_decimal(round(MAX_IMPORT_BYTES / (1024 * 1024), 1))))
         else:
             try:
                 done = case_import.import_cases(io.StringIO(text, newline=""), actor=current_user,
