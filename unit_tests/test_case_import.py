@@ -305,3 +305,11 @@ def test_a_line_that_is_not_csv_is_a_problem_of_its_line_not_an_error(app, housi
     assert [(p.line, p.column) for p in found] == [(3, None)] and "cannot be read as CSV" in found[0].message
     assert {line for line, _column in _refused(app, "reference\0,stage\n")} == {1}  # an unknown column
     assert _count(session, Case) == 0
+
+
+def test_a_case_whose_stages_leave_a_gap_is_refused_at_the_later_stage(app, housing, session):
+    gap = HEADER + "Y1,1,,complaint,children,housing,,,,2025-02-03,,,,,,,,\n" \
+                   "Y1,3,,complaint,children,housing,,,,2025-03-03,,,,,,,,\n"
+    found = _problems(app, gap)
+    assert [(p.line, p.column) for p in found] == [(3, "stage")]
+    assert "has no stage 2" in found[0].message

@@ -44,6 +44,7 @@ from shared.models import Case, CaseEvent, CaseStage, OmbudsmanReferral, Procedu
 from shared.services import audit
 from shared.services.calendar import council_calendar
 from shared.services.case_csv import CASE_COLUMNS, COLUMNS, EXPORT_ONLY, LAST_STAGE_COLUMNS, REQUIRED
+from shared.services.case_progress import expected_dates
 from shared.services.engine import default_procedure
 from shared.services.reports import uncsv_cell
 
@@ -259,7 +260,7 @@ def _read_row(row: _Row, lookups: _Lookups, problems: _Problems) -> None:
         problem("ombudsman_decision", _("A decision date needs the Ombudsman's decision."))
     ombudsman_given = any(cells.get(column) for column in LAST_STAGE_COLUMNS if column.startswith("ombudsman"))
     if ombudsman_given:
-        if values["ombudsman"] is None and not any(p.column == "ombudsman" and p.line == line for p in problems.found):
+        if not cells.get("ombudsman"):  # (a value that is not a code is a problem already)
             problem("ombudsman", _("Say which Ombudsman (one of: %(choices)s).", choices=_choices(Ombudsman)))
         if values["ombudsman_received_on"] is None and not cells.get("ombudsman_received_on"):
             problem("ombudsman_received_on", _("Enter the date the Ombudsman's enquiry was received."))
@@ -294,11 +295,10 @@ def _check_order(row: _Row, problem) -> None:
     if acknowledged and responded and responded < acknowledged:
         problem("responded_on", _("The response cannot be sent before the acknowledgement (%(date)s).",
                                   date=acknowledged.isoformat()))
-    for column in ("closed_on",):
-        latest = max(filter(None, (acknowledged, responded, values["triaged_on"])), default=None)
-        if values[column] is not None and latest is not None and values[column] < latest:
-            problem(column, _("The case cannot close before %(date)s, the last date on its row.",
-                              date=latest.isoformat()))
+    latest = max(filter(None, (acknowledged, responded, values["triaged_on"])), default=None)
+    if values["closed_on"] is not None and latest is not None and values["closed_on"] < latest:
+        problem("closed_on", _("The case cannot close before %(date)s, the last date on its row.",
+                               date=latest.isoformat()))
 
 
 # --- the whole file ------------------------------------------------------------------------------------
@@ -420,14 +420,6 @@ def _link(rows: list[_Row], existing: dict, problems: _Problems) -> dict[str, li
         else:
             row.case_key = row.reference  # a case's first stage (a stage 2 here went direct to stage 2)
         cases[row.case_key].append(row)
-    # A reference can begin only one case: a first stage under a reference another case continues.
-    for key, stages in cases.items():
-        firsts = [row for row in stages if row.reference == key and row.values["escalated_from"] is None
-                  and (key, row.stage - 1) not in by_key]
-        if len(firsts) > 1:
-            for row in firsts[1:]:
-                problems.add(row.line, "stage", _("%(reference)s already starts at stage %(stage)s on line %(line)s.",
-                                                  reference=key, stage=firsts[0].stage, line=firsts[0].line))
     return cases
 
 
@@ -478,8 +470,7 @@ def _check_case(key: str, stages: list[_Row], lookups: _Lookups, problems: _Prob
     if status in {CaseStatus.CLOSED, CaseStatus.WITHDRAWN} and last.values["closed_on"] is None:
         problems.add(last.line, "closed_on", _("Enter the date the case was closed: its status is “%(status)s”.",
                                                status=status.value))
-    if status is CaseStatus.CLOSED and last.values["closure_code"] is None and \
-            not any(p.line == last.line and p.column == "closure_code" for p in problems.found):
+    if status is CaseStatus.CLOSED and not last.cells.get("closure_code"):
         problems.add(last.line, "closure_code", _("Enter how the case closed (one of: %(choices)s).",
                                                   choices=_choices(ClosureCode)))
     if status.is_open and last.values["closed_on"] is not None:
@@ -615,27 +606,22 @@ def _contact_method(values: dict) -> ContactMethod:
     return ContactMethod.POST
 
 
-class _Clocks:
-    def __init__(self, calendar: WorkingCalendar) -> None:
-        self.calendar = calendar
-
-    def stage(self, rules: StageRules, values: dict, started: datetime) -> dict:
-        calendar = self.calendar
-        day0 = calendar.receipt_day(started)
-        acknowledge_by = values["acknowledge_by"]
-        if acknowledge_by is None and rules.acknowledge_within is not None:
-            acknowledge_by = calendar.add(day0, rules.acknowledge_within)
-        respond_by = values["respond_by"]
-        if respond_by is None and rules.respond_within is not None:
-            if rules.respond_from is ClockStart.RECEIPT:
-                respond_by = calendar.add(day0, rules.respond_within)
-            elif rules.respond_from is ClockStart.ACKNOWLEDGEMENT and values["acknowledged_on"]:
-                respond_by = calendar.add(calendar.receipt_day(_moment(values["acknowledged_on"])), rules.respond_within)
-        escalation_ends = None
-        if values["responded_on"] and rules.escalation_window is not None:
-            escalation_ends = calendar.add(calendar.receipt_day(_moment(values["responded_on"])), rules.escalation_window)
-        return {"received_on": day0, "acknowledge_by": acknowledge_by, "respond_by": respond_by,
-                "escalation_ends": escalation_ends}
+def _stage_dates(rules: StageRules, values: dict, started: datetime, calendar: WorkingCalendar) -> dict:
+    """A stage's day 0 and clocks: the file's dates where given, else the procedure's, as the engine
+    sets them (from the start; a clock that runs from the acknowledgement, from that)."""
+    expected = expected_dates(rules, started, calendar)
+    acknowledge_by = values["acknowledge_by"] or expected.acknowledge_by
+    respond_by = values["respond_by"]
+    if respond_by is None and rules.respond_within is not None:
+        if rules.respond_from is ClockStart.RECEIPT:
+            respond_by = expected.respond_by
+        elif rules.respond_from is ClockStart.ACKNOWLEDGEMENT and values["acknowledged_on"]:
+            respond_by = calendar.add(calendar.receipt_day(_moment(values["acknowledged_on"])), rules.respond_within)
+    escalation_ends = None
+    if values["responded_on"] and rules.escalation_window is not None:
+        escalation_ends = calendar.add(calendar.receipt_day(_moment(values["responded_on"])), rules.escalation_window)
+    return {"received_on": calendar.receipt_day(started), "acknowledge_by": acknowledge_by, "respond_by": respond_by,
+            "escalation_ends": escalation_ends}
 
 
 def import_cases(stream: IO[str] | Iterable[str], *, actor: User | None, source: str,
@@ -653,7 +639,6 @@ def import_cases(stream: IO[str] | Iterable[str], *, actor: User | None, source:
         return Imported(cases=len(new), stages=sum(len(stages) for stages in new.values()), people=people_made,
                         already_there=already)
     people = _people(new, lookups, to_make)
-    clocks = _Clocks(lookups.calendar)
 
     case_rows, stage_rows, event_plans, referral_plans = [], [], [], []
     for key, stages in new.items():
@@ -664,7 +649,7 @@ def import_cases(stream: IO[str] | Iterable[str], *, actor: User | None, source:
         planned = []
         for row in stages:
             started = received_at if row is first else _moment(row.values["received_on"])
-            dates = clocks.stage(rules.stage(row.stage), row.values, started)
+            dates = _stage_dates(rules.stage(row.stage), row.values, started, lookups.calendar)
             planned.append((row, started, dates))
         status: CaseStatus = last.values["status"]
         closing = _TRIAGE_CLOSING.get(status)
