@@ -145,6 +145,9 @@ def test_resident_complains_with_a_photo_and_officer_sees_it_in_triage(any_page:
     if javascript:
         expect(page.locator("#files-status")).to_have_text(
             "bin-photo.png has been added. You have added 1 file.")
+        # The swapped-in file box listens once htmx has settled it (about 20 ms after the swap); a
+        # person cannot choose a file sooner, the test could (it then sent nothing: a flaky failure).
+        page.wait_for_function("() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')")
         page.locator('input[type="file"]').set_input_files(
             files=[{"name": "setup.exe", "mimeType": "application/octet-stream", "buffer": b"MZ\x90\x00\x03\x00"}]
         )
