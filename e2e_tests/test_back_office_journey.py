@@ -401,3 +401,41 @@ def test_the_triage_queue_refreshes_itself_while_left_alone(new_context) -> None
     with page.expect_response(lambda r: "seen=" in r.url):
         page.clock.fast_forward("00:31")
     expect(rows).to_have_count(before)
+
+
+def test_officer_refuses_a_complaint_on_a_ground(any_page: Page, javascript: bool) -> None:
+    """Not taking a complaint forward asks for the policy's ground, the explanation the person is
+    told and the Ombudsman confirmation; errors keep what was chosen; the timeline shows the ground."""
+    page = any_page
+    page.set_default_timeout(10_000)
+    sign_in(page, OFFICER2[0], javascript)
+    service_nav(page).get_by_role("link", name="Triage").click()
+    expect(heading(page, "Triage queue")).to_be_visible()
+    # The newest contact: the journeys above take the oldest.
+    last_row = page.get_by_role("table").get_by_role("row").last
+    reference = REFERENCE.search(last_row.get_by_role("rowheader").inner_text()).group(0)
+    last_row.get_by_role("link", name=f"Triage case {reference}").click()
+    page.get_by_role("radio", name="Not taken forward (refuse)").check()
+    page.get_by_role("button", name="Continue").click()
+
+    expect(heading(page, "Why is the complaint not being taken forward?")).to_be_visible()
+    axe_check(page)
+    page.get_by_role("radio", name="Another right of appeal or review applies").check()
+    page.get_by_role("button", name="Record as not taken forward").click()
+    expect(error_summary(page)).to_contain_text("Explain why the complaint is not being taken forward")
+    expect(error_summary(page)).to_contain_text("Confirm you have told the person about their right")
+    expect(page.get_by_role("radio", name="Another right of appeal or review applies")).to_be_checked()
+    axe_check(page)
+    page.get_by_label("Explain the decision to the person").fill("A parking penalty is challenged on the notice.")
+    page.get_by_label("I have told the person they can ask the Ombudsman to look at this decision").check()
+    page.get_by_role("button", name="Record as not taken forward").click()
+
+    # Back to the queue, without the case; its page shows the decision.
+    expect(heading(page, "Triage queue")).to_be_visible()
+    expect(page.get_by_text(f"Case {reference} recorded as: Not taken forward")).to_be_visible()
+    expect(page.get_by_role("link", name=f"Triage case {reference}")).to_have_count(0)
+    page.goto(f"/staff/cases/{reference}")
+    expect(heading(page, f"Case {reference}")).to_be_visible()
+    expect(page.get_by_text("Another right of appeal or review applies.")).to_be_visible()
+    expect(page.get_by_text("Reason: A parking penalty is challenged on the notice.")).to_be_visible()
+    axe_check(page)

@@ -16,7 +16,7 @@ from shared.auth import access
 from shared.auth.sessions import login_manager
 from shared.config import Settings, load_settings
 from shared.db import db, make_engine
-from shared.domain.enums import Channel
+from shared.domain.enums import Channel, RefusalGround
 from shared.extensions import babel, csrf, htmx, wtforms_helpers
 from shared.web import chrome, errors, filters, querycount, security
 from shared.web.forms import error_summary_params
@@ -93,6 +93,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.jinja_env.globals.update(
         url_with_lang=chrome.url_with_lang,
         channel_label=lambda value: Channel(value).label,
+        refusal_ground_label=lambda value: RefusalGround(value).label,
     )
 
     @app.context_processor

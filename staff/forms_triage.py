@@ -24,7 +24,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
-from shared.domain.enums import CaseReason
+from shared.domain.enums import CaseReason, RefusalGround
 from shared.domain.named_employees import NAME_MAX, name_key
 from shared.domain.references import normalise
 from shared.services.named_employees import Named
@@ -286,11 +286,13 @@ class DuplicateForm(_CaseForm):
 
 
 class RefuseForm(_CaseForm):
+    ground = _radio(_l("Why is the complaint not being taken forward?"),
+                    _l("Select why the complaint is not being taken forward"))
     reason = TextAreaField(
-        _l("Why is the complaint not being taken forward?"),
+        _l("Explain the decision to the person"),
         widget=GovTextArea(),
         validators=[
-            DataRequired(_l("Enter why the complaint is not being taken forward")),
+            DataRequired(_l("Explain why the complaint is not being taken forward")),
             Length(max=MAX_TEXT, message=_l("The reason must be 10,000 characters or fewer")),
         ],
     )
@@ -300,6 +302,10 @@ class RefuseForm(_CaseForm):
         validators=[DataRequired(_l("Confirm you have told the person about their right to go to the Ombudsman"))],
     )
     submit = SubmitField(_l("Record as not taken forward"), widget=GovSubmitInput())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.ground.choices = [SelectChoice(value, label) for value, label in RefusalGround.choices()]
 
 
 class SplitForm(_CaseForm):

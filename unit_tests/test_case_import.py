@@ -5,6 +5,7 @@ imported, and each report must come out the same (and the file exported again th
 
 from __future__ import annotations
 
+import csv
 import io
 from datetime import date
 
@@ -313,3 +314,27 @@ def test_a_case_whose_stages_leave_a_gap_is_refused_at_the_later_stage(app, hous
     found = _problems(app, gap)
     assert [(p.line, p.column) for p in found] == [(3, "stage")]
     assert "has no stage 2" in found[0].message
+
+
+REFUSAL_HEADER = "reference,stage,kind,service,status,received_on,closure_reason,refusal_ground\n"
+
+
+def test_a_refusal_keeps_its_ground_and_exports_it_again(app, housing, session):
+    _import(app, REFUSAL_HEADER + "F1,1,complaint,housing,refused,2025-03-03,A tribunal appeal.,other_route\n"
+                                  "F2,1,complaint,housing,refused,2025-03-04,Out of time.,\n")
+    refusals = {e.case_id: e.details for e in session.scalars(select(CaseEvent).where(
+        CaseEvent.type == EventType.REFUSED))}
+    cases = {c.reference: c.id for c in session.scalars(select(Case))}
+    assert refusals[cases["F1"]]["ground"] == "other_route"
+    assert refusals[cases["F1"]]["reason"] == "A tribunal appeal."
+    assert "ground" not in refusals[cases["F2"]]  # not recorded in the old system: left unrecorded
+    rows = list(csv.DictReader(io.StringIO(_export(app))))
+    assert [(r["reference"], r["refusal_ground"]) for r in rows] == [("F1", "other_route"), ("F2", "")]
+
+
+def test_a_refusal_ground_must_be_known_and_only_on_a_refused_case(app, housing, session):
+    assert _refused(app, REFUSAL_HEADER + "F1,1,complaint,housing,refused,2025-03-03,Late.,whim\n") == [
+        (2, "refusal_ground")]
+    assert _refused(app, REFUSAL_HEADER + "F1,1,complaint,housing,received,2025-03-03,,too_late\n") == [
+        (2, "refusal_ground")]
+    assert _count(session, Case) == 0

@@ -11,9 +11,9 @@ The financial year 2025/26 (1 April 2025 to 31 March 2026), corporate procedure,
 - A3 Housing: stage 1 received 3 Nov 2025, acknowledged 12 Nov (due 10 Nov: late), answered 1 Dec (due
   26 Nov: late) not upheld. Referred 10 Feb 2026, not decided yet.
 - A4 Housing: stage 1 received 2 Feb 2026, acknowledged 3 Feb (due 9 Feb), not answered.
-- Refused at triage: R1 Housing 5 May 2025 "More than 12 months after the matter"; R2 Council tax
-  6 Jan 2026 " more than 12 months after the matter " (the same reason, typed differently); R3 Council
-  tax 10 Mar 2026 "Legal proceedings have started"; R4 Housing 2 Apr 2026 (the next year).
+- Refused at triage: R1 Housing 5 May 2025, too late; R2 Council tax 6 Jan 2026, too late (its reason
+  worded differently); R3 Council tax 10 Mar 2026, legal proceedings; R4 Housing 2 Apr 2026 (the next
+  year), legal proceedings.
 - B1 Housing, the year before: received 10 Mar 2025, answered 20 Mar 2025 upheld.
 - Learning: one Housing action completed 1 Oct 2025 (published), one completed 1 May 2026 (next year),
   one open.
@@ -24,8 +24,7 @@ Expected for 2025/26:
 - outcomes answered in the year: upheld 1 (stage 1), partly 1 (stage 1), not upheld 2 (one each) — 4.
 - Ombudsman: referred 2, determinations 1, fault found 1 (100.0%); recommendations due 2, on time 1
   (50.0%), late 1 (50.0%), overdue 0.
-- refused 3: by reason "More than 12 months after the matter" 2 (66.7%), "Legal proceedings have started"
-  1 (33.3%); by service Council tax 2 (66.7%), Housing 1 (33.3%).
+- refused 3: by ground too late 2 (66.7%), legal proceedings 1 (33.3%), every other ground 0; by service Council tax 2 (66.7%), Housing 1 (33.3%).
 - service improvements: Housing 1 completed, and its "you said, we did".
 """
 
@@ -91,12 +90,13 @@ def council(app, session, make):
     found["A4"] = build(session, _complaint(housing, [
         Stage(1, d(2026, 2, 2), acknowledged_on=d(2026, 2, 3), acknowledge_by=d(2026, 2, 9),
               respond_by=d(2026, 2, 23))], [(E.ALLOCATED, S.WITH_TEAM, d(2026, 2, 3))]))
-    for key, service, day, reason in [("R1", housing, d(2025, 5, 5), "More than 12 months after the matter"),
-                                      ("R2", tax, d(2026, 1, 6), " more than 12 months after the matter "),
-                                      ("R3", tax, d(2026, 3, 10), "Legal proceedings have started"),
-                                      ("R4", housing, d(2026, 4, 2), "Legal proceedings have started")]:
+    for key, service, day, ground, reason in [
+            ("R1", housing, d(2025, 5, 5), "too_late", "More than 12 months after the matter"),
+            ("R2", tax, d(2026, 1, 6), "too_late", "You knew of this in 2023."),
+            ("R3", tax, d(2026, 3, 10), "legal_proceedings", "The claim is with the county court."),
+            ("R4", housing, d(2026, 4, 2), "legal_proceedings", "The claim is with the county court.")]:
         found[key] = build(session, History(service, day, events=[
-            (E.REFUSED, S.CLOSED, day, {"reason": reason})]))
+            (E.REFUSED, S.CLOSED, day, {"ground": ground, "reason": reason})]))
     found["B1"] = build(session, _complaint(housing, [
         Stage(1, d(2025, 3, 10), responded_on=d(2025, 3, 20), outcome=Finding.UPHELD)],
         [(E.RESPONSE_SENT, S.RESPONSE_SENT, d(2025, 3, 20))]))
@@ -165,15 +165,36 @@ def test_the_figures_the_code_asks_for(app, council):
 
 def test_the_summary_of_refused_complaints(app, council):
     annual = _annual(app)
-    assert _rows(annual, "refused_by_reason") == [
-        ["More than 12 months after the matter", 2, 66.7],
+    assert _rows(annual, "refused_by_ground") == [
+        ["More than 12 months since the person knew about the problem", 2, 66.7],
         ["Legal proceedings have started", 1, 33.3],
+        ["Already considered under the complaints procedure", 0, 0.0],
+        ["Another right of appeal or review applies", 0, 0.0],
+        ["Not the council's responsibility", 0, 0.0],
+        ["Another reason", 0, 0.0],
     ]
     assert _rows(annual, "refused_by_service") == [["Council tax", 2, 66.7], ["Housing", 1, 33.3]]
-    assert _totals(annual, "refused_by_reason") == ["Total", 3, 100.0]
+    assert _totals(annual, "refused_by_ground") == ["Total", 3, 100.0]
     # Narrowed to a service, the other service's refusals go.
     housing_only = _annual(app, service_id=council["housing"].id)
-    assert _rows(housing_only, "refused_by_reason") == [["More than 12 months after the matter", 1, 100.0]]
+    assert _rows(housing_only, "refused_by_ground")[:2] == [
+        ["More than 12 months since the person knew about the problem", 1, 100.0],
+        ["Legal proceedings have started", 0, 0.0]]
+
+
+def test_refusals_without_a_ground_are_counted_as_not_recorded(app, council, session):
+    """Cases imported from an older system may carry only the written reason."""
+    build(session, History(council["housing"], d(2024, 6, 3), events=[
+        (E.REFUSED, S.CLOSED, d(2024, 6, 3), {"reason": "Out of time"})]))
+    build(session, History(council["housing"], d(2024, 7, 1), events=[
+        (E.REFUSED, S.CLOSED, d(2024, 7, 1), {"ground": "other_route", "reason": "A tribunal appeal."})]))
+    session.commit()
+    with app.test_request_context():
+        annual = chc.annual(Filters(period=financial_year(2024)))
+    rows = _rows(annual, "refused_by_ground")
+    assert rows[3] == ["Another right of appeal or review applies", 1, 50.0]
+    assert rows[-1] == ["Ground not recorded", 1, 50.0]
+    assert len(rows) == 7
 
 
 def test_the_service_improvements_made(app, council):
@@ -201,7 +222,7 @@ def test_a_year_with_nothing_counts_nothing(app, council):
     with app.test_request_context():
         annual = chc.annual(Filters(period=financial_year(2023)))
     assert _rows(annual, "stages") == [["Stage 1", 0, 0, None, 0, 0, None, 0], ["Stage 2", 0, 0, None, 0, 0, None, 0]]
-    assert _rows(annual, "refused_by_reason") == []
+    assert [row[1:] for row in _rows(annual, "refused_by_ground")] == [[0, None]] * 6
     assert {item.figure for item in annual.assessed if item.provision.measure == "stage_1_answered"} == {
         "Answered within the timescale: none in the year"}
 
@@ -231,7 +252,7 @@ def test_the_page_defaults_to_the_last_complete_year(officer, council):
     body = response.get_data(as_text=True)
     assert "Financial year 2025/26: 1 April 2025 to 31 March 2026" in body
     assert '<option value="2025" selected>' in body
-    assert "More than 12 months after the matter" in body
+    assert "More than 12 months since the person knew about the problem" in body
     assert "Acknowledged within 5 working days: 75.0% (3 of 4)" in body
     assert 'data-redress-print hidden' in body  # shown by JavaScript only
     assert 'href="/staff/reports/chc_annual.csv?year=2025"' in body
@@ -265,7 +286,7 @@ def test_the_csv_has_the_figures_and_the_self_assessment(app, manager, council, 
     assert response.headers["Content-Disposition"] == 'attachment; filename="chc_annual-2025-26.csv"'
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
     assert ["Stage 1", "4", "3", "75.0", "3", "2", "66.7", "1"] in rows
-    assert ["More than 12 months after the matter", "2", "66.7"] in rows
+    assert ["More than 12 months since the person knew about the problem", "2", "66.7"] in rows
     row = next(r for r in rows if r and r[0] == "6.2")
     # A commentary starting like a formula is made harmless.
     assert row[2:] == ["No", "Policy 7.1", "'=Training by June", "Acknowledged within 5 working days: 75.0% (3 of 4)"]

@@ -17,6 +17,7 @@ from shared.domain.enums import (
     ConsentMethod,
     ContactMethod,
     EventType,
+    RefusalGround,
     Role,
 )
 from shared.domain.transitions import GuardFailed, InvalidTransition, RoleNotAllowed, StaleCase
@@ -334,14 +335,20 @@ def test_closure_needs_what_its_code_needs(ctx):
     assert case.status is CaseStatus.REOPENED and case.closed_at is None and case.closure_code is None
 
 
-def test_a_refusal_carries_its_reason_and_the_ombudsman_right(ctx):
+def test_a_refusal_carries_its_ground_reason_and_the_ombudsman_right(ctx):
     case = new_case()
+    with pytest.raises(GuardFailed, match="Choose why"):
+        act(case, EventType.REFUSED, reason="Over 12 months old.", ombudsman_right_given=True)
+    with pytest.raises(GuardFailed, match="Choose why"):
+        act(case, EventType.REFUSED, ground="whim", reason="Over 12 months old.", ombudsman_right_given=True)
     with pytest.raises(GuardFailed, match="reason"):
-        act(case, EventType.REFUSED, ombudsman_right_given=True)
+        act(case, EventType.REFUSED, ground=RefusalGround.TOO_LATE, ombudsman_right_given=True)
     with pytest.raises(GuardFailed, match="Ombudsman"):
-        act(case, EventType.REFUSED, reason="Over 12 months old.")
-    act(case, EventType.REFUSED, reason="Over 12 months old.", ombudsman_right_given=True)
+        act(case, EventType.REFUSED, ground=RefusalGround.TOO_LATE, reason="Over 12 months old.")
+    event = act(case, EventType.REFUSED, ground=RefusalGround.TOO_LATE, reason="Over 12 months old.",
+                ombudsman_right_given=True)
     assert case.status is CaseStatus.REFUSED and case.closure_reason == "Over 12 months old."
+    assert event.details["ground"] == "too_late"
 
 
 def test_a_duplicate_links_to_its_original(ctx):

@@ -328,26 +328,38 @@ def test_a_duplicate_must_name_another_existing_case(client, session, make, worl
     assert case.status is CaseStatus.DUPLICATE and case.duplicate_of_id == original.id
 
 
-def test_a_refusal_needs_its_reason_and_the_ombudsman_confirmation(client, session, make, world):
+def test_a_refusal_needs_its_ground_reason_and_the_ombudsman_confirmation(client, session, make, world):
     signed_in(client, session, make, Role.MANAGER)
     url = f"/staff/cases/{world['case'].reference}/triage/refuse"
-    response = client.submit(url, {"reason": "More than 12 months old."})
+    response = client.submit(url, {"ground": "too_late", "reason": "More than 12 months old."})
     assert response.status_code == 400
     body = page(response)
     assert "Confirm you have told the person about their right to go to the Ombudsman" in body
-    assert "More than 12 months old." in body
-    response = client.submit(url, {"ombudsman_right_given": "y"})
-    assert response.status_code == 400 and "Enter why the complaint is not being taken forward" in page(response)
+    assert "More than 12 months old." in body and 'value="too_late" checked' in body
+    response = client.submit(url, {"ground": "too_late", "ombudsman_right_given": "y"})
+    assert response.status_code == 400 and "Explain why the complaint is not being taken forward" in page(response)
     response = client.submit(url, {"reason": "More than 12 months old.", "ombudsman_right_given": "y"})
+    assert response.status_code == 400 and "Select why the complaint is not being taken forward" in page(response)
+    response = client.submit(url, {"ground": "because", "reason": "More than 12 months old.",
+                                   "ombudsman_right_given": "y"})
+    assert response.status_code == 400 and "Select why the complaint is not being taken forward" in page(response)
+    response = client.submit(url, {"ground": "too_late", "reason": "More than 12 months old.",
+                                   "ombudsman_right_given": "y"})
     assert response.status_code == 302
     case = reload(session, world["case"])
     assert case.status is CaseStatus.REFUSED and case.closure_reason == "More than 12 months old."
+    event = session.scalars(select(CaseEvent).where(CaseEvent.case_id == case.id,
+                                                    CaseEvent.type == EventType.REFUSED)).one()
+    assert event.details["ground"] == "too_late" and event.details["reason"] == "More than 12 months old."
+    timeline = page(client.get(f"/staff/cases/{case.reference}"))
+    assert "More than 12 months since the person knew about the problem." in timeline
 
 
 def test_a_stale_details_page_keeps_what_was_typed(client, session, make, world):
     signed_in(client, session, make, Role.OFFICER)
     response = client.submit(f"/staff/cases/{world['case'].reference}/triage/refuse",
-                             {"reason": "Out of time.", "ombudsman_right_given": "y", "version": "0"})
+                             {"ground": "too_late", "reason": "Out of time.", "ombudsman_right_given": "y",
+                              "version": "0"})
     assert response.status_code == 409
     assert "Out of time." in page(response) and "Someone else changed this case" in page(response)
 

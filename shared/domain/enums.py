@@ -131,6 +131,19 @@ class ClosureCode(LabelledEnum):
     REFERRED_ELSEWHERE = "referred_elsewhere", _l("Referred elsewhere")
 
 
+class RefusalGround(LabelledEnum):
+    """Why a complaint was not taken forward at triage: the grounds complaints policies (and the
+    Housing Ombudsman's Complaint Handling Code, section 1) allow, so the annual report can group
+    refusals. The written reason the person is told goes with it."""
+
+    TOO_LATE = "too_late", _l("More than 12 months since the person knew about the problem")
+    LEGAL_PROCEEDINGS = "legal_proceedings", _l("Legal proceedings have started")
+    ALREADY_CONSIDERED = "already_considered", _l("Already considered under the complaints procedure")
+    OTHER_ROUTE = "other_route", _l("Another right of appeal or review applies")
+    NOT_THE_COUNCIL = "not_the_council", _l("Not the council's responsibility")
+    OTHER = "other", _l("Another reason")
+
+
 class Finding(LabelledEnum):
     UPHELD = "upheld", _l("Upheld"), "govuk-tag--red"
     PARTLY_UPHELD = "partly_upheld", _l("Partly upheld"), "govuk-tag--orange"

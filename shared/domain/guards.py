@@ -9,7 +9,7 @@ from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 
 from shared.domain.calendar import WorkingCalendar
-from shared.domain.enums import ClosureCode, Finding
+from shared.domain.enums import ClosureCode, Finding, RefusalGround
 from shared.domain.procedures import ClockStart, StageRules
 from shared.domain.transitions import GuardFailed
 
@@ -95,7 +95,9 @@ def escalation_window(window_ends: date | None, today: date, by_staff: bool) -> 
         )
 
 
-def refusal(reason: str | None, ombudsman_right_given: bool) -> None:
+def refusal(reason: str | None, ombudsman_right_given: bool, ground: RefusalGround | None) -> None:
+    if ground is None:
+        raise GuardFailed(_l("Choose why the complaint is not being taken forward."))
     if not reason or not reason.strip():
         raise GuardFailed(_l("Give the reason the complaint is not being taken forward."))
     if not ombudsman_right_given:

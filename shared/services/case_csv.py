@@ -14,7 +14,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, exists, func, select
+from sqlalchemy import and_, case, exists, func, select
 from sqlalchemy.orm import aliased
 
 from shared.clock import to_london
@@ -28,7 +28,7 @@ COLUMNS = (
     "reference", "stage", "escalated_from", "kind", "procedure", "service", "reason", "channel", "ward",
     "status", "received_on", "triaged_on", "acknowledged_on", "acknowledge_by", "respond_by", "extended_to",
     "responded_on", "outcome", "closed_on", "closure_code", "closure_reason",
-    "ombudsman", "ombudsman_reference", "ombudsman_received_on", "ombudsman_decision", "ombudsman_decided_on",
+    "refusal_ground", "ombudsman", "ombudsman_reference", "ombudsman_received_on", "ombudsman_decision", "ombudsman_decided_on",
     "name", "email", "phone", "address", "summary", "handler",
 )
 EXPORT_ONLY = frozenset({"handler"})
@@ -37,7 +37,7 @@ REQUIRED = ("reference", "stage", "kind", "service", "received_on")
 CASE_COLUMNS = ("kind", "procedure", "service", "reason", "channel", "ward", "name", "email", "phone", "address",
                 "summary")
 # Columns about how the case ends: on the row of its last stage only.
-LAST_STAGE_COLUMNS = ("closed_on", "closure_code", "closure_reason", "ombudsman", "ombudsman_reference",
+LAST_STAGE_COLUMNS = ("closed_on", "closure_code", "closure_reason", "refusal_ground", "ombudsman", "ombudsman_reference",
                       "ombudsman_received_on", "ombudsman_decision", "ombudsman_decided_on")
 # Kinds of triage, the first one of which a case's first triage date is read from.
 TRIAGE_EVENTS = (EventType.TRIAGED_COMPLAINT, EventType.TRIAGED_SERVICE_REQUEST, EventType.TRIAGED_FEEDBACK,
@@ -72,6 +72,8 @@ COLUMN_HELP = {
     "closed_on": _l("The date the case was closed (last stage's row)."),
     "closure_code": _l("responded, withdrawn, duplicate, out_of_time, not_a_complaint or referred_elsewhere."),
     "closure_reason": _l("Why it closed, or why it was not taken forward."),
+    "refusal_ground": _l("For a complaint not taken forward (status refused): too_late, legal_proceedings, "
+                         "already_considered, other_route, not_the_council or other. Empty: not recorded."),
     "ombudsman": _l("lgsco, housing, psow, spso or nipso, if the Ombudsman looked at it (last stage's row)."),
     "ombudsman_reference": _l("The Ombudsman's reference."),
     "ombudsman_received_on": _l("The date the Ombudsman's enquiry was received."),
@@ -116,6 +118,13 @@ def export_statement(case_ids):
         select(func.max(OmbudsmanReferral.id)).where(OmbudsmanReferral.case_id == Case.id).correlate(Case)
         .scalar_subquery()
     )
+    # Only a refused case has a refusal event; CASE keeps the look-up off every other row.
+    refusal_ground = case(
+        (Case.status == CaseStatus.REFUSED,
+         select(CaseEvent.details["ground"].as_string())
+         .where(CaseEvent.case_id == Case.id, CaseEvent.type == EventType.REFUSED)
+         .order_by(CaseEvent.id.desc()).limit(1).correlate(Case).scalar_subquery()),
+    )
     has_earlier = exists().where(earlier.case_id == CaseStage.case_id, earlier.number < CaseStage.number)
     has_later = exists().where(later.case_id == CaseStage.case_id, later.number > CaseStage.number)
     return (
@@ -125,7 +134,7 @@ def export_statement(case_ids):
             Case.received_at, CaseStage.received_on, first_triage.label("triaged_at"), CaseStage.acknowledged_at,
             CaseStage.acknowledge_by, CaseStage.respond_by, CaseStage.extended_to, CaseStage.responded_at,
             CaseStage.outcome, Case.closed_at, Case.closure_code, Case.closure_reason,
-            OmbudsmanReferral.ombudsman, OmbudsmanReferral.their_reference, OmbudsmanReferral.received_on,
+            refusal_ground.label("refusal_ground"), OmbudsmanReferral.ombudsman, OmbudsmanReferral.their_reference, OmbudsmanReferral.received_on,
             OmbudsmanReferral.decision, OmbudsmanReferral.decided_on,
             resident.full_name, resident.email, func.coalesce(resident.phone, Case.contact_phone),
             func.coalesce(resident.address, Case.contact_address), Case.what_happened, handler.full_name,
@@ -150,8 +159,8 @@ def export_rows(case_ids) -> Iterator[list[str]]:
     result = db.session.execute(export_statement(case_ids).execution_options(yield_per=EXPORT_BATCH))
     for (reference, number, has_earlier, has_later, kind, procedure, service, reason, channel, ward, status,
          received_at, received_on, triaged_at, acknowledged_at, acknowledge_by, respond_by, extended_to,
-         responded_at, outcome, closed_at, closure_code, closure_reason, ombudsman, ombudsman_reference,
-         ombudsman_received_on, decision, decided_on, name, email, phone, address, summary,
+         responded_at, outcome, closed_at, closure_code, closure_reason, refusal_ground, ombudsman,
+         ombudsman_reference, ombudsman_received_on, decision, decided_on, name, email, phone, address, summary,
          handler) in result:
         last = not has_later
         yield [
@@ -164,7 +173,7 @@ def export_rows(case_ids) -> Iterator[list[str]]:
             _day(acknowledged_at), _iso(acknowledge_by), _iso(respond_by), _iso(extended_to), _day(responded_at),
             _value(outcome),
             _day(closed_at) if last else "", _value(closure_code) if last else "",
-            (closure_reason or "") if last else "",
+            (closure_reason or "") if last else "", (refusal_ground or "") if last else "",
             _value(ombudsman) if last else "", (ombudsman_reference or "") if last and ombudsman else "",
             _iso(ombudsman_received_on) if last else "", _value(decision) if last else "",
             _iso(decided_on) if last else "",

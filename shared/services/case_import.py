@@ -37,6 +37,7 @@ from shared.domain.enums import (
     Finding,
     Ombudsman,
     OmbudsmanDecision,
+    RefusalGround,
     Role,
 )
 from shared.domain.procedures import ClockStart, ProcedureRules, StageRules
@@ -216,6 +217,7 @@ def _read_row(row: _Row, lookups: _Lookups, problems: _Problems) -> None:
     values["status"] = enum("status", CaseStatus)
     values["outcome"] = enum("outcome", Finding)
     values["closure_code"] = enum("closure_code", ClosureCode)
+    values["refusal_ground"] = enum("refusal_ground", RefusalGround)
     values["ombudsman"] = enum("ombudsman", Ombudsman)
     values["ombudsman_decision"] = enum("ombudsman_decision", OmbudsmanDecision)
 
@@ -470,6 +472,10 @@ def _check_case(key: str, stages: list[_Row], lookups: _Lookups, problems: _Prob
     if status in {CaseStatus.CLOSED, CaseStatus.WITHDRAWN} and last.values["closed_on"] is None:
         problems.add(last.line, "closed_on", _("Enter the date the case was closed: its status is “%(status)s”.",
                                                status=status.value))
+    if last.values["refusal_ground"] is not None and status is not CaseStatus.REFUSED:
+        problems.add(last.line, "refusal_ground", _("Only a complaint not taken forward (status “refused”) has a "
+                                                    "refusal ground; this case's status is “%(status)s”.",
+                                                    status=status.value))
     if status is CaseStatus.CLOSED and not last.cells.get("closure_code"):
         problems.add(last.line, "closure_code", _("Enter how the case closed (one of: %(choices)s).",
                                                   choices=_choices(ClosureCode)))
@@ -771,7 +777,11 @@ def _events(case_id, planned, status, triaged_on, closed_on, closing, last, sour
     add(EventType.RECEIVED, first_started, CaseStatus.RECEIVED, first_row.stage, 0, channel=channel.value,
         procedure=first_row.values["procedure"][1].slug, source=source[:200])
     if closing is not None:
-        details = {"reason": last.values["closure_reason"]} if closing[0] is EventType.REFUSED else {}
+        details = {}
+        if closing[0] is EventType.REFUSED:
+            details = {"reason": last.values["closure_reason"]}
+            if last.values["refusal_ground"] is not None:
+                details["ground"] = last.values["refusal_ground"].value
         add(closing[0], triaged_on, status, first_row.stage, 10, **details)
         return events
     if status is CaseStatus.RECEIVED:

@@ -254,8 +254,24 @@ def has_data() -> bool:
     return bool(db.session.scalar(select(func.count(User.id))))
 
 
-def _walk(case, path, rng, now, moment, resident, officers, calendar) -> None:
-    """Take a case along `path` through the engine, a few working hours or days apart."""
+# Case notes officers write as they investigate (the generator's lifecycles carry some).
+CASE_NOTES = [
+    "Phoned the resident to talk through the complaint; they confirmed the points as recorded.",
+    "Asked the service for its records of the visits and the calls the resident made.",
+    "The service has sent its records. Two of the three appointments were missed without notice.",
+    "Left a voicemail for the resident asking for a good time to call back.",
+    "Spoke to the team leader, who agreed the letter should have gone out sooner.",
+    "Checked the council's policy: the resident was given the wrong timescale.",
+    "The resident sent photographs by email; saved to the case.",
+    "Site visit booked with the resident for next week.",
+]
+# Actions after which an officer often writes a note.
+_NOTE_AFTER = {E.ALLOCATED, E.INVESTIGATION_STARTED, E.PASSED_TO_SERVICE, E.RETURNED_FROM_SERVICE, E.ACKNOWLEDGED}
+
+
+def _walk(case, path, rng, now, moment, resident, officers, calendar, *, notes: float = 0.0) -> None:
+    """Take a case along `path` through the engine, a few working hours or days apart; with
+    `notes`, the chance of a case note after each investigating step."""
     author, checker = rng.sample(officers, 2)
     for action in path:
         moment = moment + timedelta(days=rng.randint(0, 3), hours=rng.randint(1, 8))
@@ -273,6 +289,8 @@ def _walk(case, path, rng, now, moment, resident, officers, calendar) -> None:
             actor = author if case.stage == 1 else checker
         elif action in {EventType.RESPONSE_SENT, EventType.RETURNED_FOR_CHANGES}:
             actor = checker if case.stage == 1 else author
+            if action is EventType.RETURNED_FOR_CHANGES:
+                payload = {"reason": "Answer the second point as well, and say when the repair will be done."}
         elif action is EventType.EXTENDED:
             current = case.respond_by
             payload = {"new_date": calendar.add(current, rng.randint(3, 10)), "reason": "We are waiting for a report from the service."}
@@ -289,6 +307,10 @@ def _walk(case, path, rng, now, moment, resident, officers, calendar) -> None:
             _at(moment, responses.approve_and_send, case, actor, None)
         else:
             engine.perform(case, action, actor, at=moment, **payload)
+        if notes and action in _NOTE_AFTER and rng.random() < notes:
+            moment = moment + timedelta(hours=rng.randint(1, 5))
+            if moment <= now:
+                engine.perform(case, EventType.NOTE_ADDED, author, at=moment, text=rng.choice(CASE_NOTES))
 
 
 def _at(moment, function, *args):

@@ -23,11 +23,13 @@ from shared.domain.calendar import WorkingCalendar
 from shared.domain.enums import (
     AdjustmentKind,
     CaseKind,
+    CaseStatus,
     Channel,
     ContactMethod,
     LearningStatus,
     Ombudsman,
     OmbudsmanDecision,
+    RefusalGround,
     Role,
 )
 from shared.domain.enums import EventType as E
@@ -43,6 +45,29 @@ SKIP = {"case_access_links", "outbox_messages"}
 STAGE_TWO_CLOSED = [*demo.TO_RESPONSE, E.ESCALATION_REQUESTED, E.ESCALATED, E.ACKNOWLEDGED, E.ALLOCATED,
                     E.INVESTIGATION_STARTED, E.RESPONSE_DRAFTED, E.SUBMITTED_FOR_CHECK, E.RESPONSE_SENT, E.CLOSED]
 STAGE_TWO_SENT = STAGE_TWO_CLOSED[:-1]
+# Stage 1 lifecycles with the investigating steps real complaints have: passed to the service and
+# back, extended; each with case notes along the way.
+STAGE_ONE_CLOSED = [
+    [*demo.TO_RESPONSE, E.CLOSED],
+    [*demo.TO_TEAM, E.PASSED_TO_SERVICE, E.RETURNED_FROM_SERVICE, E.RESPONSE_DRAFTED, E.SUBMITTED_FOR_CHECK,
+     E.RESPONSE_SENT, E.CLOSED],
+    [*demo.TO_TEAM, E.EXTENDED, E.RESPONSE_DRAFTED, E.SUBMITTED_FOR_CHECK, E.RESPONSE_SENT, E.CLOSED],
+    [*demo.TO_TEAM, E.RESPONSE_DRAFTED, E.SUBMITTED_FOR_CHECK, E.RETURNED_FOR_CHANGES, E.RESPONSE_DRAFTED,
+     E.SUBMITTED_FOR_CHECK, E.RESPONSE_SENT, E.CLOSED],
+]
+# Complaints not taken forward at triage, one ground each (the reason the person is told).
+REFUSALS = [
+    (RefusalGround.TOO_LATE, "You first raised this with us in 2019, more than 12 months ago, and nothing has "
+                             "stopped you complaining sooner."),
+    (RefusalGround.LEGAL_PROCEEDINGS, "You have started a claim in the county court about this, so the court "
+                                      "will decide it."),
+    (RefusalGround.ALREADY_CONSIDERED, "We answered this complaint at both stages last year; you can ask the "
+                                       "Ombudsman to look at it."),
+    (RefusalGround.OTHER_ROUTE, "A penalty charge notice is challenged through the appeal on the notice, not "
+                                "the complaints procedure."),
+    (RefusalGround.NOT_THE_COUNCIL, "The bus service is run by the transport company, not the council; we have "
+                                    "given you their details."),
+]
 
 
 def _tables():
@@ -74,7 +99,18 @@ def _extra_templates(rng: random.Random, nation: str, count: int = 40) -> None:
             contact_method=ContactMethod.EMAIL, contact_phone=None, contact_address=None,
             procedure_slug="housing" if service.slug == "housing-repairs" else None, at=received_at,
         )
-        demo._walk(case, path, rng, now, received_at, resident, officers, calendar)
+        demo._walk(case, path, rng, now, received_at, resident, officers, calendar, notes=0.9)
+    db.session.flush()
+    for index in range(count * 2):
+        service = services[index % len(services)]
+        _walked(rng, now, service, residents, agent, officers, calendar, STAGE_ONE_CLOSED[index % len(STAGE_ONE_CLOSED)],
+                days=(60, 400), notes=0.9)
+    for index in range(count // 2):
+        case = _walked(rng, now, services[index % len(services)], residents, agent, officers, calendar, [],
+                       days=(30, 400))
+        ground, reason = REFUSALS[index % len(REFUSALS)]
+        engine.perform(case, E.REFUSED, officers[index % len(officers)], at=case.received_at + timedelta(days=2),
+                       ground=ground, reason=reason, ombudsman_right_given=True)
     db.session.flush()
     # A few duplicates of earlier cases, through the engine.
     originals = list(db.session.scalars(select(Case).where(Case.resident_id.isnot(None)).order_by(Case.id).limit(8)))
@@ -90,6 +126,24 @@ def _extra_templates(rng: random.Random, nation: str, count: int = 40) -> None:
         )
         engine.perform(case, E.MARKED_DUPLICATE, officers[0], at=at + timedelta(hours=2), duplicate_of=original)
     db.session.flush()
+
+
+def _walked(rng, now, service, residents, agent, officers, calendar, path, *, days, notes=0.0) -> Case:
+    """A complaint received `days` (a range) ago, taken along `path` through the engine."""
+    resident = rng.choice(residents)
+    what, outcome = rng.choice(demo.STORIES[service.slug])
+    received_at = now - timedelta(days=rng.randint(*days), hours=rng.randint(0, 8))
+    channel = rng.choice([Channel.ONLINE, Channel.ONLINE, Channel.PHONE, Channel.EMAIL])
+    case = engine.receive(
+        kind=CaseKind.COMPLAINT, service=service, resident=resident,
+        entered_by=resident if channel is Channel.ONLINE else agent,
+        on_behalf_of=None if channel is Channel.ONLINE else resident, channel=channel,
+        what_happened=what, happened_on=(received_at - timedelta(days=9)).date(), outcome_wanted=outcome,
+        contact_method=ContactMethod.EMAIL, contact_phone=None, contact_address=None,
+        procedure_slug="housing" if service.slug == "housing-repairs" else None, at=received_at,
+    )
+    demo._walk(case, path, rng, now, received_at, resident, officers, calendar, notes=notes)
+    return case
 
 
 def _reference(rng: random.Random, taken: set[str]) -> str:
@@ -125,7 +179,9 @@ def load(*, cases: int, seed: int = 2026, nation: str = "england") -> str:
 
     templates = [dict(r._mapping) for r in db.session.execute(select(cases_t).order_by(cases_t.c.id))]
     template_ids = [t["id"] for t in templates]
-    weights = [40 if t["closed_at"] is not None else 1 for t in templates]
+    # Mostly closed lifecycles; refusals are a few per cent of complaints.
+    weights = [(8 if t["status"] == CaseStatus.REFUSED else 40) if t["closed_at"] is not None else 1
+               for t in templates]
     rows_by_table = {}
     for table in children:
         grouped: dict[int, list[dict]] = {}

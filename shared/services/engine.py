@@ -32,6 +32,7 @@ from shared.domain.enums import (
     ContactMethod,
     EventType,
     Ombudsman,
+    RefusalGround,
     Role,
 )
 from shared.domain.procedures import DEFAULT_COMPLAINT_PROCEDURE, ClockStart, ProcedureRules, StageRules
@@ -393,7 +394,10 @@ def _duplicate(context: _Context) -> None:
 
 def _refuse(context: _Context) -> None:
     reason = context.payload.get("reason")
-    guards.refusal(reason, bool(context.payload.get("ombudsman_right_given")))
+    ground = context.payload.get("ground")
+    ground = RefusalGround(ground) if ground in RefusalGround._value2member_map_ else None
+    guards.refusal(reason, bool(context.payload.get("ombudsman_right_given")), ground)
+    context.details["ground"] = ground.value
     context.details["reason"] = reason
     _close(context, ClosureCode.NOT_A_COMPLAINT, reason)
 

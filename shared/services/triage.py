@@ -15,7 +15,16 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from shared.db import db
-from shared.domain.enums import CLOSED_STATUSES, CaseKind, CaseReason, EventType, ProcedureKind, RestrictionType, Role
+from shared.domain.enums import (
+    CLOSED_STATUSES,
+    CaseKind,
+    CaseReason,
+    EventType,
+    ProcedureKind,
+    RefusalGround,
+    RestrictionType,
+    Role,
+)
 from shared.domain.references import normalise
 from shared.domain.transitions import TEAM, EngineError, GuardFailed, allowed_actions
 from shared.models import Case, Organisation, Procedure, Service, User
@@ -204,8 +213,9 @@ def mark_duplicate(case: Case, actor: User, *, version: int | None, reference: s
     engine.perform(case, EventType.MARKED_DUPLICATE, actor, expected_version=version, duplicate_of=original)
 
 
-def refuse(case: Case, actor: User, *, version: int | None, reason: str, ombudsman_right_given: bool) -> None:
-    engine.perform(case, EventType.REFUSED, actor, expected_version=version, reason=reason,
+def refuse(case: Case, actor: User, *, version: int | None, ground: RefusalGround | str | None, reason: str,
+           ombudsman_right_given: bool) -> None:
+    engine.perform(case, EventType.REFUSED, actor, expected_version=version, ground=ground, reason=reason,
                    ombudsman_right_given=ombudsman_right_given)
 
 

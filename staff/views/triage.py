@@ -215,7 +215,7 @@ def triage_details(reference: str, decision: str):
         error_field = form.reason
 
         def call(case):
-            triage_service.refuse(case, actor, version=version, reason=form.reason.data,
+            triage_service.refuse(case, actor, version=version, ground=form.ground.data, reason=form.reason.data,
                                   ombudsman_right_given=form.ombudsman_right_given.data)
 
     failed = attempt(call, found, form=form, render=render, field=error_field,

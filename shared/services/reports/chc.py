@@ -21,7 +21,7 @@ from flask_babel import lazy_gettext as _l
 from shared.clock import utcnow
 from shared.db import db
 from shared.domain.chc import BY_NUMBER, PROVISIONS, Provision
-from shared.domain.enums import Finding
+from shared.domain.enums import Finding, RefusalGround
 from shared.domain.reporting import Period, financial_year, financial_year_label, financial_year_of, share
 from shared.models import ChcAnnualReport, User
 from shared.services import audit
@@ -204,27 +204,27 @@ def _ombudsman_table(o: dict[str, int]) -> Table:
     )
 
 
-def _refusal_tables(refused: list[tuple[str, str, int, int]], names: dict[int, str]) -> list[Table]:
-    by_reason: dict[str, list] = {}
+def _refusal_tables(refused: list[tuple[str, int, int]], names: dict[int, str]) -> list[Table]:
+    by_ground: Counter = Counter()
     by_service: Counter = Counter()
-    for key, text, service_id, count in refused:
-        entry = by_reason.setdefault(key, [text, 0])
-        entry[0] = min(entry[0], text)  # the same wording each time, whichever service it came from
-        entry[1] += count
+    for ground, service_id, count in refused:
+        by_ground[ground if ground in RefusalGround._value2member_map_ else ""] += count
         by_service[service_id] += count
     total = sum(by_service.values())
-    reasons = sorted(by_reason.values(), key=lambda entry: (-entry[1], entry[0].lower()))
+    # Every ground, in the policy's order, so one year's table compares with the next.
+    grounds = [[g.label, by_ground[g.value], share(by_ground[g.value], total)] for g in RefusalGround]
+    if by_ground[""]:
+        grounds.append([_l("Ground not recorded"), by_ground[""], share(by_ground[""], total)])
     services = sorted(by_service.items(), key=lambda item: (-item[1], names.get(item[0], "?")))
     columns = [Column("refused", _l("Complaints refused")), Column("share", _l("Share (%)"), PERCENT)]
     totals = [_l("Total"), total, share(total, total)] if total else None
     return [
-        Table("refused_by_reason", _l("Complaints the council refused to accept, by reason"),
-              [Column("reason", _l("Reason given"), TEXT), *columns],
-              [[text or _l("No reason recorded"), count, share(count, total)] for text, count in reasons],
-              totals=totals,
-              description=_l("Complaints not taken forward at triage in the year. Each refusal is written, gives "
-                             "its reasons and tells the person they can go to the Ombudsman; reasons written the "
-                             "same way are counted together.")),
+        Table("refused_by_ground", _l("Complaints the council refused to accept, by ground"),
+              [Column("ground", _l("Ground"), TEXT), *columns], grounds, totals=totals,
+              description=_l("Complaints not taken forward at triage in the year, by the ground the complaints "
+                             "policy allows. Each refusal is explained to the person in writing and tells them "
+                             "they can go to the Ombudsman. Refusals imported without a ground are counted as "
+                             "not recorded.")),
         Table("refused_by_service", _l("Complaints the council refused to accept, by service"),
               [Column("service", _l("Service"), TEXT), *columns],
               [[names.get(service_id, "?"), count, share(count, total)] for service_id, count in services],

@@ -182,22 +182,21 @@ def stage_clocks_and_outcomes(filters: Filters, period: Period) -> tuple[dict[in
     return {number: {key: c[key] for key in CLOCK_KEYS} for number, c in clocks.items()}, outcomes
 
 
-def refusals(filters: Filters, period: Period) -> list[tuple[str, str, int, int]]:
-    """(reason in lower case, reason as written, service id, how many) for complaints refused in the period (a `refused`
-    event: triage decided not to take the complaint forward, with written reasons). Reasons are free text,
-    so those that differ only in capitals or surrounding spaces are counted together."""
+def refusals(filters: Filters, period: Period) -> list[tuple[str, int, int]]:
+    """(ground, service id, how many) for complaints refused in the period: a `refused` event, triage
+    deciding not to take the complaint forward on one of the RefusalGround grounds, with written
+    reasons. The ground is "" for refusals recorded without one (imported from older systems)."""
     start, end = moment_bounds(period)
-    reason = func.trim(CaseEvent.details["reason"].as_string())
-    grouped = func.lower(reason)
+    ground = func.coalesce(CaseEvent.details["ground"].as_string(), "")
     statement = narrowed(
-        select(grouped, func.min(reason), Case.service_id, func.count())
+        select(ground, Case.service_id, func.count())
         .select_from(CaseEvent)
         .join(Case, Case.id == CaseEvent.case_id)
         .where(CaseEvent.type == EventType.REFUSED, CaseEvent.at >= start, CaseEvent.at < end)
-        .group_by(grouped, Case.service_id),
+        .group_by(ground, Case.service_id),
         filters,
     )
-    return [(key or "", text or "", service_id, count) for key, text, service_id, count in db.session.execute(statement)]
+    return [(key or "", service_id, count) for key, service_id, count in db.session.execute(statement)]
 
 
 def stage_one_by(filters: Filters, period: Period, *dimensions) -> Counter:
