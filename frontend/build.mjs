@@ -5,6 +5,8 @@ import { createHash } from 'node:crypto'
 import { readFileSync, writeFileSync, mkdirSync, rmSync, copyFileSync, existsSync, readdirSync, statSync } from 'node:fs'
 import { dirname, join, relative, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import postcss from 'postcss'
+import postcssRTLCSS from 'postcss-rtlcss'
 import * as sass from 'sass'
 import { drawIcon, encodeIco, encodePng } from './icons.mjs'
 
@@ -59,9 +61,14 @@ function compileCss (name) {
       }
     }
   })
+  // Right-to-left pages (Urdu, Arabic…): GOV.UK and MoJ Frontend are written left to right with
+  // physical properties (margin-left, float: right…). postcss-rtlcss adds a [dir="rtl"] override
+  // after each such rule, flipped; pages set dir on <html>. Rules already prefixed with [dir] are
+  // left alone.
+  const css = postcss([postcssRTLCSS({ mode: 'override' })]).process(result.css, { from: undefined }).css
   const file = join(dist, `${name}.css`)
-  write(file, `${result.css}\n`)
-  return result.css
+  write(file, `${css}\n`)
+  return css
 }
 
 // Every url() in the CSS must point at a file in dist/: copy it there from
