@@ -211,8 +211,8 @@ def test_the_figures_beside_the_provisions(app, council):
     assert figures["6.3"] == "Answered within the timescale: 66.7% (2 of 3)"
     assert figures["6.4"] == "Extended: 25.0% (1 of 4)"
     assert figures["6.7"] == "Stage 1 responses with a finding recorded: 100.0% (3 of 3)"
-    assert figures["6.13"] == "Acknowledged within 5 working days: 0.0% (0 of 1)"
-    assert figures["6.17"] == "Answered within the timescale: 100.0% (1 of 1)"
+    assert figures["6.11"] == "Acknowledged within 5 working days: 0.0% (0 of 1)"
+    assert figures["6.14"] == "Answered within the timescale: 100.0% (1 of 1)"
     assert figures["7.2"] == "Complied with on time: 50.0% (1 of 2)"
     assert figures["9.1"] == "Learning actions completed in the year: 1"
     assert figures["1.2"] is None

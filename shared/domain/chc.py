@@ -5,7 +5,9 @@ sections: 1 definition of a complaint, 2 exclusions, 3 accessibility and awarene
 handling staff, 5 the complaint handling process, 6 the complaint stages (stage 1 and stage 2),
 7 putting things right, 8 self-assessment, reporting and compliance, 9 scrutiny and oversight.
 The requirement texts here are short summaries in our own words, not the Code's text; the
-numbers follow the 2024 Codes. `measure` names a figure Redress can state from the case data
+numbers follow the Housing Ombudsman's 2024 Code. Stage 2's (6.11 acknowledged, 6.13 a different
+person, 6.14 answered) were checked against councils' published 2024 self-assessments on
+2026-12-07; the others still need checking against the Code itself (docs/status.md). `measure` names a figure Redress can state from the case data
 (see shared/services/reports/chc.py), shown beside the provision.
 """
 
@@ -66,10 +68,10 @@ PROVISIONS: tuple[Provision, ...] = (
               "stage_1_extended"),
     Provision("6.7", 6, _l("Responses address every point raised and give clear reasons for each decision."),
               "stage_1_outcomes"),
-    Provision("6.13", 6, _l("Stage 2 complaints are acknowledged within 5 working days of the request to "
+    Provision("6.11", 6, _l("Stage 2 complaints are acknowledged within 5 working days of the request to "
                             "escalate."), "stage_2_acknowledged"),
-    Provision("6.15", 6, _l("Stage 2 is considered by someone who did not consider the complaint at stage 1.")),
-    Provision("6.17", 6, _l("Stage 2 complaints are answered in full within 20 working days of being "
+    Provision("6.13", 6, _l("Stage 2 is considered by someone who did not consider the complaint at stage 1.")),
+    Provision("6.14", 6, _l("Stage 2 complaints are answered in full within 20 working days of being "
                             "acknowledged, with any extension no more than 20 working days."),
               "stage_2_answered"),
     Provision("7.1", 7, _l("Where something has gone wrong, the council puts it right: apology, explanation, "
