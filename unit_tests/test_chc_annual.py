@@ -406,3 +406,11 @@ def test_the_page_in_welsh(officer, council):
     assert 'lang="cy"' in body
     assert "Adroddiad blynyddol y Cod Ymdrin â Chwynion" in body
     assert "Cydnabuwyd o fewn 5 diwrnod gwaith: 75.0% (3 o 4)" in body
+
+
+def test_the_figures_beside_the_provisions_follow_the_readers_locale(app, council):
+    from flask_babel import force_locale
+    with app.test_request_context(), force_locale("pl"):
+        annual = chc.annual(Filters(period=financial_year(2025)))
+        figures = {item.provision.number: str(item.figure) for item in annual.assessed}
+    assert "75,0%" in figures["6.2"] and "66,7%" in figures["6.3"]  # a decimal comma

@@ -15,6 +15,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
+from flask_babel import format_decimal, format_number
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -266,7 +267,9 @@ def _of(part: int, whole: int) -> str:
     percent = share(part, whole)
     if percent is None:
         return _("none in the year")
-    return _("%(percent)s%% (%(part)s of %(whole)s)", percent=f"{percent:.1f}", part=part, whole=whole)
+    # Numbers in the reader's locale (a decimal comma in Polish, say), as the tables show them.
+    return _("%(percent)s%% (%(part)s of %(whole)s)", percent=format_decimal(percent, format="#,##0.0"),
+             part=format_number(part), whole=format_number(whole))
 
 
 def _measures(clocks, found: Counter, refused, due: dict[str, int], learning) -> dict[str, str]:
@@ -277,7 +280,7 @@ def _measures(clocks, found: Counter, refused, due: dict[str, int], learning) ->
     answered_one = sum(n for (number, _f), n in found.items() if number == 1)
     with_finding_one = sum(n for (number, f), n in found.items() if number == 1 and f is not None)
     return {
-        "refused": _("Complaints refused in the year: %(count)s", count=sum(n for *_k, n in refused)),
+        "refused": _("Complaints refused in the year: %(count)s", count=format_number(sum(n for *_k, n in refused))),
         "stage_1_acknowledged": _("Acknowledged within 5 working days: %(figure)s",
                                   figure=_of(one["acknowledged_on_time"], one["acknowledge_target"])),
         "stage_1_answered": _("Answered within the timescale: %(figure)s",
@@ -291,7 +294,7 @@ def _measures(clocks, found: Counter, refused, due: dict[str, int], learning) ->
                               figure=_of(two["answered_on_time"], two["answered"])),
         "recommendations": _("Complied with on time: %(figure)s", figure=_of(due["on_time"], due["due"])),
         "learning": _("Learning actions completed in the year: %(count)s",
-                      count=sum(row[3] for row in learning)),
+                      count=format_number(sum(row[3] for row in learning))),
     }
 
 
