@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from babel.dates import format_time as babel_format_time
 from flask import Flask
-from flask_babel import format_date, format_decimal
+from flask_babel import format_date, format_decimal, get_locale
 from flask_babel import gettext as _
 from markupsafe import Markup
 
@@ -21,8 +22,16 @@ def govuk_date(value: date | datetime | None) -> str:
     return format_date(value, "d MMMM y")
 
 
+# Languages whose catalogue writes times the GOV.UK way (2:05pm); others use their own (14:05).
+_GOVUK_TIME_LOCALES = frozenset({"en", "cy"})
+
+
 def govuk_time(value: datetime) -> str:
     local = to_london(value)
+    locale = get_locale()
+    if locale is not None and locale.language not in _GOVUK_TIME_LOCALES:
+        # London wall-clock time in the locale's own short form (babel would convert an aware time).
+        return babel_format_time(local.replace(tzinfo=None).time(), "short", locale=locale)
     hour = local.hour % 12 or 12
     if local.hour < 12:
         return _("%(hour)s:%(minute)sam", hour=hour, minute=f"{local.minute:02d}")
