@@ -1,6 +1,6 @@
 """A test client that checks every HTML page it receives, in the manner of notifications-admin.
 
-Checks: well-formed HTML5, exactly one h1, a non-empty title, no duplicate ids, a CSRF token in
+Checks: well-formed HTML5, exactly one h1, a non-empty title, no hint or label reading "None", no duplicate ids, a CSRF token in
 every POST form, every inline script and style carrying this response's CSP nonce, and at most
 10 SQL queries for the request (except the redirect after a bulk write, which
 shared.web.querycount.bulk_write marks).
@@ -41,6 +41,13 @@ def check_page(response, url: str) -> None:
         title = document.find(".//title")
         if title is None or not (title.text or "").strip():
             raise PageCheckError(f"{url}: page has no title")
+    # A hint, label or legend reading "None" is Python's None where text was meant (a field built
+    # without a description), never something written for the reader.
+    for element in document.iter():
+        classes = (element.get("class") or "").split()
+        if {"govuk-hint", "govuk-label", "govuk-fieldset__legend"} & set(classes) and \
+                "".join(element.itertext()).strip() == "None":
+            raise PageCheckError(f"{url}: a {' '.join(classes)} reads \"None\"")
     ids = Counter(el.get("id") for el in document.iter() if el.get("id"))
     duplicates = [i for i, n in ids.items() if n > 1]
     if duplicates:

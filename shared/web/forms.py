@@ -57,7 +57,7 @@ def strip_spaces(value):
 EMAIL_TOO_LONG = _l("Email address must be 320 characters or fewer")
 
 
-def email_field(label, required=None, *, description=None, too_long=EMAIL_TOO_LONG) -> EmailField:
+def email_field(label, required=None, *, description="", too_long=EMAIL_TOO_LONG) -> EmailField:
     """An email address checked for format and length; optional when there is no `required` message."""
     return EmailField(
         label,
@@ -72,7 +72,7 @@ def email_field(label, required=None, *, description=None, too_long=EMAIL_TOO_LO
     )
 
 
-def short_text(label, required, too_long, *, max_length: int = 200, description=None) -> StringField:
+def short_text(label, required, too_long, *, max_length: int = 200, description="") -> StringField:
     """A required line of text, like a name."""
     return StringField(
         label,
@@ -82,7 +82,7 @@ def short_text(label, required, too_long, *, max_length: int = 200, description=
     )
 
 
-def long_text(label, too_long, *, max_length: int, required=None, description=None) -> TextAreaField:
+def long_text(label, too_long, *, max_length: int, required=None, description="") -> TextAreaField:
     """Free text with a character count; optional when there is no `required` message."""
     return TextAreaField(
         label,
@@ -92,11 +92,11 @@ def long_text(label, too_long, *, max_length: int, required=None, description=No
     )
 
 
-def required_choice(label, choices, message, *, description=None) -> RadioField:
+def required_choice(label, choices, message, *, description="") -> RadioField:
     """Radios where one must be chosen; `message` is the error for none or an unknown one."""
     return RadioField(
         label,
-        description=description,
+        description=description or "",  # None would be shown as the hint "None"
         widget=GovRadioInput(),
         choices=choices,
         validators=[InputRequired(message)],
