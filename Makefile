@@ -96,5 +96,13 @@ bench-drain: install-test compile-translations
 bench-report-server: install-test compile-translations
 	$(BIN)/python -m bench.report_server $(BENCH_DATABASE_URL)
 
+# docs/screenshots/: the main pages at 320 CSS px in English and Urdu. Urdu needs a Nastaliq font
+# in the browser (Debian's fonts-noto-core; residents' devices have their own): installed here as root.
+screenshots: install-test assets compile-translations browser
+	@fc-list | grep -q "Noto Nastaliq Urdu" || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
+	    apt-get install -y --no-install-recommends fonts-noto-core >/dev/null; } || \
+	    echo "No Urdu font found: install fonts-noto-core for readable Urdu screenshots"
+	REDRESS_SCREENSHOTS=1 $(BIN)/python -m pytest e2e_tests/test_community_languages.py -q
+
 clean:
 	rm -rf $(VENV) node_modules shared/static/dist .pytest_cache

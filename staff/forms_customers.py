@@ -12,7 +12,7 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length, Optio
 from shared.domain.enums import ContactMethod
 from shared.web.forms import RedressForm, is_phone_number, select_choices
 
-LANGUAGES = select_choices([("en", _l("English")), ("cy", _l("Welsh"))])
+LANGUAGES = select_choices([("en", _l("English")), ("cy", _l("Welsh")), ("pl", _l("Polish")), ("ur", _l("Urdu"))])
 
 
 def _strip(value):

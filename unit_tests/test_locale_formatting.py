@@ -44,3 +44,17 @@ def test_report_figures_use_the_languages_separators(app):
             assert str(report_figure(1234)) == "1,234"
         with force_locale("pl"):
             assert str(report_figure(1234)).replace("\xa0", " ") == "1 234"
+
+
+@pytest.mark.parametrize(("n", "form"), [(1, 0), (2, 1), (4, 1), (5, 2), (12, 2), (22, 1), (25, 2)])
+def test_polish_plurals_take_their_three_forms(app, n, form):
+    """Polish: 1 sprawa, 2–4 sprawy (also 22–24), 5–21 spraw: the catalogue's plural rule picks the form."""
+    from babel.messages.pofile import read_po
+    from flask_babel import ngettext
+
+    with open(app.root_path + "/../translations/pl/LC_MESSAGES/messages.po", "rb") as handle:
+        catalog = read_po(handle)
+    forms = catalog[("%(num)d case", "%(num)d cases")].string
+    assert len(set(forms)) == 3, forms  # three different words
+    with app.test_request_context(), force_locale("pl"):
+        assert ngettext("%(num)d case", "%(num)d cases", n) == forms[form] % {"num": n}

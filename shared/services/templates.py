@@ -27,7 +27,7 @@ from shared.domain.ombudsman_contacts import ombudsman_for
 from shared.models import Case, CaseStage, Procedure, ResponseTemplate, Service, User
 from shared.web.filters import govuk_date
 
-LANGUAGES = {"en": _l("English"), "cy": _l("Welsh")}
+LANGUAGES = {"en": _l("English"), "cy": _l("Welsh"), "pl": _l("Polish"), "ur": _l("Urdu")}
 
 # name -> what it holds (shown to admins beside the body)
 FIELDS: dict[str, object] = {

@@ -5,7 +5,9 @@ from __future__ import annotations
 from flask import has_request_context, request, session
 from flask_login import current_user
 
-LANGUAGES = {"en": "English", "cy": "Cymraeg"}
+# Each in its own name. English and Welsh are complete everywhere, council content included; Polish
+# and Urdu translate everything Redress itself says (council-entered names stay as entered).
+LANGUAGES = {"en": "English", "cy": "Cymraeg", "pl": "Polski", "ur": "اردو"}
 RTL_LANGUAGES: frozenset[str] = frozenset({"ar", "ur", "fa", "he"})
 
 
