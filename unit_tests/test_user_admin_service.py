@@ -146,9 +146,8 @@ def test_an_email_in_use_is_refused_whoever_has_it(app, session, make, typed):
 
 
 def test_a_responder_without_a_service_is_refused_and_nothing_is_made(app, session):
-    with app.test_request_context():
-        with pytest.raises(user_admin.Refused) as refused:
-            user_admin.invite(None, full_name="Rob", email="rob@example.gov.uk", role=Role.RESPONDER)
+    with app.test_request_context(), pytest.raises(user_admin.Refused) as refused:
+        user_admin.invite(None, full_name="Rob", email="rob@example.gov.uk", role=Role.RESPONDER)
     assert refused.value.field == "service_id"
     assert session.scalar(select(User).where(User.email == "rob@example.gov.uk")) is None
 
