@@ -351,3 +351,13 @@ def test_signing_someone_out_everywhere_keeps_the_account(app, admin, session, m
     session.expire_all()
     assert session.get(User, person.id).disabled_at is None
     assert _events(session, person.id)[0].details == {"sessions_ended": 1}
+
+
+def test_an_account_made_on_the_command_line_starts_its_history_there(app, admin, session):
+    result = app.test_cli_runner().invoke(args=["users", "create", "--email", "cli.officer@example.gov.uk", "--name",
+                                                "Cli Officer", "--role", "officer", "--password", PASSWORD])
+    assert result.exit_code == 0, result.output
+    person = _user(session, "cli.officer@example.gov.uk")
+    page = admin.get(f"/staff/admin/users/{person.id}").get_data(as_text=True)
+    assert "Account made from the command line" in page and "Role: Complaints officer" in page
+    assert ">Redress<" in page  # made by no person

@@ -20,6 +20,7 @@ from staff.forms_users import LANGUAGES, NONE, ROLE_HINTS, ButtonForm, UserForm
 FIELDS = {"full_name": _l("Name"), "email": _l("Email address"), "role": _l("Role"), "service": _l("Service"),
           "ward": _l("Ward"), "locale": _l("Language for emails"), "status": _l("Status")}
 ACTIONS = {
+    "user.created": _l("Account made from the command line"),
     "user.invited": _l("Invited"),
     "user.changed": _l("Details changed"),
     "user.invitation_sent": _l("Invitation sent again"),
