@@ -1,40 +1,18 @@
-"""Portal forms for signing in and accounts, and the password fields every account form asks the same way."""
+"""Portal forms for signing in and accounts."""
 
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovSubmitInput, GovTextInput
 from wtforms import EmailField, PasswordField, StringField, SubmitField
-from wtforms.validators import DataRequired, EqualTo, Length
+from wtforms.validators import DataRequired
 
-from shared.web.forms import RedressForm, email_field, short_text
+from shared.web.forms import RedressForm, confirm_password_field, email_field, new_password_field, short_text
 
 
 def password_field(label, required, *, description=None) -> PasswordField:
     """The password someone already has, to sign in or to show it is them."""
     return PasswordField(label, description=description, widget=GovPasswordInput(), validators=[DataRequired(required)])
-
-
-def new_password_field(label, required, *, description) -> PasswordField:
-    return PasswordField(
-        label,
-        description=description,
-        widget=GovPasswordInput(),
-        validators=[
-            DataRequired(required),
-            Length(min=10, message=_l("Password must be 10 characters or more")),
-            Length(max=200, message=_l("Password must be 200 characters or fewer")),
-        ],
-    )
-
-
-def confirm_password_field(label, required) -> PasswordField:
-    """Must match the form's `password` field."""
-    return PasswordField(
-        label,
-        widget=GovPasswordInput(),
-        validators=[DataRequired(required), EqualTo("password", message=_l("Enter the same password in both fields"))],
-    )
 
 
 def full_name_field(label=None) -> StringField:

@@ -81,13 +81,16 @@ def users_group() -> None:
 @click.option("--service", "service_slug", help="Service a responder answers for.")
 def users_create(email: str, full_name: str, role: str, password: str, service_slug: str | None) -> None:
     """Create a staff, councillor or resident account (confirmed, ready to sign in)."""
-    from shared.services import accounts
+    from shared.services import accounts, audit
 
     try:
         user = accounts.create_user(email, full_name, Role(role), password, service_slug=service_slug)
     except accounts.AccountError as error:
         click.echo(f"Error: {error}", err=True)
         sys.exit(1)
+    # The account's history (the users admin page) starts here, made by Redress rather than a person.
+    audit.record("user.created", actor=None, subject_type="user", subject_id=user.id, person_id=user.id,
+                 changes={"full_name": [None, user.full_name], "email": [None, user.email], "role": [None, user.role.value]})
     db.session.commit()
     click.echo(f"Created {user.role.value} {user.email}.")
 

@@ -39,6 +39,8 @@ def chrome() -> dict:
             items.append({"href": url_for("staff.restriction_list"), "text": _("Restrictions"),
                           "active": endpoint.startswith("staff.restriction")})
         if current_user.role is Role.ADMIN:
+            items.append({"href": url_for("staff.users"), "text": _("Users"),
+                          "active": endpoint in {"staff.users", "staff.user"} or endpoint.startswith("staff.user_")})
             items.append({"href": url_for("staff.closure_days"), "text": _("Closure days"),
                           "active": endpoint.startswith("staff.closure_day")})
             items.append({"href": url_for("staff.procedure_list"), "text": _("Procedures"),
@@ -74,6 +76,7 @@ from staff.views import (  # noqa: E402,F401  (routes register on import)
     admin_services,
     admin_support,
     admin_templates,
+    admin_users,
     assisted,
     case_list,
     cases,

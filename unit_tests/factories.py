@@ -45,7 +45,7 @@ class Factory:
             email=email or f"{role.value}{n}@example.com",
             full_name=fields.pop("full_name", f"Person {n}"),
             role=role,
-            password_hash=_HASH,
+            password_hash=fields.pop("password_hash", _HASH),
             email_confirmed_at=utcnow() if confirmed else None,
             **fields,
         )

@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from shared.auth.passwords import verify_password
 from shared.domain.enums import CareKind, Role
-from shared.models import Case, Service, User
+from shared.models import AuditEvent, Case, Service, User
 
 
 def test_users_create_makes_a_confirmed_account_that_can_sign_in(app, session):
@@ -18,6 +18,8 @@ def test_users_create_makes_a_confirmed_account_that_can_sign_in(app, session):
     user = session.scalar(select(User).where(User.email == "new.officer@council.gov.uk"))
     assert user.role is Role.OFFICER and user.email_confirmed_at is not None
     assert verify_password(user.password_hash, "a long enough password")
+    event = session.scalar(select(AuditEvent).where(AuditEvent.subject_type == "user", AuditEvent.subject_id == user.id))
+    assert (event.action, event.actor_id, event.details["changes"]["role"]) == ("user.created", None, [None, "officer"])
 
 
 def test_users_create_refuses_a_duplicate_and_an_unknown_service(app, make):

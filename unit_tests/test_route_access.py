@@ -86,6 +86,7 @@ EXPECTED: dict[str, Route] = {
     "portal.confirm_email": Route(GET, "public", get=everyone(404)),  # sample token is not valid
     "portal.forgotten_password": Route(GET_POST, "public", get=everyone(200), post=everyone(200)),
     "portal.reset_password": Route(GET_POST, "public", get=everyone(404), post=everyone(404)),
+    "portal.accept_invitation": Route(GET_POST, "public", get=everyone(404), post=everyone(404)),  # councillors
     "portal.confirm_new_email": Route(GET, "public", get=everyone(404)),  # sample token is not valid
     "portal.account_closed": Route(GET, "public", get=everyone(200)),
     # the installable portal
@@ -172,6 +173,8 @@ EXPECTED: dict[str, Route] = {
     # back office
     "staff.sign_in": Route(GET_POST, "public", get=everyone(200), post=everyone(200)),
     "staff.sign_out": Route(POST, "public", post=everyone(Redirect("/staff/sign-in"))),
+    # an invited member of staff chooses their password; the sample token is not valid (404)
+    "staff.accept_invitation": Route(GET_POST, "public", get=everyone(404), post=everyone(404)),
     "staff.home": Route(GET, "staff:admin,agent,manager,officer,responder", get=only(STAFF, STAFF_SIGN_IN)),
     "staff.triage": Route(GET, "staff:manager,officer", get=only({OFFICER, MANAGER}, STAFF_SIGN_IN)),
     "staff.find_case": Route(GET, "staff:agent,manager,officer,responder", get=only(CASE_READERS, STAFF_SIGN_IN)),
@@ -237,6 +240,19 @@ EXPECTED: dict[str, Route] = {
                                post=only({ADMIN: 400}, STAFF_SIGN_IN)),
     "staff.service_edit": Route(GET_POST, "staff:admin", get=only({ADMIN: 404}, STAFF_SIGN_IN),
                                 post=only({ADMIN: 404}, STAFF_SIGN_IN)),
+    # users and roles (issue 12): an empty invitation is the form again with its errors (400); no
+    # sample user (404). Admins only, as every admin page: other staff are refused (403).
+    "staff.users": Route(GET, "staff:admin", get=only({ADMIN}, STAFF_SIGN_IN)),
+    "staff.user_invite": Route(GET_POST, "staff:admin", get=only({ADMIN}, STAFF_SIGN_IN),
+                               post=only({ADMIN: 400}, STAFF_SIGN_IN)),
+    "staff.user": Route(GET, "staff:admin", get=only({ADMIN: 404}, STAFF_SIGN_IN)),
+    **{
+        f"staff.{name}": Route(methods, "staff:admin",
+                               get=only({ADMIN: 404}, STAFF_SIGN_IN) if "GET" in methods else {},
+                               post=only({ADMIN: 404}, STAFF_SIGN_IN) if "POST" in methods else {})
+        for name, methods in (("user_edit", GET_POST), ("user_disable", GET_POST), ("user_enable", POST),
+                              ("user_resend_invitation", POST), ("user_sign_out", POST))
+    },
     "staff.procedure_list": Route(GET, "staff:admin", get=only({ADMIN}, STAFF_SIGN_IN)),
     # The sample slug ("service") is not a procedure: 404 for the admin, as for any unknown one.
     "staff.procedure_edit": Route(
@@ -479,7 +495,7 @@ def _sample_url(app, endpoint: str, world) -> str:
                "filename": "dist/portal.css", "day_id": 0, "detail": "name", "file_id": 0, "draft_id": 0,
                "decision": "complaint", "organisation_id": 0, "action_id": 0, "referral_id": 0, "recommendation_id": 0, "request_id": 0, "template_id": 0, "message_id": 0, "message_name": "case_acknowledged", "locale": "cy", "restriction_id": 0,
                "adjustment_id": 0, "support_id": 0, "kind": "other", "customer_id": 0, "step": "details", "representative_id": 0, "name": "quarterly",
-               "year": 2025, "provision": "6.2", "service_id": 0, "employee_id": 0}
+               "year": 2025, "provision": "6.2", "service_id": 0, "employee_id": 0, "user_id": 0}
     rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
     values = {name: samples[name] for name in rule.arguments}
     return app.url_map.bind("localhost").build(endpoint, values)

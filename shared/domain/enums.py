@@ -43,6 +43,15 @@ STAFF_ROLES = frozenset({Role.AGENT, Role.OFFICER, Role.RESPONDER, Role.MANAGER,
 PORTAL_ROLES = frozenset({Role.RESIDENT, Role.COUNCILLOR})
 
 
+class AccountStatus(LabelledEnum):
+    """Where a staff member's or councillor's account stands, as admins see it (never stored: read
+    from when it was disabled and when its owner last signed in)."""
+
+    ACTIVE = "active", _l("Active"), "govuk-tag--green"
+    INVITED = "invited", _l("Invited, not yet signed in"), "govuk-tag--blue"
+    DISABLED = "disabled", _l("Disabled"), "govuk-tag--grey"
+
+
 class CaseKind(LabelledEnum):
     COMPLAINT = "complaint", _l("Complaint"), "govuk-tag--purple"
     SERVICE_REQUEST = "service_request", _l("Service request"), "govuk-tag--grey"

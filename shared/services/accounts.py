@@ -1,9 +1,11 @@
-"""Accounts: registration with email confirmation, signing in, password reset, staff creation,
-and a resident's own changes to their account: details, email address, password, closing it."""
+"""Accounts: registration with email confirmation, signing in, password reset, staff creation, the
+links that let invited staff and councillors choose their first password, and a resident's own
+changes to their account: details, email address, password, closing it."""
 
 from __future__ import annotations
 
 import hashlib
+from datetime import date, timedelta
 
 from flask import current_app, url_for
 from itsdangerous import BadSignature, SignatureExpired, TimestampSigner, URLSafeTimedSerializer
@@ -11,16 +13,17 @@ from sqlalchemy import func, select
 
 from shared.auth.passwords import hash_password, needs_rehash, verify_password
 from shared.auth.sessions import end_all_sessions
-from shared.clock import utcnow
+from shared.clock import to_london, utcnow
 from shared.db import db
 from shared.domain.enums import Role
 from shared.domain.retention import CASE_RETENTION_YEARS
 from shared.models import Service, User
-from shared.services import outbox
+from shared.services import audit, outbox
 
 CONFIRM_MAX_AGE = 3 * 24 * 3600
 RESET_MAX_AGE = 3600
 CHANGE_EMAIL_MAX_AGE = 24 * 3600
+INVITATION_MAX_AGE = 7 * 24 * 3600  # a week: people are invited before they start, and may be away
 
 
 class AccountError(Exception):
@@ -223,6 +226,50 @@ def reset_password(user: User, new_password: str) -> None:
         user.email_confirmed_at = utcnow()  # they proved they read the mailbox
     user.closed_at = None  # a closed account's owner registered again and chose a password
     end_all_sessions(user.id)
+
+
+# --- invitations (staff and councillors, made by an admin) ----------------------------------------
+
+
+def invitation_url(user: User) -> tuple[str, date]:
+    """The link to choose a first password, and the last day it works (Europe/London).
+
+    It carries the password fingerprint, so it works once (choosing a password changes it), and
+    stops working if an admin corrects the email address or disables the account. Staff choose
+    their password in the back office and councillors in the portal, where each then signs in.
+    """
+    token = _serializer("invite").dumps({"u": user.id, "p": _password_fingerprint(user)})
+    endpoint = "staff.accept_invitation" if user.is_staff else "portal.accept_invitation"
+    expires_on = to_london(utcnow() + timedelta(seconds=INVITATION_MAX_AGE)).date()
+    return url_for(endpoint, token=token, _external=True), expires_on
+
+
+def user_for_invitation(token: str, *, staff: bool) -> User | None:
+    """The invited person, if the link is genuine, in time, unused and for this side (back office or
+    portal); None otherwise, whatever the reason, so the page says only that the link has expired."""
+    try:
+        data = _serializer("invite").loads(token, max_age=INVITATION_MAX_AGE)
+    except (BadSignature, SignatureExpired):
+        return None
+    user = db.session.get(User, data.get("u"))
+    if user is None or not user.is_active or not user.email:
+        return None
+    if user.role.is_staff != staff or (not staff and user.role is not Role.COUNCILLOR):
+        return None
+    if _password_fingerprint(user) != data.get("p"):
+        return None
+    return user
+
+
+def accept_invitation(user: User, password: str) -> None:
+    """Set the invited person's password; they proved they read the mailbox. Signs out any browser
+    that was signed in as them (there should be none), as a password change does. Audited: the
+    account's history shows when its owner took it up."""
+    user.password_hash = hash_password(password)
+    if user.email_confirmed_at is None:
+        user.email_confirmed_at = utcnow()
+    end_all_sessions(user.id)
+    audit.record("user.invitation_accepted", actor=user, subject_type="user", subject_id=user.id, person_id=user.id)
 
 
 # --- a resident's own account ---------------------------------------------------------------

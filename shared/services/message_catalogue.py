@@ -15,7 +15,7 @@ from types import SimpleNamespace
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
-from shared.domain.enums import EventType, Ombudsman
+from shared.domain.enums import EventType, Ombudsman, Role
 
 TEXT, DATE, FLAG, LINK, BLOCK = "text", "date", "flag", "link", "block"
 
@@ -76,6 +76,8 @@ PLACEHOLDERS: dict[str, Placeholder] = {
     "confirm_url": Placeholder(_l("The link that confirms the email address"), LINK),
     "finish_url": Placeholder(_l("The link to finish creating the account (empty for a representative who has one)"),
                               LINK),
+    "invite_url": Placeholder(_l("The link to choose a password for the new account (it works once)"), LINK),
+    "role": Placeholder(_l("The role the person has been given, for example “Complaints officer”")),
     "follow_url": Placeholder(_l("The link to follow the case without an account"), LINK),
     "tasks": Placeholder(_l("The lists of cases and tasks, each with its date and link"), BLOCK),
     "organisations": Placeholder(_l("The organisations chosen for the person, with how to contact them"), BLOCK),
@@ -127,6 +129,8 @@ MESSAGES: dict[str, Message] = {m.name: m for m in [
     _m("email_changed", _l("Email address changed"), _ACCOUNTS, "name", "council", "old_email", "new_email",
        "contact_url"),
     _m("account_closed", _l("Account closed"), _ACCOUNTS, "name", "council", "retention_years", "contact_url"),
+    _m("user_invited", _l("Invited to an account (staff and councillors)"), _STAFF, "name", "council", "role",
+       "invite_url", "expires_on", "sign_in_url"),
     _m("case_assigned", _l("Case allocated to you"), _STAFF, *_STAFF_CASE, "respond_by"),
     _m("case_message_received", _l("New message from the resident"), _STAFF, *_STAFF_CASE),
     _m("information_requested", _l("Information requested from a service"), _STAFF, *_STAFF_CASE, "due_on"),
@@ -195,6 +199,8 @@ def sample_context(message: Message) -> dict[str, object]:
         "confirm_url": _url("portal.confirm_email", token=_EXAMPLE),
         "finish_url": _url("portal.reset_password", token=_EXAMPLE),
         "follow_url": _url("portal.follow_case", token=_EXAMPLE),
+        "invite_url": _url("staff.accept_invitation", token=_EXAMPLE),
+        "role": Role.OFFICER.label,
         "digest": Digest(overdue=[Item(SAMPLE_REFERENCE, date(2027, 1, 4), staff_case)],
                          due_soon=[Item("RDR-3HQ8-T2LW", date(2027, 1, 8),
                                         _url("staff.case", reference="RDR-3HQ8-T2LW"))]),
@@ -205,6 +211,8 @@ def sample_context(message: Message) -> dict[str, object]:
     }
     if message.name == "confirm_new_email":
         values["confirm_url"] = _url("portal.confirm_new_email", token=_EXAMPLE)
+    if message.name == "user_invited":  # a member of staff signs in to the back office
+        values["sign_in_url"] = _url("staff.sign_in")
     # The raw values a list (block) is made from, as its callers pass them.
     values["council_name"] = current_app.config["SETTINGS"].council_name  # some callers pass it
     wanted = set(message.placeholders) | {"council_name", "digest" if "tasks" in message.blocks else "",

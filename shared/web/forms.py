@@ -1,4 +1,5 @@
-"""Form base, the fields many forms ask the same way, and the GOV.UK error summary with a translated title."""
+"""Form base, the fields many forms ask the same way (password choices among them), and the GOV.UK error
+summary with a translated title."""
 
 from __future__ import annotations
 
@@ -7,10 +8,16 @@ import re
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.main import wtforms_errors as _wtforms_errors
-from govuk_frontend_wtf.wtforms_widgets import GovCharacterCount, GovRadioInput, GovTextInput
-from wtforms import EmailField, RadioField, StringField, TextAreaField
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCharacterCount,
+    GovPasswordInput,
+    GovRadioInput,
+    GovSubmitInput,
+    GovTextInput,
+)
+from wtforms import EmailField, PasswordField, RadioField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
+from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, Optional
 
 
 class RedressForm(FlaskForm):
@@ -103,3 +110,36 @@ def required_choice(label, choices, message, *, description="") -> RadioField:
         validate_choice=True,
         invalid_choice_message=message,
     )
+
+
+# --- choosing a password: residents registering or resetting, staff and councillors invited -----------
+
+
+def new_password_field(label, required, *, description) -> PasswordField:
+    return PasswordField(
+        label,
+        description=description,
+        widget=GovPasswordInput(),
+        validators=[
+            DataRequired(required),
+            Length(min=10, message=_l("Password must be 10 characters or more")),
+            Length(max=200, message=_l("Password must be 200 characters or fewer")),
+        ],
+    )
+
+
+def confirm_password_field(label, required) -> PasswordField:
+    """Must match the form's `password` field."""
+    return PasswordField(
+        label,
+        widget=GovPasswordInput(),
+        validators=[DataRequired(required), EqualTo("password", message=_l("Enter the same password in both fields"))],
+    )
+
+
+class ChoosePasswordForm(RedressForm):
+    """Someone invited to an account (staff or councillor) chooses their first password."""
+
+    password = new_password_field(_l("Password"), _l("Enter a password"), description=_l("Use 10 characters or more."))
+    confirm_password = confirm_password_field(_l("Confirm password"), _l("Confirm your password"))
+    submit = SubmitField(_l("Set password"), widget=GovSubmitInput())

@@ -1,4 +1,5 @@
-"""Staff sign-in and sign-out (local passwords; single sign-on arrives with the identity work)."""
+"""Staff sign-in and sign-out (local passwords; single sign-on arrives with the identity work), and
+choosing a first password from an admin's invitation."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from shared.auth.access import public
 from shared.auth.sessions import end_session, start_session
 from shared.domain.enums import STAFF_ROLES
 from shared.services import accounts
+from shared.web.forms import ChoosePasswordForm
 from shared.web.redirects import safe_next
 from staff import bp
 from staff.forms import StaffSignInForm
@@ -38,3 +40,20 @@ def sign_out():
         end_session()
     flash(_("You have signed out."))
     return redirect(url_for("staff.sign_in"))
+
+
+@bp.route("/invitation/<token>", methods=["GET", "POST"])
+@public
+def accept_invitation(token: str):
+    """An admin invited this person: they choose their password here, then sign in."""
+    user = accounts.user_for_invitation(token, staff=True)
+    if user is None:
+        return render_template("shared/invitation_expired.html", sign_in_url=url_for("staff.sign_in")), 404
+    form = ChoosePasswordForm()
+    if form.validate_on_submit():
+        accounts.accept_invitation(user, form.password.data)
+        if current_user.is_authenticated:
+            end_session()  # someone else was signed in on this browser
+        flash(_("Your password is set. Sign in with your email address and the password you chose."))
+        return redirect(url_for("staff.sign_in"))
+    return render_template("shared/accept_invitation.html", form=form, user=user)
