@@ -39,13 +39,15 @@ class RunningProvider:
     process: subprocess.Popen
     residents: OidcSettings
     staff: OidcSettings
+    residents_key: dict  # the residents client's private JWK (private_key_jwt)
 
     def next_login(self, account: str | None = None, *, error: str | None = None) -> None:
         body = {"error": error} if error else {"account": account}
         requests.post(f"{self.issuer}/__test/next-login", json=body, timeout=5).raise_for_status()
 
 
-def start_provider() -> RunningProvider:
+def start_provider(app_origin: str = APP_ORIGIN) -> RunningProvider:
+    """Clients registered for the app at `app_origin` (the test client's, or a live server's)."""
     node = shutil.which("node")
     module = ROOT / "node_modules" / "oidc-provider"
     if node is None or not module.exists():
@@ -58,7 +60,7 @@ def start_provider() -> RunningProvider:
             "token_endpoint_auth_method": "private_key_jwt",
             "token_endpoint_auth_signing_alg": "RS256",
             "jwks": {"keys": [client_key.as_dict(private=False)]},
-            "redirect_uris": [f"{APP_ORIGIN}/sign-in/oidc/callback"],
+            "redirect_uris": [f"{app_origin}/sign-in/oidc/callback"],
             "grant_types": ["authorization_code"],
             "response_types": ["code"],
         },
@@ -67,7 +69,7 @@ def start_provider() -> RunningProvider:
             "client_secret": STAFF_SECRET,
             "token_endpoint_auth_method": "client_secret_basic",
             "id_token_signed_response_alg": "ES256",
-            "redirect_uris": [f"{APP_ORIGIN}/staff/sign-in/oidc/callback"],
+            "redirect_uris": [f"{app_origin}/staff/sign-in/oidc/callback"],
             "grant_types": ["authorization_code"],
             "response_types": ["code"],
         },
@@ -93,7 +95,7 @@ def start_provider() -> RunningProvider:
         scopes=("openid", "email", "profile", "groups"),
         role_map=(("complaints-officers", "officer"), ("complaints-managers", "manager")),
     )
-    return RunningProvider(issuer, process, residents, staff)
+    return RunningProvider(issuer, process, residents, staff, client_key.as_dict(private=True))
 
 
 def stop_provider(provider: RunningProvider) -> None:
