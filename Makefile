@@ -32,6 +32,7 @@ $(VENV)/.installed-test: $(VENV)/.installed
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 
+# Also the tests' identity provider (npm oidc-provider, a devDependency): the OIDC sign-in tests need it.
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	touch $@
@@ -59,19 +60,19 @@ run: install assets compile-translations
 browser: install-test
 	$(BIN)/python -m e2e_tests.browser ensure
 
-unit: install-test assets compile-translations
+unit: install-test assets compile-translations node_modules/.installed
 	$(BIN)/python -m pytest unit_tests -q
 
-e2e: install-test assets compile-translations browser
+e2e: install-test assets compile-translations browser node_modules/.installed
 	$(BIN)/python -m pytest e2e_tests -q
 
 lint: install-test
 	$(BIN)/ruff check .
 
-test: lint install-test assets compile-translations browser
+test: lint install-test assets compile-translations browser node_modules/.installed
 	$(BIN)/python -m pytest unit_tests e2e_tests -q
 
-test-postgres: install-test assets compile-translations
+test-postgres: install-test assets compile-translations node_modules/.installed
 	REDRESS_TEST_DATABASE_URL=$${REDRESS_TEST_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/test} \
 	    $(BIN)/python -m pytest unit_tests -q
 

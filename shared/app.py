@@ -49,6 +49,8 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         BABEL_TRANSLATION_DIRECTORIES=str(ROOT / "translations"),
         BABEL_DEFAULT_TIMEZONE="Europe/London",
         COUNT_QUERIES=settings.env != "production",
+        OIDC=dict(settings.oidc),  # per audience; see shared.auth.sso_flow
+        LOCAL_PASSWORDS=dict(settings.local_passwords),
     )
     clock.configure_from_env(settings.production)
     settings.instance_path.mkdir(parents=True, exist_ok=True)

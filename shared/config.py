@@ -20,6 +20,32 @@ class ConfigError(RuntimeError):
     """Raised when the settings would make the service unsafe or unusable."""
 
 
+AUDIENCES = ("residents", "staff")
+# The back-office roles an identity provider's groups may grant, most powerful first (a person in
+# several mapped groups gets the first). Responders belong to a service, which a group cannot say.
+SSO_STAFF_ROLES = ("admin", "manager", "officer", "agent")
+
+
+@dataclass(frozen=True)
+class OidcSettings:
+    """One audience's OpenID Connect provider (see docs/configuration.md, Signing in with OpenID Connect)."""
+
+    audience: str
+    name: str  # shown as "Sign in with <name>"
+    issuer: str
+    client_id: str
+    client_secret: str = ""  # client_secret_basic, or…
+    private_key: str = ""  # …private_key_jwt: the client's private key (PEM or JWK), read from a file
+    private_key_alg: str = "RS256"
+    scopes: tuple[str, ...] = ("openid", "email", "profile")
+    role_claim: str = "groups"
+    role_map: tuple[tuple[str, str], ...] = ()  # (claim value, Role value), staff only
+
+    @property
+    def auth_method(self) -> str:
+        return "private_key_jwt" if self.private_key else "client_secret_basic"
+
+
 @dataclass(frozen=True)
 class Settings:
     env: str
@@ -60,6 +86,9 @@ class Settings:
     outbox_lease_seconds: int = 600
     outbox_backoff_seconds: float = 30.0
     outbox_backoff_max_seconds: float = 3600.0
+    # Single sign-on per audience ("residents", "staff"), and whether local passwords still work there.
+    oidc: dict = field(default_factory=dict)
+    local_passwords: dict = field(default_factory=lambda: {"residents": True, "staff": True})
 
     @property
     def production(self) -> bool:
@@ -136,6 +165,68 @@ def _delivery_settings(env, mail_backend: str) -> dict:
     return values
 
 
+def _oidc_settings(env, audience: str) -> OidcSettings | None:
+    prefix = f"REDRESS_OIDC_{audience.upper()}_"
+    issuer = env.get(prefix + "ISSUER", "").strip().rstrip("/")
+    if not issuer:
+        return None
+    production = env.get("REDRESS_ENV", "").strip().lower() == "production"
+    if not (issuer.startswith("https://") or (not production and issuer.startswith("http://"))):
+        raise ConfigError(f"{prefix}ISSUER must be an https:// address")
+    client_id = env.get(prefix + "CLIENT_ID", "").strip()
+    if not client_id:
+        raise ConfigError(f"{prefix}CLIENT_ID must be set with {prefix}ISSUER")
+    secret = env.get(prefix + "CLIENT_SECRET", "")
+    key_file = env.get(prefix + "PRIVATE_KEY_FILE", "").strip()
+    if bool(secret) == bool(key_file):
+        raise ConfigError(f"set one of {prefix}CLIENT_SECRET or {prefix}PRIVATE_KEY_FILE")
+    private_key = ""
+    if key_file:
+        try:
+            private_key = Path(key_file).read_text()
+        except OSError as error:
+            raise ConfigError(f"{prefix}PRIVATE_KEY_FILE cannot be read: {error}") from None
+    alg = env.get(prefix + "PRIVATE_KEY_ALG", "RS256").strip().upper()
+    if alg not in {"RS256", "PS256", "ES256"}:
+        raise ConfigError(f"{prefix}PRIVATE_KEY_ALG must be RS256, PS256 or ES256")
+    scopes = tuple(env.get(prefix + "SCOPES", "openid email profile").split())
+    if "openid" not in scopes:
+        raise ConfigError(f"{prefix}SCOPES must include openid")
+    role_map: list[tuple[str, str]] = []
+    if audience == "staff":
+        for pair in env.get(prefix + "ROLES", "").split(","):
+            if not pair.strip():
+                continue
+            value, _, role = pair.rpartition("=")
+            if not value.strip() or role.strip() not in SSO_STAFF_ROLES:
+                raise ConfigError(f"{prefix}ROLES must be claim-value=role pairs, the roles among {', '.join(SSO_STAFF_ROLES)}; not {pair.strip()!r}")
+            role_map.append((value.strip(), role.strip()))
+        if not role_map:
+            raise ConfigError(f"{prefix}ROLES must map at least one claim value to a role")
+    return OidcSettings(
+        audience=audience,
+        name=env.get(prefix + "NAME", "").strip() or issuer.split("//", 1)[-1].split("/", 1)[0],
+        issuer=issuer,
+        client_id=client_id,
+        client_secret=secret,
+        private_key=private_key,
+        private_key_alg=alg,
+        scopes=scopes,
+        role_claim=env.get(prefix + "ROLE_CLAIM", "groups").strip() or "groups",
+        role_map=tuple(role_map),
+    )
+
+
+def _sign_in_settings(env) -> dict:
+    oidc = {audience: found for audience in AUDIENCES if (found := _oidc_settings(env, audience))}
+    local = {}
+    for audience in AUDIENCES:
+        local[audience] = _bool(env.get(f"REDRESS_{audience.upper()}_LOCAL_PASSWORDS"), default=True)
+        if not local[audience] and audience not in oidc:
+            raise ConfigError(f"REDRESS_{audience.upper()}_LOCAL_PASSWORDS can only be off when REDRESS_OIDC_{audience.upper()}_ISSUER is set")
+    return {"oidc": oidc, "local_passwords": local}
+
+
 def load_settings(environ: dict[str, str] | None = None) -> Settings:
     env = os.environ if environ is None else environ
     mode = env.get("REDRESS_ENV", "development").strip().lower()
@@ -188,4 +279,5 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         sqlite_busy_timeout_ms=int(env.get("REDRESS_SQLITE_BUSY_TIMEOUT_MS", "5000")),
         receipt_cutoff=_cutoff(env.get("REDRESS_RECEIPT_CUTOFF")),
         **delivery,
+        **_sign_in_settings(env),
     )

@@ -138,3 +138,53 @@ def test_production_app_uses_secure_cookies_and_hsts(base):
         assert response.status_code == 200
         assert response.headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
         assert "X-Redress-Queries" not in response.headers
+
+
+# --- single sign-on ---------------------------------------------------------------------------
+
+def _sso(**env):
+    return load_settings({"REDRESS_ENV": "testing", "REDRESS_SECRET_KEY": "x" * 40, **env})
+
+
+def test_no_provider_by_default_and_passwords_on():
+    settings = _sso()
+    assert settings.oidc == {} and settings.local_passwords == {"residents": True, "staff": True}
+
+
+def test_a_staff_provider_with_a_secret_and_role_mapping(tmp_path):
+    settings = _sso(REDRESS_OIDC_STAFF_ISSUER="https://login.example/tenant/", REDRESS_OIDC_STAFF_CLIENT_ID="abc",
+                    REDRESS_OIDC_STAFF_CLIENT_SECRET="s", REDRESS_OIDC_STAFF_NAME="Council Login",
+                    REDRESS_OIDC_STAFF_ROLES="g-officers=officer, g=admins=admin",
+                    REDRESS_STAFF_LOCAL_PASSWORDS="off")
+    staff = settings.oidc["staff"]
+    assert staff.issuer == "https://login.example/tenant" and staff.auth_method == "client_secret_basic"
+    assert staff.role_map == (("g-officers", "officer"), ("g=admins", "admin"))
+    assert settings.local_passwords == {"residents": True, "staff": False}
+
+
+def test_a_resident_provider_with_a_private_key(tmp_path):
+    key = tmp_path / "key.pem"
+    key.write_text("-----BEGIN PRIVATE KEY-----\n")
+    settings = _sso(REDRESS_OIDC_RESIDENTS_ISSUER="https://id.example", REDRESS_OIDC_RESIDENTS_CLIENT_ID="r",
+                    REDRESS_OIDC_RESIDENTS_PRIVATE_KEY_FILE=str(key))
+    residents = settings.oidc["residents"]
+    assert residents.auth_method == "private_key_jwt" and residents.name == "id.example"
+    assert residents.scopes == ("openid", "email", "profile")
+
+
+@pytest.mark.parametrize(("env", "message"), [
+    ({"REDRESS_OIDC_RESIDENTS_ISSUER": "https://id.example"}, "CLIENT_ID"),
+    ({"REDRESS_OIDC_RESIDENTS_ISSUER": "https://id.example", "REDRESS_OIDC_RESIDENTS_CLIENT_ID": "r"},
+     "one of REDRESS_OIDC_RESIDENTS_CLIENT_SECRET"),
+    ({"REDRESS_OIDC_RESIDENTS_ISSUER": "https://id.example", "REDRESS_OIDC_RESIDENTS_CLIENT_ID": "r",
+      "REDRESS_OIDC_RESIDENTS_CLIENT_SECRET": "s", "REDRESS_OIDC_RESIDENTS_SCOPES": "email"}, "openid"),
+    ({"REDRESS_OIDC_STAFF_ISSUER": "https://id.example", "REDRESS_OIDC_STAFF_CLIENT_ID": "r",
+      "REDRESS_OIDC_STAFF_CLIENT_SECRET": "s"}, "ROLES must map"),
+    ({"REDRESS_OIDC_STAFF_ISSUER": "https://id.example", "REDRESS_OIDC_STAFF_CLIENT_ID": "r",
+      "REDRESS_OIDC_STAFF_CLIENT_SECRET": "s", "REDRESS_OIDC_STAFF_ROLES": "g=responder"}, "claim-value=role"),
+    ({"REDRESS_RESIDENTS_LOCAL_PASSWORDS": "off"}, "can only be off"),
+    ({"REDRESS_ENV": "production", "REDRESS_OIDC_RESIDENTS_ISSUER": "http://id.example"}, "https://"),
+])
+def test_bad_sso_settings_are_refused(env, message):
+    with pytest.raises(ConfigError, match=message):
+        _sso(**env)

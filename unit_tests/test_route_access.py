@@ -81,6 +81,9 @@ EXPECTED: dict[str, Route] = {
     "portal.you_said_we_did": Route(GET, "public", get=everyone(200)),
     "portal.sign_in": Route(GET_POST, "public", get=everyone(200), post=everyone(200)),
     "portal.sign_out": Route(POST, "public", post=everyone(Redirect("/"))),
+    # No identity provider is configured here (unit_tests/test_oidc.py runs them against one).
+    "portal.sign_in_oidc": Route(GET, "public", get=everyone(404)),
+    "portal.oidc_callback": Route(GET, "public", get=everyone(404)),
     "portal.register": Route(GET_POST, "public", get=everyone(200), post=everyone(200)),
     "portal.check_email": Route(GET, "public", get=everyone(200)),
     "portal.confirm_email": Route(GET, "public", get=everyone(404)),  # sample token is not valid
@@ -175,6 +178,8 @@ EXPECTED: dict[str, Route] = {
     "staff.sign_out": Route(POST, "public", post=everyone(Redirect("/staff/sign-in"))),
     # an invited member of staff chooses their password; the sample token is not valid (404)
     "staff.accept_invitation": Route(GET_POST, "public", get=everyone(404), post=everyone(404)),
+    "staff.sign_in_oidc": Route(GET, "public", get=everyone(404)),
+    "staff.oidc_callback": Route(GET, "public", get=everyone(404)),
     "staff.home": Route(GET, "staff:admin,agent,manager,officer,responder", get=only(STAFF, STAFF_SIGN_IN)),
     "staff.triage": Route(GET, "staff:manager,officer", get=only({OFFICER, MANAGER}, STAFF_SIGN_IN)),
     "staff.find_case": Route(GET, "staff:agent,manager,officer,responder", get=only(CASE_READERS, STAFF_SIGN_IN)),

@@ -3,13 +3,14 @@ councillor choosing their first password from an admin's invitation."""
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal import bp
 from portal.forms import ForgottenPasswordForm, RegisterForm, ResetPasswordForm, SignInForm
+from shared.auth import sso_flow
 from shared.auth.access import public
 from shared.auth.sessions import end_session, start_session
 from shared.domain.enums import PORTAL_ROLES, Role
@@ -18,11 +19,17 @@ from shared.web.forms import ChoosePasswordForm
 from shared.web.redirects import safe_next
 
 
+def _landing(user) -> str:
+    # Each portal role lands on its own list: residents their cases, councillors their enquiries.
+    return url_for("portal.your_cases") if user.role is Role.RESIDENT else url_for("portal.councillor_home")
+
+
 @bp.route("/sign-in", methods=["GET", "POST"])
 @public
 def sign_in():
+    passwords = sso_flow.local_passwords("residents")
     form = SignInForm()
-    if form.validate_on_submit():
+    if passwords and form.validate_on_submit():
         try:
             user = accounts.authenticate(form.email.data, form.password.data, roles=PORTAL_ROLES)
         except accounts.EmailNotConfirmed as unconfirmed:
@@ -30,11 +37,22 @@ def sign_in():
             return redirect(url_for("portal.check_email", sent="confirm"))
         if user is not None:
             start_session(user)
-            # Each portal role lands on its own list: residents their cases, councillors their enquiries.
-            landing = url_for("portal.your_cases") if user.role is Role.RESIDENT else url_for("portal.councillor_home")
-            return redirect(safe_next(request.args.get("next"), landing))
+            return redirect(safe_next(request.args.get("next"), _landing(user)))
         form.email.errors.append(_("Enter the email address and password for your account"))
-    return render_template("portal/sign_in.html", form=form)
+    return render_template("portal/sign_in.html", form=form, passwords=passwords,
+                           provider=sso_flow.provider_for("residents"))
+
+
+@bp.get("/sign-in/oidc")
+@public
+def sign_in_oidc():
+    return sso_flow.start("residents", "portal.oidc_callback")
+
+
+@bp.get("/sign-in/oidc/callback")
+@public
+def oidc_callback():
+    return sso_flow.finish("residents", "portal.oidc_callback", _landing)
 
 
 @bp.post("/sign-out")
@@ -49,6 +67,8 @@ def sign_out():
 @bp.route("/register", methods=["GET", "POST"])
 @public
 def register():
+    if not sso_flow.local_passwords("residents"):
+        abort(404)  # accounts come from the identity provider
     form = RegisterForm()
     if form.validate_on_submit():
         accounts.register_resident(form.email.data, form.full_name.data, form.password.data, str(get_locale()))
@@ -76,6 +96,8 @@ def confirm_email(token: str):
 @bp.route("/forgotten-password", methods=["GET", "POST"])
 @public
 def forgotten_password():
+    if not (sso_flow.local_passwords("residents") or sso_flow.local_passwords("staff")):
+        abort(404)
     form = ForgottenPasswordForm()
     if form.validate_on_submit():
         accounts.request_password_reset(form.email.data, str(get_locale()))
@@ -87,6 +109,8 @@ def forgotten_password():
 @public
 def reset_password(token: str):
     user = accounts.user_for_reset_token(token)
+    if user is not None and not sso_flow.local_passwords("staff" if user.is_staff else "residents"):
+        user = None  # this side signs in through its identity provider only
     if user is None:
         return render_template("portal/link_expired.html", purpose="reset"), 404
     finishing = not user.has_account  # a guest's record, or a closed account, becoming an account

@@ -13,7 +13,7 @@ from shared.models.followup import (
     learning_action_cases,
 )
 from shared.models.outbox import MessageTemplateOverride, OutboxMessage
-from shared.models.people import User, UserSession
+from shared.models.people import User, UserIdentity, UserSession
 from shared.models.procedures import Procedure, ProcedureStage
 from shared.models.representation import CaseRepresentative, Ward
 from shared.models.safeguards import Adjustment, AuditEvent, Restriction, Signpost, SupportService
@@ -26,4 +26,4 @@ __all__ = [
     "OmbudsmanReferral",
     "ResponseTemplate",
     "learning_action_cases",
-    "Case", "CaseEvent", "NamedEmployee", "CaseResponse", "Organisation", "CaseStage", "Procedure", "ProcedureStage", "ClosureDay", "FeedbackDraft", "CaseMessage", "StoredFile", "CaseAccessLink", "ThrottleHit", "CaseRepresentative", "Ward", "Adjustment", "AuditEvent", "Restriction", "Signpost", "SupportService", "OutboxMessage", "MessageTemplateOverride", "Service", "User", "UserSession"]
+    "Case", "CaseEvent", "NamedEmployee", "CaseResponse", "Organisation", "CaseStage", "Procedure", "ProcedureStage", "ClosureDay", "FeedbackDraft", "CaseMessage", "StoredFile", "CaseAccessLink", "ThrottleHit", "CaseRepresentative", "Ward", "Adjustment", "AuditEvent", "Restriction", "Signpost", "SupportService", "OutboxMessage", "MessageTemplateOverride", "Service", "User", "UserIdentity", "UserSession"]

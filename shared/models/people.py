@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, String, Text, func
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint, false, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from shared.db import Base, enum_column
@@ -36,6 +36,9 @@ class User(Base):
     closed_at: Mapped[datetime | None]
     # A councillor's ward (their enquiries default to it; ward counts are theirs to see).
     ward_id: Mapped[int | None] = mapped_column(ForeignKey("wards.id"))
+    # They sign in through an identity provider (see UserIdentity), so they have an account
+    # without a password of ours.
+    signs_in_elsewhere: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     sessions: Mapped[list[UserSession]] = relationship(back_populates="user", lazy="raise")
 
@@ -56,7 +59,7 @@ class User(Base):
     @property
     def has_account(self) -> bool:
         """False for a record made for a guest (or by an agent) that nobody has signed in to yet."""
-        return self.password_hash is not None
+        return self.password_hash is not None or self.signs_in_elsewhere
 
     @property
     def is_staff(self) -> bool:
@@ -77,3 +80,20 @@ class UserSession(Base):
     user_agent: Mapped[str | None] = mapped_column(String(300))
 
     user: Mapped[User] = relationship(back_populates="sessions", lazy="raise")
+
+
+class UserIdentity(Base):
+    """A person's account at an OpenID Connect provider: (issuer, subject) is the only key a
+    sign-in is matched on. Never an email address, which a provider may let people change."""
+
+    __tablename__ = "user_identities"
+    __table_args__ = (UniqueConstraint("issuer", "subject"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    issuer: Mapped[str] = mapped_column(String(500))
+    subject: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[datetime]
+    last_used_at: Mapped[datetime]
+
+    user: Mapped[User] = relationship(lazy="raise")

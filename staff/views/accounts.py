@@ -1,4 +1,4 @@
-"""Staff sign-in and sign-out (local passwords; single sign-on arrives with the identity work), and
+"""Staff sign-in and sign-out: local passwords and, where configured, the council's identity provider;
 choosing a first password from an admin's invitation."""
 
 from __future__ import annotations
@@ -7,6 +7,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from shared.auth import sso_flow
 from shared.auth.access import public
 from shared.auth.sessions import end_session, start_session
 from shared.domain.enums import STAFF_ROLES
@@ -20,8 +21,9 @@ from staff.forms import StaffSignInForm
 @bp.route("/sign-in", methods=["GET", "POST"])
 @public
 def sign_in():
+    passwords = sso_flow.local_passwords("staff")
     form = StaffSignInForm()
-    if form.validate_on_submit():
+    if passwords and form.validate_on_submit():
         try:
             user = accounts.authenticate(form.email.data, form.password.data, roles=STAFF_ROLES)
         except accounts.EmailNotConfirmed:
@@ -30,7 +32,19 @@ def sign_in():
             start_session(user)
             return redirect(safe_next(request.args.get("next"), url_for("staff.home")))
         form.email.errors.append(_("Enter the email address and password for your staff account"))
-    return render_template("staff/sign_in.html", form=form)
+    return render_template("staff/sign_in.html", form=form, passwords=passwords, provider=sso_flow.provider_for("staff"))
+
+
+@bp.get("/sign-in/oidc")
+@public
+def sign_in_oidc():
+    return sso_flow.start("staff", "staff.oidc_callback")
+
+
+@bp.get("/sign-in/oidc/callback")
+@public
+def oidc_callback():
+    return sso_flow.finish("staff", "staff.oidc_callback", lambda _user: url_for("staff.home"))
 
 
 @bp.post("/sign-out")

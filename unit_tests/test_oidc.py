@@ -1,0 +1,237 @@
+"""OpenID Connect sign-in end to end against a real provider (npm oidc-provider on loopback):
+residents through private_key_jwt, staff through client_secret_basic; accounts keyed on
+(issuer, subject); every refusal a clear page and no session."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+from sqlalchemy import func, select
+
+from shared.auth import oidc
+from shared.domain.enums import Role
+from shared.models import AuditEvent, User, UserIdentity, UserSession
+from unit_tests import oidc_support
+
+
+@pytest.fixture(scope="module")
+def provider():
+    running = oidc_support.start_provider()
+    yield running
+    oidc_support.stop_provider(running)
+
+
+@pytest.fixture
+def configured(app, provider, monkeypatch):
+    monkeypatch.setitem(app.config, "OIDC", {"residents": provider.residents, "staff": provider.staff})
+    yield provider
+    oidc.forget_cached()
+
+
+def _sessions(session) -> int:
+    session.expire_all()
+    return session.scalar(select(func.count()).select_from(UserSession))
+
+
+def _user(session, email: str) -> User | None:
+    session.expire_all()
+    return session.scalar(select(User).where(User.email == email))
+
+
+def _refused(response, status: int, heading: str, session) -> str:
+    body = response.get_data(as_text=True)
+    assert response.status_code == status, body[:2000]
+    assert f">{heading}</h1>" in body
+    assert _sessions(session) == 0
+    return body
+
+
+# --- residents (private_key_jwt) ----------------------------------------------------------------
+
+
+def test_a_resident_signs_in_for_the_first_time_and_gets_an_account(client, session, configured):
+    configured.next_login("alice")
+    response = oidc_support.through_provider(client, "/sign-in/oidc?next=/profile")
+    assert response.status_code == 302, response.get_data(as_text=True)
+    assert response.location == "/profile"
+    user = _user(session, "alice@example.org")
+    assert user.full_name == "Alice Example" and user.role is Role.RESIDENT
+    assert user.password_hash is None and user.has_account and user.email_confirmed_at is not None
+    identity = session.scalar(select(UserIdentity).where(UserIdentity.user_id == user.id))
+    assert (identity.issuer, identity.subject) == (configured.issuer, "alice")
+    assert client.get("/cases").status_code == 200
+    actions = session.scalars(select(AuditEvent.action).where(AuditEvent.person_id == user.id)).all()
+    assert sorted(actions) == ["account.created_by_sign_in", "user.signed_in"]
+
+
+def test_signing_in_again_uses_the_same_account(client, session, configured):
+    configured.next_login("alice")
+    assert oidc_support.through_provider(client, "/sign-in/oidc").location == "/cases"
+    other = client.application.test_client()
+    assert oidc_support.through_provider(other, "/sign-in/oidc").location == "/cases"
+    session.expire_all()
+    assert session.scalar(select(func.count()).select_from(User).where(User.email == "alice@example.org")) == 1
+    assert session.scalar(select(func.count()).select_from(UserIdentity)) == 1
+    assert _sessions(session) == 2
+
+
+def test_an_email_already_on_our_records_is_not_taken_over(client, session, make, configured):
+    existing = make.user(email="taken@example.org")
+    configured.next_login("clash")
+    body = _refused(oidc_support.through_provider(client, "/sign-in/oidc"), 403,
+                    "An account already uses this email address", session)
+    assert "taken@example.org" in body and "Sign in with your email address and password instead" in body
+    assert session.scalar(select(func.count()).select_from(UserIdentity)) == 0
+    assert _user(session, "taken@example.org").id == existing.id
+
+
+def test_an_unverified_email_makes_no_account(client, session, configured):
+    configured.next_login("una")
+    _refused(oidc_support.through_provider(client, "/sign-in/oidc"), 403, "Your email address is not confirmed", session)
+    assert _user(session, "una@example.org") is None
+
+
+def test_refusing_at_the_provider_signs_nobody_in(client, session, configured):
+    configured.next_login(error="access_denied")
+    body = _refused(oidc_support.through_provider(client, "/sign-in/oidc"), 400, "You did not finish signing in", session)
+    assert "Example ID did not sign you in" in body
+
+
+def test_a_callback_used_twice_is_refused_the_second_time(client, session, configured):
+    configured.next_login("alice")
+    start = client.get("/sign-in/oidc")
+    callback = oidc_support.callback_url(start.headers["Location"])[len(oidc_support.APP_ORIGIN):]
+    other = client.application.test_client()
+    with client.session_transaction() as cookie:
+        pending = dict(cookie)
+    with other.session_transaction() as cookie:
+        cookie.update(pending)  # an attacker holding a copy of the browser's cookie from before
+    assert client.get(callback).status_code == 302
+    # The same browser, its pending sign-in used up:
+    _refused_twice = client.get(callback)
+    assert _refused_twice.status_code == 400
+    assert ">Your sign-in has expired</h1>" in _refused_twice.get_data(as_text=True)
+    # The copied cookie still names the state, but the provider's code is spent.
+    assert other.get(callback).status_code == 400
+    assert _sessions(session) == 1
+
+
+def test_a_callback_without_state_is_refused(client, session, configured):
+    client.get("/sign-in/oidc")
+    _refused(client.get("/sign-in/oidc/callback?code=abc"), 400, "Your sign-in has expired", session)
+    _refused(client.get("/sign-in/oidc/callback?code=abc&state=made-up"), 400, "Your sign-in has expired", session)
+
+
+def test_a_closed_account_cannot_sign_in(client, session, configured):
+    configured.next_login("alice")
+    oidc_support.through_provider(client, "/sign-in/oidc")
+    user = _user(session, "alice@example.org")
+    user.disabled_at = user.created_at
+    session.query(UserSession).delete()
+    session.commit()
+    other = client.application.test_client()
+    _refused(oidc_support.through_provider(other, "/sign-in/oidc"), 403, "This account cannot be used", session)
+
+
+def test_a_response_naming_another_issuer_is_refused(client, session, configured):
+    configured.next_login("alice")
+    start = client.get("/sign-in/oidc")
+    callback = oidc_support.callback_url(start.headers["Location"])[len(oidc_support.APP_ORIGIN):]
+    forged = callback.replace("iss=", "iss=https%3A%2F%2Fevil.example&was=")
+    _refused(client.get(forged), 400, "Sorry, we could not sign you in", session)
+
+
+# --- staff (client_secret_basic, ES256 ID tokens, groups → roles) ---------------------------------
+
+
+def test_a_staff_member_in_a_mapped_group_gets_that_role(client, session, configured):
+    configured.next_login("olu")
+    response = oidc_support.through_provider(client, "/staff/sign-in/oidc")
+    assert response.status_code == 302 and response.location == "/staff/"
+    user = _user(session, "olu@council.example")
+    assert user.role is Role.OFFICER and user.signs_in_elsewhere
+    assert client.get("/staff/").status_code == 200
+
+
+def test_several_groups_give_the_most_powerful_mapped_role(client, session, configured):
+    configured.next_login("max")
+    assert oidc_support.through_provider(client, "/staff/sign-in/oidc").status_code == 302
+    assert _user(session, "max@council.example").role is Role.MANAGER
+
+
+def test_a_staff_member_in_no_mapped_group_is_refused(client, session, configured):
+    configured.next_login("fin")
+    body = _refused(oidc_support.through_provider(client, "/staff/sign-in/oidc"), 403,
+                    "You do not have access to the back office", session)
+    assert "Council Login" in body
+    assert _user(session, "fin@council.example") is None
+
+
+def test_the_role_follows_the_groups_at_each_sign_in(app, client, session, configured, monkeypatch):
+    configured.next_login("olu")
+    oidc_support.through_provider(client, "/staff/sign-in/oidc")
+    user_id = _user(session, "olu@council.example").id
+    agents = replace(configured.staff, role_map=(("complaints-officers", "agent"),))
+    monkeypatch.setitem(app.config, "OIDC", {"residents": configured.residents, "staff": agents})
+    configured.next_login("olu")
+    assert oidc_support.through_provider(app.test_client(), "/staff/sign-in/oidc").status_code == 302
+    assert _user(session, "olu@council.example").role is Role.AGENT
+    change = session.scalar(select(AuditEvent).where(AuditEvent.person_id == user_id,
+                                                     AuditEvent.action == "user.role_changed"))
+    assert change.details["old"] == "officer" and change.details["new"] == "agent"
+
+
+def test_a_staff_identity_cannot_sign_in_to_the_portal(client, session, configured):
+    configured.next_login("olu")
+    oidc_support.through_provider(client, "/staff/sign-in/oidc")
+    session.query(UserSession).delete()
+    session.commit()
+    configured.next_login("olu")
+    body = _refused(oidc_support.through_provider(client.application.test_client(), "/sign-in/oidc"), 403,
+                    "This account cannot sign in here", session)
+    assert "Sign in to the back office" in body
+
+
+def test_a_wrong_client_secret_is_refused_at_the_token_endpoint(app, client, session, configured, monkeypatch):
+    wrong = replace(configured.staff, client_secret="not-the-secret")
+    monkeypatch.setitem(app.config, "OIDC", {"residents": configured.residents, "staff": wrong})
+    configured.next_login("olu")
+    _refused(oidc_support.through_provider(client, "/staff/sign-in/oidc"), 400, "Sorry, we could not sign you in", session)
+
+
+# --- the sign-in pages ------------------------------------------------------------------------
+
+
+def test_the_sign_in_pages_offer_the_provider(client, configured):
+    portal = client.get("/sign-in").get_data(as_text=True)
+    assert "Sign in with Example ID" in portal and 'href="/sign-in/oidc"' in portal
+    assert "Or sign in with your email address and password" in portal
+    staff = client.get("/staff/sign-in?next=/staff/cases").get_data(as_text=True)
+    assert "Sign in with Council Login" in staff and "/staff/sign-in/oidc?next=/staff/cases" in staff
+
+
+def test_the_pages_are_in_welsh(client, configured):
+    page = client.get("/sign-in?lang=cy").get_data(as_text=True)
+    assert "Mewngofnodi gyda Example ID" in page
+
+
+def test_without_a_provider_there_is_no_button_and_no_route(client):
+    assert "Sign in with" not in client.get("/sign-in").get_data(as_text=True).replace("Sign in with your", "")
+    assert client.get("/sign-in/oidc").status_code == 404
+    assert client.get("/staff/sign-in/oidc/callback").status_code == 404
+
+
+def test_local_passwords_can_be_switched_off(app, client, session, make, configured, monkeypatch):
+    resident = make.user(email="local@example.org")
+    session.commit()
+    token = client.csrf_token("/sign-in")  # taken while the form is still shown
+    monkeypatch.setitem(app.config, "LOCAL_PASSWORDS", {"residents": False, "staff": False})
+    page = client.get("/sign-in").get_data(as_text=True)
+    assert 'type="password"' not in page and "makes one for you" in page
+    assert client.get("/register").status_code == 404
+    assert client.get("/forgotten-password").status_code == 404
+    response = client.post("/sign-in", data={"csrf_token": token, "email": resident.email,
+                                             "password": "correct horse battery staple"})
+    assert response.status_code == 200 and _sessions(session) == 0
+    assert 'type="password"' not in client.get("/staff/sign-in").get_data(as_text=True)
