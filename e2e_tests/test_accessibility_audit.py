@@ -635,21 +635,28 @@ def test_nothing_moves_on_or_times_out_by_itself(new_context: Callable[..., Brow
                 assert element.get_attribute("data-refresh-while-idle") is not None
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "WCAG 2.2.1 Timing adjustable: in production a form left open more than 8 hours is refused when sent "
-    "(its CSRF token expires: 'Your page timed out', what was typed on that page is lost) and a session ends "
-    "12 hours after the last visit, with no warning and no way to extend; the 20-hour exception does not apply"))
-def test_production_time_limits_are_over_20_hours_or_warned(tmp_path) -> None:
-    """WCAG 2.2.1: every time limit on someone's work is longer than 20 hours, or warns before it ends
-    (no page has a timeout warning, so the limits themselves must be long enough)."""
+def _production_config(tmp_path):
     from shared.app import create_app
     from shared.config import load_settings
 
     settings = load_settings({"REDRESS_ENV": "production", "REDRESS_SECRET_KEY": "k" * 40,
                               "REDRESS_INSTANCE_PATH": str(tmp_path), "REDRESS_DATABASE_URL": f"sqlite:///{tmp_path}/t.db"})
-    config = create_app(settings).config
-    twenty_hours = timedelta(hours=20)
+    return create_app(settings).config
+
+
+def test_a_form_left_open_is_not_refused_for_its_age(tmp_path) -> None:
+    """WCAG 2.2.1: a form's CSRF token has no age limit of its own; it lasts as long as the session."""
+    config = _production_config(tmp_path)
+    assert config["WTF_CSRF_TIME_LIMIT"] is None
     assert config["PERMANENT_SESSION_LIFETIME"] == DOCUMENTED_SESSION  # what the cookies page says
-    form_limit = config["WTF_CSRF_TIME_LIMIT"]
-    assert form_limit is None or timedelta(seconds=form_limit) > twenty_hours, f"forms expire after {form_limit} s"
-    assert config["PERMANENT_SESSION_LIFETIME"] > twenty_hours, "sessions end 12 hours after the last visit"
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "WCAG 2.2.1 Timing adjustable: in production a session ends 12 hours after the last visit, with no "
+    "warning and no way to extend, and the 20-hour exception does not apply (the timeout warning with "
+    "'stay signed in' is issue 10's)"))
+def test_production_sessions_last_over_20_hours_or_warn(tmp_path) -> None:
+    """WCAG 2.2.1: every time limit on someone's work is longer than 20 hours, or warns before it ends
+    (no page has a timeout warning yet, so the limit itself must be long enough)."""
+    config = _production_config(tmp_path)
+    assert config["PERMANENT_SESSION_LIFETIME"] > timedelta(hours=20), "sessions end 12 hours after the last visit"

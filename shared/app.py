@@ -45,7 +45,9 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         PERMANENT_SESSION_LIFETIME=timedelta(hours=12),
-        WTF_CSRF_TIME_LIMIT=None if settings.env == "testing" else 3600 * 8,
+        # A form's token lives as long as the session it belongs to (WCAG 2.2.1: a long complaint
+        # typed over an evening is not refused for its age; the session's own limit still applies).
+        WTF_CSRF_TIME_LIMIT=None,
         BABEL_TRANSLATION_DIRECTORIES=str(ROOT / "translations"),
         BABEL_DEFAULT_TIMEZONE="Europe/London",
         COUNT_QUERIES=settings.env != "production",
