@@ -104,17 +104,23 @@ class PrivateCluster:
     def url(self) -> str:
         return f"postgresql://postgres@127.0.0.1:{self.port}/postgres"
 
+    def _run(self, *command) -> None:
+        # PostgreSQL refuses to run as root: as root, the cluster belongs to the postgres user.
+        prefix = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+        subprocess.run([*prefix, *map(str, command)], check=True, capture_output=True)  # noqa: S603
+
     def init(self) -> PrivateCluster:
-        subprocess.run([self.bin / "initdb", "-D", self.data, "-U", "postgres", "--auth=trust", "-E", "UTF8",  # noqa: S603
-                        "--no-instructions"], check=True, capture_output=True)
+        if os.geteuid() == 0:
+            shutil.chown(self.folder, "postgres", "postgres")
+        self._run(self.bin / "initdb", "-D", self.data, "-U", "postgres", "--auth=trust", "-E", "UTF8",
+                  "--no-instructions")
         with (self.data / "postgresql.conf").open("a") as conf:
             conf.write(f"\nport = {self.port}\nlisten_addresses = '127.0.0.1'\nunix_socket_directories = '{self.folder}'\n"
-                       "fsync = on\nshared_buffers = 64MB\nmax_connections = 100\n")
+                       "shared_buffers = 64MB\nmax_connections = 100\n")
         return self
 
     def _ctl(self, *args: str) -> None:
-        subprocess.run([self.bin / "pg_ctl", "-D", self.data, "-l", self.log, "-w", *args], check=True,  # noqa: S603
-                       capture_output=True)
+        self._run(self.bin / "pg_ctl", "-D", self.data, "-l", self.log, "-w", *args)
 
     def start(self) -> None:
         self._ctl("start")
