@@ -243,6 +243,21 @@ def test_a_signed_in_visitor_gets_the_503_page_when_the_database_is_unreachable(
         assert "Sign out" not in body
 
 
+def test_a_commit_that_fails_because_the_database_went_away_answers_the_503_page(client, monkeypatch):
+    """The work went through, then the database stopped before the commit (bench/load.py saw it):
+    the person gets the service-unavailable page, with the usual headers, not a bare 500."""
+    from sqlalchemy.exc import OperationalError
+    from sqlalchemy.orm import Session
+
+    def lost(_self):
+        raise OperationalError("COMMIT", {}, Exception("terminating connection due to administrator command"))
+
+    monkeypatch.setattr(Session, "commit", lost)
+    response = client.get("/healthz")
+    _assert_full_error(response, 503, "Sorry, the service is unavailable")
+    assert "Content-Security-Policy" in response.headers
+
+
 def test_a_postgresql_server_that_never_answers_gets_the_503_page_within_the_connect_timeout(app):
     """A host that takes the connection and says nothing (a hung server, a dropped route): libpq
     would wait for ever; make_engine's connect timeout answers 503 within a few seconds."""
