@@ -9,7 +9,7 @@ export REDRESS_INSTANCE_PATH ?= $(CURDIR)/instance
 
 .DEFAULT_GOAL := help
 .PHONY: help run serve install install-test assets translations compile-translations browser lint \
-        test unit e2e test-postgres lock bench bench-report-server bench-drain bench-csv clean
+        test unit e2e test-postgres lock bench bench-report-server bench-drain bench-csv bench-load clean
 
 help:
 	@echo "make run    install, migrate, load demo data and serve http://127.0.0.1:5000"
@@ -96,6 +96,11 @@ bench-drain: install-test compile-translations
 #   BENCH_DATABASE_URL=postgresql://… (filled with `redress demo-data --cases 200000`).
 bench-report-server: install-test compile-translations
 	$(BIN)/python -m bench.report_server $(BENCH_DATABASE_URL)
+
+# Load and faults on a private PostgreSQL cluster (initdb, pg_ctl; never the machine's own): 50 residents
+# with files at once, double submissions, PostgreSQL stopped and started under load. See bench/README.md.
+bench-load: install-test compile-translations
+	$(BIN)/python -m bench.load
 
 # docs/screenshots/: the main pages at 320 CSS px in English and Urdu. Urdu needs a Nastaliq font
 # in the browser (Debian's fonts-noto-core; residents' devices have their own): installed here as root.

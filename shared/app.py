@@ -10,6 +10,7 @@ from flask import Flask, Response, g
 from flask_babel import get_locale
 from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
 
 from shared import clock
 from shared.auth import access
@@ -139,10 +140,21 @@ def _commit_after_request(app: Flask) -> None:
         session = g.get("db_session")
         if session is None:
             return response
-        if response.status_code < 400:
-            session.commit()
-        else:
+        if response.status_code >= 400:
             session.rollback()
+            return response
+        try:
+            session.commit()
+        except OperationalError as error:  # the database went away between the work and its commit
+            session.rollback()
+            app.logger.error("database unavailable at commit: %s", str(error.orig or error).splitlines()[0])
+            g._login_user = login_manager.anonymous_user()
+            body, status = errors.render_error(503)
+            # The same response object keeps the security headers already set on it; nothing said saved.
+            response.set_data(body)
+            response.status_code = status
+            response.mimetype = "text/html"
+            response.headers.pop("Location", None)
         return response
 
     @app.teardown_request

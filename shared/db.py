@@ -50,7 +50,14 @@ class Base(DeclarativeBase):
     type_annotation_map = {datetime: UTCDateTime}
 
 
-def make_engine(url: str, *, busy_timeout_ms: int = 5000, **kwargs: Any) -> Engine:
+# Seconds to wait for PostgreSQL to accept a connection. libpq's default is to wait for ever (in
+# practice the kernel's TCP timeout, minutes) when the server's host does not answer, which would
+# hold every app process; with it, a request gets the 503 page within a few seconds (docs/deployment.md).
+CONNECT_TIMEOUT = 5
+
+
+def make_engine(url: str, *, busy_timeout_ms: int = 5000, connect_timeout: int = CONNECT_TIMEOUT,
+                **kwargs: Any) -> Engine:
     if url.startswith("sqlite"):
         engine = create_engine(url, **kwargs)
         _configure_sqlite(engine, busy_timeout_ms)
@@ -62,6 +69,7 @@ def make_engine(url: str, *, busy_timeout_ms: int = 5000, **kwargs: Any) -> Engi
         # compiling them (about 400 ms at 200,000 cases, bench/reports.py) than running them.
         options = kwargs.pop("connect_args", {})
         options["options"] = (options.get("options", "") + " -c jit=off").strip()
+        options.setdefault("connect_timeout", connect_timeout)
         kwargs["connect_args"] = options
     return create_engine(url, pool_pre_ping=True, **kwargs)
 

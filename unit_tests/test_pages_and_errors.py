@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import re
+import socket
+import time
 from dataclasses import replace
 
 import pytest
@@ -12,7 +14,7 @@ from sqlalchemy import select
 from werkzeug.exceptions import TooManyRequests
 
 from shared.auth.access import PUBLIC, public
-from shared.db import make_engine
+from shared.db import CONNECT_TIMEOUT, make_engine
 from shared.domain.enums import Role
 from shared.models import User
 from unit_tests.factories import PASSWORD, separate_app, sign_in
@@ -227,6 +229,55 @@ def test_healthz_and_pages_answer_503_when_the_database_is_unreachable(app):
         page = client.post("/sign-in", data={"csrf_token": token, "email": "a@example.com", "password": PASSWORD})
         body = _assert_full_error(page, 503, "Sorry, the service is unavailable")
         assert "OperationalError" not in body and "nonexistent-dir" not in body
+
+
+def test_a_signed_in_visitor_gets_the_503_page_when_the_database_is_unreachable(app):
+    """The error page itself needs no database: asking who is signed in would fail again inside
+    the handler, and gunicorn would answer its own bare 500 (bench/load.py found this)."""
+    with separate_app(app.config["SETTINGS"], make_engine("sqlite:////nonexistent-dir/redress/x.db")) as broken:
+        client = broken.test_client()
+        with client.session_transaction() as cookie:
+            cookie["sid"], cookie["_user_id"] = "a-session-token", "1"
+        page = client.get("/cases")
+        body = _assert_full_error(page, 503, "Sorry, the service is unavailable")
+        assert "Sign out" not in body
+
+
+def test_a_commit_that_fails_because_the_database_went_away_answers_the_503_page(client, monkeypatch):
+    """The work went through, then the database stopped before the commit (bench/load.py saw it):
+    the person gets the service-unavailable page, with the usual headers, not a bare 500."""
+    from sqlalchemy.exc import OperationalError
+    from sqlalchemy.orm import Session
+
+    def lost(_self):
+        raise OperationalError("COMMIT", {}, Exception("terminating connection due to administrator command"))
+
+    monkeypatch.setattr(Session, "commit", lost)
+    response = client.get("/healthz")
+    _assert_full_error(response, 503, "Sorry, the service is unavailable")
+    assert "Content-Security-Policy" in response.headers
+
+
+def test_a_postgresql_server_that_never_answers_gets_the_503_page_within_the_connect_timeout(app):
+    """A host that takes the connection and says nothing (a hung server, a dropped route): libpq
+    would wait for ever; make_engine's connect timeout answers 503 within a few seconds."""
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(8)  # the kernel completes the handshake; nobody ever replies
+        port = silent.getsockname()[1]
+        engine = make_engine(f"postgresql://postgres@127.0.0.1:{port}/redress")  # the default: CONNECT_TIMEOUT
+        with separate_app(app.config["SETTINGS"], engine) as broken:
+            client = broken.test_client()
+            started = time.monotonic()
+            response = client.get("/healthz")
+            assert response.status_code == 503
+            assert CONNECT_TIMEOUT - 1 < time.monotonic() - started < CONNECT_TIMEOUT + 3
+            token = client.csrf_token("/sign-in")
+            started = time.monotonic()
+            page = client.post("/sign-in", data={"csrf_token": token, "email": "a@example.com", "password": PASSWORD})
+            _assert_full_error(page, 503, "Sorry, the service is unavailable")
+            assert time.monotonic() - started < CONNECT_TIMEOUT + 3
+
 
 
 # --- security headers -------------------------------------------------------------------------

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template, request
+from flask import Flask, g, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
 
+from shared.auth.sessions import login_manager
 from shared.domain.transitions import EngineError
 
 # (title, what to tell the person) for each status we answer with a page.
@@ -65,7 +66,13 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(OperationalError)
     def database_unavailable(error: OperationalError):
-        app.logger.exception("database unavailable", exc_info=error)
+        app.logger.error("database unavailable: %s", str(error.orig or error).splitlines()[0])
+        # The page must not need the database: without this, the layout asks who is signed in, the
+        # session look-up fails again inside this handler, and the person gets gunicorn's bare 500.
+        session = g.get("db_session")
+        if session is not None:
+            session.rollback()
+        g._login_user = login_manager.anonymous_user()
         return render_error(ServiceUnavailable.code)
 
     @app.errorhandler(Exception)
