@@ -401,3 +401,24 @@ def test_a_refused_files_name_is_shown_escaped(client, session, complaint):
     page = client.submit(f"{complaint}/files", {"files": upload(("<i>x.exe", b"MZ\x90\x00\x03")), "action": "add"}).get_data(as_text=True)
     assert page.count("&lt;i&gt;x.exe must be a PDF") == 2  # in the summary and at the field
     assert "<i>x" not in page
+
+
+def test_send_pressed_again_while_the_first_was_saving_shows_the_same_case(client, session, make, resident,
+                                                                           monkeypatch):
+    """Two presses of "Send" at once: both found the draft; the first made the case. The second's
+    case fails on the draft's unique submission key, is rolled back whole, and the person sees the
+    first one's confirmation: one case, however often it is pressed (bench/load.py presses 10 at once)."""
+    draft = make.feedback_draft(resident, answers=COMPLETE)
+    draft_id, started = draft.id, draft.created_at
+    url = f"/feedback/{draft_id}"
+    reference, _page = send(client, url, monkeypatch)
+    # The second press still holds the draft it read before the first committed.
+    session.expunge_all()
+    session.add(FeedbackDraft(id=draft_id, user_id=resident.id, kind=CaseKind.COMPLAINT, answers=COMPLETE,
+                              created_at=started, updated_at=started))
+    session.commit()
+    with writes(monkeypatch):
+        again = client.submit(f"{url}/check-your-answers")
+    assert again.status_code == 302 and path(again) == f"/feedback/sent/{reference}"
+    assert session.scalar(select(func.count(Case.id))) == 1
+    assert session.scalar(select(Case.submission_key).where(Case.reference == reference))

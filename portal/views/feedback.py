@@ -15,6 +15,7 @@ from flask import abort, flash, redirect, render_template, request, session, url
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
 
 from portal import bp
 from portal.forms_feedback import DeleteDraftForm, FilesForm, RemoveFileForm, StartForm, SubmitFeedbackForm
@@ -22,6 +23,7 @@ from portal.views import feedback_summary
 from portal.views.feedback_pages import PAGES, SLUG_TO_STEP, TYPED, boxes
 from shared.auth.access import public
 from shared.clock import to_london, utcnow
+from shared.db import db
 from shared.domain import deadlines, feedback
 from shared.domain.enums import CaseKind, ContactMethod, Role
 from shared.models import FeedbackDraft, User
@@ -279,10 +281,17 @@ def feedback_check(draft_id: int):
     kind = feedback.case_kind(draft.kind, draft.answers)
     form = SubmitFeedbackForm(kind=kind)
     if form.validate_on_submit():
+        key = intake.submission_key(draft)
         try:
             case = intake.submit(draft, user=user, locale=_locale())
         except intake.IncompleteFeedback as incomplete:
             return redirect(step_url(draft, incomplete.step, change=1))
+        except IntegrityError:
+            # "Send" pressed again while the first press was being saved: that one made the case.
+            db.session.rollback()
+            case = intake.case_for_submission(key)
+            if case is None:
+                raise
         if guest:
             session.pop(GUEST_KEY, None)
             session[SENT_KEY] = [*session.get(SENT_KEY, [])[-4:], case.reference]

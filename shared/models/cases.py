@@ -82,6 +82,8 @@ class Case(Base):
     vulnerable: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     vulnerability_note: Mapped[str | None] = mapped_column(Text)
     split_from_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))
+    # The online form it came from (intake.submission_key): one case however often "Send" is pressed.
+    submission_key: Mapped[str | None] = mapped_column(String(64), unique=True)
     signposted_to_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
     closure_code: Mapped[ClosureCode | None] = mapped_column(enum_column(ClosureCode))
     closure_reason: Mapped[str | None] = mapped_column(Text)

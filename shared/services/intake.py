@@ -210,12 +210,25 @@ def _guest_person(name: str, email: str, locale: str) -> User:
 # --- sending ----------------------------------------------------------------------------------
 
 
+def submission_key(draft: FeedbackDraft) -> str:
+    """What makes a case from this draft one of a kind: the draft's id and the moment it was started
+    (an id alone can come round again on SQLite once a draft is deleted)."""
+    return hashlib.sha256(f"{draft.id}:{draft.created_at.isoformat()}".encode()).hexdigest()
+
+
+def case_for_submission(key: str) -> Case | None:
+    return db.session.scalar(select(Case).where(Case.submission_key == key))
+
+
 def submit(draft: FeedbackDraft, *, user: User | None, locale: str) -> Case:
     """Turn a finished draft into a case: receive it, move its files, acknowledge it, delete the draft.
 
     `user` is the signed-in resident, or None for a guest, who gets an emailed link to follow it.
+    The case carries the draft's submission key, unique: when "Send" is pressed twice at once, the
+    second request's flush fails on it (the view then shows the first one's confirmation).
     """
     guest = user is None
+    key = submission_key(draft)
     kind = draft.kind or CaseKind.COMPLAINT
     answers = feedback.relevant(kind, draft.answers, guest=guest)
     missing = feedback.first_unanswered(kind, answers, guest=guest)
@@ -243,6 +256,8 @@ def submit(draft: FeedbackDraft, *, user: User | None, locale: str) -> Case:
         contact_address=answers.get("contact_address") if method is ContactMethod.POST else None,
         **(_complaint_details(answers) if kind is CaseKind.COMPLAINT else {}),
     )
+    case.submission_key = key
+    db.session.flush()  # a parallel "Send" of the same draft stops here (IntegrityError), before files move
     files.move_draft_files_to_case(draft.id, case.id)
     signposting.link_draft_to_case(draft.id, case)  # what the draft's pages signposted (issue 7)
     db.session.delete(draft)
