@@ -16,7 +16,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import requests
 
@@ -39,6 +39,11 @@ class Timing:
 
     timings: list[float]
     queries: int
+    floor: list[float] = field(default_factory=list)  # the floor, asked after each of this page's requests
+
+    @property
+    def floor_p95(self) -> float:
+        return percentile(self.floor, 0.95)
 
     @property
     def p50(self) -> float:
@@ -64,17 +69,22 @@ def timed(call) -> tuple[float, requests.Response]:
     return (time.perf_counter() - started) * 1000, response
 
 
-def time_get(browser: requests.Session, url: str, count: int, *, warm: int = 2, expect: int = 200) -> Timing:
-    """GET url `warm` times untimed (both workers' first-request caches), then `count` times timed."""
+def time_get(browser: requests.Session, url: str, count: int, *, warm: int = 2, expect: int = 200,
+             floor: str | None = None) -> Timing:
+    """GET url `warm` times untimed (both workers' first-request caches), then `count` times timed;
+    with `floor` (its URL), the floor after each request, so a shared machine's load changing during
+    the run moves the page and its floor together."""
     for _ in range(warm):
         browser.get(url, allow_redirects=False)
-    timings, queries = [], 0
+    timings, queries, floors = [], 0, []
     for _ in range(count):
         ms, response = timed(lambda: browser.get(url, allow_redirects=False))
         assert response.status_code == expect, f"{url} answered {response.status_code}"
         timings.append(ms)
         queries = max(queries, queries_of(response))
-    return Timing(timings, queries)
+        if floor:
+            floors.append(timed(lambda: browser.get(floor, allow_redirects=False))[0])
+    return Timing(timings, queries, floors)
 
 
 def csrf_token(html: str) -> str:
