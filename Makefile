@@ -9,7 +9,8 @@ export REDRESS_INSTANCE_PATH ?= $(CURDIR)/instance
 
 .DEFAULT_GOAL := help
 .PHONY: help run serve install install-test assets translations compile-translations browser lint \
-        test unit e2e test-postgres lock bench bench-report-server bench-drain bench-csv bench-load clean
+        test unit e2e test-postgres lock bench bench-report-server bench-pages bench-drain bench-csv bench-load \
+        screenshots clean
 
 help:
 	@echo "make run    install, migrate, load demo data and serve http://127.0.0.1:5000"
@@ -81,8 +82,12 @@ lock: $(BIN)/python
 	( echo "# Exact versions of every Python package, direct and transitive; regenerate with 'make lock'."; \
 	  $(PIP) freeze --exclude-editable ) > requirements/constraints.txt
 
+# The demo-scale pages in-process; then, on generated data, every report under gunicorn
+# (BENCH_DATABASE_URL) and the main pages under gunicorn (BENCH_PAGES_DATABASE_URL, a copy: it writes).
 bench: install-test assets compile-translations
 	$(BIN)/python -m bench
+	$(if $(BENCH_DATABASE_URL),$(BIN)/python -m bench.report_server $(BENCH_DATABASE_URL))
+	$(if $(BENCH_PAGES_DATABASE_URL),$(BIN)/python -m bench.pages $(BENCH_PAGES_DATABASE_URL))
 
 # Outbox drain rate (log and SMTP, 1 and 2 workers). Add BENCH_POSTGRES=postgresql://… for a
 # database of its own: its schema is dropped and rebuilt.
@@ -96,6 +101,12 @@ bench-drain: install-test compile-translations
 #   BENCH_DATABASE_URL=postgresql://… (filled with `redress demo-data --cases 200000`).
 bench-report-server: install-test compile-translations
 	$(BIN)/python -m bench.report_server $(BENCH_DATABASE_URL)
+
+# The main pages under gunicorn against issue 11's targets, beside a floor, on a COPY of generated
+# data (it signs in, sends complaints and may add notes):
+#   createdb -T gen_big bench_pages; BENCH_PAGES_DATABASE_URL=postgresql://…/bench_pages
+bench-pages: install-test assets compile-translations
+	$(BIN)/python -m bench.pages $(BENCH_PAGES_DATABASE_URL)
 
 # Load and faults on a private PostgreSQL cluster (initdb, pg_ctl; never the machine's own): 50 residents
 # with files at once, double submissions, PostgreSQL stopped and started under load. See bench/README.md.

@@ -17,16 +17,12 @@ import time
 
 from sqlalchemy import select
 
+from bench._server import percentile as _percentile
 from shared import migrate
 from shared.app import create_app
 from shared.config import load_settings
 from shared.db import db
 from shared.models import Case
-
-
-def _percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
 
 
 def _measure(client, url: str, count: int) -> tuple[list[float], int]:

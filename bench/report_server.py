@@ -8,54 +8,18 @@ p95s. Targets: page p95 ≤ 1 s and ≤ 2× its own build. Then the CSV download
 
     python -m bench.report_server postgresql://postgres@127.0.0.1:5432/NAME [--requests 30] [--workers 2]
 
-gunicorn is one of Redress's dependencies (the production server). Nothing is written to the database.
+gunicorn is one of Redress's dependencies (the production server). The start-up, sign-in and timing
+are bench/_server.py's, shared with bench.pages. Only the sign-in writes (its session row).
 """
 
 from __future__ import annotations
 
 import argparse
 import os
-import re
-import socket
 import statistics
-import subprocess
-import sys
-import tempfile
 import time
 
-import requests
-
-from bench.__main__ import _percentile
-from shared.app import create_app
-from shared.config import load_settings
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _wait(url: str, seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            if requests.get(url, timeout=10).status_code == 200:
-                return
-        except requests.RequestException:
-            pass
-        time.sleep(0.2)
-    raise SystemExit(f"gunicorn did not answer {url}")
-
-
-def _sign_in(base: str, email: str, password: str) -> requests.Session:
-    browser = requests.Session()
-    page = browser.get(f"{base}/staff/sign-in").text
-    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
-    response = browser.post(f"{base}/staff/sign-in", data={"email": email, "password": password, "csrf_token": token},
-                            allow_redirects=False)
-    assert response.status_code == 302, f"could not sign in as {email}: {response.status_code}"
-    return browser
+from bench._server import app_for, gunicorn, percentile, report_urls, sign_in, time_get
 
 
 def _in_process(app, spec, count: int) -> list[float]:
@@ -82,63 +46,34 @@ def main() -> None:
         raise SystemExit("Give the database URL (or set BENCH_DATABASE_URL).")
 
     from shared.models import Case
-    from shared.services import demo, reports
+    from shared.services import demo
 
-    folder = tempfile.mkdtemp()
-    env = {**os.environ, "REDRESS_ENV": "development", "REDRESS_INSTANCE_PATH": folder,
-           "REDRESS_DATABASE_URL": args.database_url}
-    settings = load_settings(env)
-    app = create_app(settings)
+    app, env = app_for(args.database_url)
     with app.app_context():
         from sqlalchemy import func, select
 
         from shared.db import db
 
         total = db.session.scalar(select(func.count(Case.id)))
-        specs = list(reports.registry().values())
-        with app.test_request_context():
-            from flask import url_for
-
-            urls = {s.name: url_for(s.own_page) if s.own_page else f"/staff/reports/{s.name}" for s in specs}
+    reports = report_urls(app)
     print(f"{total:,} cases in {args.database_url.rsplit('/', 1)[-1]}")
 
-    port = _free_port()
-    base = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen(  # noqa: S603 - our own interpreter and fixed arguments
-        [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", str(args.workers),
-         "--timeout", "120", "--log-level", "warning", "shared.app:create_app()"],
-        env=env,
-    )
-    try:
-        _wait(f"{base}/healthz")
-        browser = _sign_in(base, "manager@example.gov.uk", demo.DEMO_PASSWORD)
-        floor = []
-        for _ in range(args.requests):
-            started = time.perf_counter()
-            browser.get(f"{base}/healthz")
-            floor.append((time.perf_counter() - started) * 1000)
-        print(f"floor /healthz p95 {_percentile(floor, 0.95):.1f} ms")
+    with gunicorn(env, args.workers) as base:
+        browser = sign_in(base, "manager@example.gov.uk", demo.DEMO_PASSWORD)
+        floor = time_get(browser, f"{base}/healthz", args.requests, warm=0)
+        print(f"floor /healthz p95 {floor.p95:.1f} ms")
         print(f"{'report':22} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'SQL p50':>8} {'SQL p95':>8} "
               f"{'× SQL':>6} {'queries':>8} {'verdict':>8}")
-        for spec in specs:
-            url = base + urls[spec.name]
-            for _ in range(2):  # warm both workers
-                browser.get(url)
-            timings, queries = [], 0
-            for _ in range(args.requests):
-                started = time.perf_counter()
-                response = browser.get(url)
-                timings.append((time.perf_counter() - started) * 1000)
-                assert response.status_code == 200, f"{url} answered {response.status_code}"
-                queries = max(queries, int(response.headers.get("X-Redress-Queries", 0)))
+        for spec, path in reports:
+            page = time_get(browser, base + path, args.requests)
             own = _in_process(app, spec, max(5, args.requests // 3))
-            p95, own_p95 = _percentile(timings, 0.95), _percentile(own, 0.95)
-            ok = p95 <= 1000 and p95 <= 2 * own_p95
-            print(f"{spec.name:22} {statistics.median(timings):8.1f} {p95:8.1f} {_percentile(timings, 0.99):8.1f} "
-                  f"{statistics.median(own):8.1f} {own_p95:8.1f} {p95 / own_p95:6.2f} {queries:8d} "
+            own_p95 = percentile(own, 0.95)
+            ok = page.p95 <= 1000 and page.p95 <= 2 * own_p95
+            print(f"{spec.name:22} {page.p50:8.1f} {page.p95:8.1f} {page.p99:8.1f} "
+                  f"{statistics.median(own):8.1f} {own_p95:8.1f} {page.p95 / own_p95:6.2f} {page.queries:8d} "
                   f"{'ok' if ok else 'SLOW':>8}")
         print(f"{'CSV download':22} {'rows':>8} {'seconds':>8} {'rows/s':>10}")
-        for spec in specs:
+        for spec, _path in reports:
             if spec.own_page:
                 continue
             started = time.perf_counter()
@@ -147,9 +82,6 @@ def main() -> None:
             seconds = time.perf_counter() - started
             assert response.status_code == 200
             print(f"{spec.name:22} {rows:8d} {seconds:8.3f} {rows / seconds:10.0f}")
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
 
 
 if __name__ == "__main__":

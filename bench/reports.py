@@ -24,14 +24,10 @@ import time
 
 from sqlalchemy import func, select, text
 
+from bench._server import percentile as _percentile
 from bench.case_csv import app_for, rebuild, spreadsheet
 from shared import migrate
 from shared.db import db
-
-
-def _percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
 
 
 def build(app, cases: int) -> None:

@@ -25,8 +25,10 @@ PUBLIC_PAGES = [
     "/offline", "/account-closed",
     "/feedback", "/feedback/new", "/follow-a-case", "/follow-a-case/check-your-email",
 ]
-# Public, without arguments, but not pages: tested in test_pwa.py.
-NOT_PAGES = {"/manifest.webmanifest", "/sw.js"}
+# Public, without arguments, but not pages: tested in test_pwa.py, and single sign-on's redirects
+# to and from the identity provider (404 unless configured), tested in test_oidc.py.
+NOT_PAGES = {"/manifest.webmanifest", "/sw.js", "/sign-in/oidc", "/sign-in/oidc/callback",
+             "/staff/sign-in/oidc", "/staff/sign-in/oidc/callback"}
 HX = {"HX-Request": "true"}
 
 
@@ -42,7 +44,7 @@ def test_every_public_page_is_listed(app):
     for rule in app.url_map.iter_rules():
         view = app.view_functions[rule.endpoint]
         is_public_page = getattr(view, "access_rule", None) is PUBLIC and "GET" in rule.methods and not rule.arguments
-        if is_public_page and rule.endpoint != "health.healthz" and rule.rule not in NOT_PAGES:
+        if is_public_page and not rule.endpoint.startswith("health.") and rule.rule not in NOT_PAGES:
             assert rule.rule in listed, f"{rule.rule} is public but not in PUBLIC_PAGES"
 
 
@@ -217,12 +219,20 @@ def test_healthz(client):
     assert response.headers["Cache-Control"] == "no-store"
 
 
+def test_the_benchmarks_floor_runs_one_query(client):
+    response = client.get("/healthz/floor")
+    assert response.status_code == 200
+    assert json.loads(response.get_data()) == {"status": "ok"}
+    assert response.headers["X-Redress-Queries"] == "1"
+
+
 def test_healthz_and_pages_answer_503_when_the_database_is_unreachable(app):
     with separate_app(app.config["SETTINGS"], make_engine("sqlite:////nonexistent-dir/redress/x.db")) as broken:
         client = broken.test_client()
         response = client.get("/healthz")
         assert response.status_code == 503
         assert json.loads(response.get_data()) == {"status": "unavailable", "database": "unreachable"}
+        assert client.get("/healthz/floor").status_code == 503
 
         # a page that needs the database gets the "unavailable" page, not a stack trace
         token = client.csrf_token("/sign-in")

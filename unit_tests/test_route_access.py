@@ -72,6 +72,7 @@ GET, POST, GET_POST = frozenset({"GET"}), frozenset({"POST"}), frozenset({"GET",
 EXPECTED: dict[str, Route] = {
     "static": Route(GET, "public", get=everyone(200)),
     "health.healthz": Route(GET, "public", get=everyone(200)),
+    "health.floor": Route(GET, "public", get=everyone(200)),
     # portal: public pages
     "portal.home": Route(GET, "public", get=everyone(200)),
     "portal.accessibility": Route(GET, "public", get=everyone(200)),

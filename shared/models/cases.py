@@ -77,11 +77,11 @@ class Case(Base):
     respond_by: Mapped[date | None]
     definition: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     draft_author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))
+    duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
     reason: Mapped[CaseReason | None] = mapped_column(enum_column(CaseReason))
     vulnerable: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     vulnerability_note: Mapped[str | None] = mapped_column(Text)
-    split_from_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))
+    split_from_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
     # The online form it came from (intake.submission_key): one case however often "Send" is pressed.
     submission_key: Mapped[str | None] = mapped_column(String(64), unique=True)
     signposted_to_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))

@@ -20,7 +20,7 @@ class User(Base):
     email: Mapped[str | None] = mapped_column(String(320), unique=True)
     full_name: Mapped[str] = mapped_column(String(200))
     password_hash: Mapped[str | None] = mapped_column(String(200))
-    role: Mapped[Role] = mapped_column(enum_column(Role, length=20))
+    role: Mapped[Role] = mapped_column(enum_column(Role, length=20), index=True)
     locale: Mapped[str | None] = mapped_column(String(10))
     phone: Mapped[str | None] = mapped_column(String(40))
     email_confirmed_at: Mapped[datetime | None]

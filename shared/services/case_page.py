@@ -112,10 +112,12 @@ def load(viewer: User, reference: str) -> CasePage | None:
         # What the person was signposted to (issue 7), each with its entries' names in one column.
         .outerjoin(Signpost, and_(is_this, Signpost.case_id == Case.id))
         .where(
+            # Each a column equal to one value (scalar subqueries: references are unique), so PostgreSQL
+            # ORs four index scans; `id IN (subquery)` made it scan every case (bench/pages.py).
             or_(
                 is_this,
-                Case.id.in_(select(other.split_from_id).where(other.reference == reference)),
-                Case.id.in_(select(other.duplicate_of_id).where(other.reference == reference)),
+                Case.id == select(other.split_from_id).where(other.reference == reference).scalar_subquery(),
+                Case.id == select(other.duplicate_of_id).where(other.reference == reference).scalar_subquery(),
                 Case.split_from_id == this_id,
                 Case.duplicate_of_id == this_id,
             )

@@ -16,9 +16,9 @@ from sqlalchemy.orm import selectinload
 
 from shared.db import db
 from shared.domain.enums import (
-    CLOSED_STATUSES,
     CaseKind,
     CaseReason,
+    CaseStatus,
     EventType,
     ProcedureKind,
     RefusalGround,
@@ -26,7 +26,7 @@ from shared.domain.enums import (
     Role,
 )
 from shared.domain.references import normalise
-from shared.domain.transitions import TEAM, EngineError, GuardFailed, allowed_actions
+from shared.domain.transitions import OPEN, TEAM, EngineError, GuardFailed, allowed_actions
 from shared.models import Case, Organisation, Procedure, Service, User
 from shared.services import engine, named_employees, notifications
 from shared.services.restrictions import in_force_for
@@ -135,7 +135,9 @@ def handlers(service_id: int | None = None) -> list[Handler]:
         roles = or_(roles, and_(User.role == Role.RESPONDER, User.service_id == service_id))
     rows = db.session.execute(
         select(User, func.count(Case.id))
-        .outerjoin(Case, and_(Case.officer_id == User.id, Case.status.not_in(CLOSED_STATUSES)))
+        # The open statuses named (not "not closed"), so PostgreSQL reads them from the status index
+        # rather than scanning every case (bench/pages.py: 140 ms at 200,000 cases).
+        .outerjoin(Case, and_(Case.officer_id == User.id, Case.status.in_([s for s in CaseStatus if s in OPEN])))
         .where(roles, User.disabled_at.is_(None))
         .group_by(User.id)
         .order_by(User.full_name, User.id)
