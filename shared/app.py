@@ -10,6 +10,7 @@ from flask import Flask, Response, g
 from flask_babel import get_locale
 from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
 from sqlalchemy.engine import Engine
+from werkzeug.local import LocalProxy
 
 from shared import clock
 from shared.auth import access
@@ -95,11 +96,16 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         channel_label=lambda value: Channel(value).label,
     )
 
+    from shared.services.council import council
+
+    current_council = LocalProxy(council)  # read only when a template uses it (an htmx fragment may not)
+
     @app.context_processor
     def layout_context() -> dict:
         locale = str(get_locale())
         return {
             "settings": settings,
+            "council": current_council,
             "locale": locale,
             "text_direction": text_direction(locale),
             "languages": LANGUAGES,
