@@ -39,6 +39,8 @@ def chrome() -> dict:
             items.append({"href": url_for("staff.restriction_list"), "text": _("Restrictions"),
                           "active": endpoint.startswith("staff.restriction")})
         if current_user.role is Role.ADMIN:
+            items.append({"href": url_for("staff.council_details"), "text": _("Council"),
+                          "active": endpoint.startswith("staff.council") or endpoint == "staff.retention_periods"})
             items.append({"href": url_for("staff.closure_days"), "text": _("Closure days"),
                           "active": endpoint.startswith("staff.closure_day")})
             items.append({"href": url_for("staff.procedure_list"), "text": _("Procedures"),
@@ -67,6 +69,7 @@ from staff.views import (  # noqa: E402,F401  (routes register on import)
     accounts,
     adjustments,
     admin_calendar,
+    admin_council,
     admin_import,
     admin_messages,
     admin_organisations,
