@@ -11,6 +11,7 @@ from flask_babel import get_locale
 from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
+from werkzeug.local import LocalProxy
 
 from shared import clock
 from shared.auth import access
@@ -101,11 +102,16 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         refusal_ground_label=lambda value: RefusalGround(value).label,
     )
 
+    from shared.services.council import council
+
+    current_council = LocalProxy(council)  # read only when a template uses it (an htmx fragment may not)
+
     @app.context_processor
     def layout_context() -> dict:
         locale = str(get_locale())
         return {
             "settings": settings,
+            "council": current_council,
             "locale": locale,
             "text_direction": text_direction(locale),
             "languages": LANGUAGES,

@@ -32,6 +32,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(db_group)
     app.cli.add_command(users_group)
     app.cli.add_command(demo_data)
+    app.cli.add_command(init_command)
     app.cli.add_command(working_days_group)
     app.cli.add_command(reminders)
     app.cli.add_command(worker)
@@ -109,7 +110,9 @@ def demo_data(cases: int, if_empty: bool, seed: int) -> None:
         click.echo("Demo data already loaded.")
         return
     # A request context at the public address: the demo's messages carry links.
-    nation = current_app.config["SETTINGS"].nation
+    from shared.services.council import council
+
+    nation = council().nation
     with current_app.test_request_context(base_url=current_app.config["SETTINGS"].base_url):
         if cases is None or not demo.has_data():
             click.echo(demo.load(seed=seed, nation=nation))
@@ -123,6 +126,44 @@ def demo_data(cases: int, if_empty: bool, seed: int) -> None:
             db.session.commit()
             click.echo(f"Generated in {time.perf_counter() - started:.1f} s.")
     db.session.commit()
+
+
+@click.command("init")
+@with_appcontext
+@click.option("--council", "council_name", required=True, help="The council's name, as residents know it.")
+@click.option("--admin-email", prompt="The first admin's work email address", help="The first admin's work email address.")
+@click.option("--admin-name", prompt="The first admin's full name", help="The first admin's full name.")
+@click.option("--nation", type=click.Choice(NATIONS), help="The council's nation (default: REDRESS_NATION).")
+def init_command(council_name: str, admin_email: str, admin_name: str, nation: str | None) -> None:
+    """Set up a new council on an empty, migrated database: its details, the standard procedures,
+    services, signposting and templates, and a first admin who chooses a password through a
+    one-time link. Runs once; `redress demo-data` is the alternative for trying Redress out."""
+    from sqlalchemy.exc import DBAPIError
+
+    from shared.services import accounts, first_run
+
+    settings = current_app.config["SETTINGS"]
+    # A request context at the public address: the admin's link is a full URL.
+    with current_app.test_request_context(base_url=settings.base_url):
+        try:
+            done = first_run.initialise(council_name, admin_email=admin_email, admin_name=admin_name, nation=nation)
+        except first_run.NotEmpty as reason:
+            raise click.ClickException(f"nothing done: the database is not empty ({reason}). "
+                                       "`redress init` sets up a new database once.") from None
+        except ValueError as error:
+            raise click.ClickException(str(error)) from None
+        except DBAPIError as error:
+            raise click.ClickException("could not use the database; run `redress db upgrade` first") from error
+        db.session.commit()
+        details = f"{settings.base_url}/staff/admin/council"
+    hours = accounts.CONFIRM_MAX_AGE // 3600
+    click.echo(f"Set up {council_name.strip()}: {done.services} services, the standard procedures"
+               f"{' (installed: ' + ', '.join(done.procedures_installed) + ')' if done.procedures_installed else ''},"
+               " signposting organisations, the support directory and response templates.")
+    click.echo(f"First admin: {done.admin.email}. To choose a password, open this link within {hours} hours;"
+               " it works once:")
+    click.echo(done.sign_in_link)
+    click.echo(f"Then sign in and check the council's details, logo and nation at {details}.")
 
 
 @click.group("working-days")
@@ -147,7 +188,7 @@ class _IsoDate(click.ParamType):
 
 _ISO_DATE = _IsoDate()
 _nation_option = click.option(
-    "--nation", type=click.Choice(NATIONS), help="Whose bank holidays to use (default: REDRESS_NATION)."
+    "--nation", type=click.Choice(NATIONS), help="Whose bank holidays to use (default: the council's, as set in /staff/admin/council)."
 )
 _closures_option = click.option(
     "--no-closures", "no_closures", is_flag=True, help="Ignore the closure days in the database."

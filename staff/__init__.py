@@ -41,6 +41,8 @@ def chrome() -> dict:
         if current_user.role is Role.ADMIN:
             items.append({"href": url_for("staff.users"), "text": _("Users"),
                           "active": endpoint in {"staff.users", "staff.user"} or endpoint.startswith("staff.user_")})
+            items.append({"href": url_for("staff.council_details"), "text": _("Council"),
+                          "active": endpoint.startswith("staff.council") or endpoint == "staff.retention_periods"})
             items.append({"href": url_for("staff.closure_days"), "text": _("Closure days"),
                           "active": endpoint.startswith("staff.closure_day")})
             items.append({"href": url_for("staff.procedure_list"), "text": _("Procedures"),
@@ -69,6 +71,7 @@ from staff.views import (  # noqa: E402,F401  (routes register on import)
     accounts,
     adjustments,
     admin_calendar,
+    admin_council,
     admin_import,
     admin_messages,
     admin_organisations,

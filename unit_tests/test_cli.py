@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import func, select
 
 from shared.auth.passwords import verify_password
@@ -85,3 +86,82 @@ def test_housekeeping_deletes_stale_guest_drafts_unsent_reply_files_and_orphans(
     assert "Deleted 1 stale guest drafts" in result.output
     assert session.scalars(select(FeedbackDraft.guest_key_hash).where(FeedbackDraft.guest_key_hash.is_not(None))).all() == ["b" * 64]
     assert not orphan.exists()
+
+
+# --- redress init ------------------------------------------------------------------------------------
+
+
+def _init(app, *extra):
+    return app.test_cli_runner().invoke(args=["init", "--council", "Redbury City Council", "--admin-email",
+                                              "First.Admin@Redbury.gov.uk", "--admin-name", "Morgan Price", *extra])
+
+
+def test_init_sets_up_a_council_without_demo_cases_or_people_and_a_first_admin(app, session):
+    from urllib.parse import urlsplit
+
+    from shared.domain.procedures import PRESETS
+    from shared.models import AuditEvent, CouncilIdentity, Organisation, Procedure, ResponseTemplate, SupportService
+    from shared.services.demo import SERVICES
+
+    result = _init(app, "--nation", "wales")
+    assert result.exit_code == 0, result.output
+    identity = session.get(CouncilIdentity, 1)
+    assert (identity.name, identity.nation) == ("Redbury City Council", "wales")
+    assert identity.brand_colour == app.config["SETTINGS"].brand_colour  # the rest from the configuration
+    event = session.scalars(select(AuditEvent).where(AuditEvent.action == "council.initialised")).one()
+    assert event.actor_id is None and event.details["changes"]["nation"] == ["england", "wales"]
+
+    assert session.scalar(select(func.count()).select_from(Service)) == len(SERVICES)
+    kinds = dict(session.execute(select(Service.slug, Service.care_kind)).all())
+    assert kinds["adult-social-care"] is CareKind.ADULTS
+    current = set(session.scalars(select(Procedure.slug).where(Procedure.is_current.is_(True))))
+    assert current == {rules.slug for rules in PRESETS}
+    for model in (Organisation, SupportService, ResponseTemplate):
+        assert session.scalar(select(func.count()).select_from(model)) > 0
+    assert session.scalar(select(func.count()).select_from(Case)) == 0
+    people = session.scalars(select(User)).all()
+    assert [(p.email, p.full_name, p.role, p.password_hash) for p in people] == [
+        ("first.admin@redbury.gov.uk", "Morgan Price", Role.ADMIN, None)]
+
+    assert "First admin: first.admin@redbury.gov.uk" in result.output
+    link = next(line for line in result.output.splitlines() if "/reset-password/" in line).strip()
+    path = urlsplit(link).path
+    assert link.startswith(app.config["SETTINGS"].base_url)
+
+    # The link lets the admin choose a password once, then sign in to the back office.
+    client = app.test_client()
+    page = client.get(path).get_data(as_text=True)
+    assert "Choose a password for your staff account" in page
+    chosen = client.submit(path, {"password": "a long enough password", "confirm_password": "a long enough password"})
+    assert chosen.status_code == 302 and chosen.location.endswith("/staff/sign-in")
+    assert client.get(path).status_code == 404  # used
+    signed_in = client.submit("/staff/sign-in", {"email": "first.admin@redbury.gov.uk",
+                                                 "password": "a long enough password"})
+    assert signed_in.status_code == 302
+    assert "Redbury City Council" in client.get("/staff/admin/council").get_data(as_text=True)
+
+
+def test_init_refuses_to_run_twice_or_on_a_database_in_use(app, session, make):
+    assert _init(app).exit_code == 0
+    again = _init(app)
+    assert again.exit_code == 1 and "the database is not empty (the council's details are already saved)" in again.output
+    assert session.scalar(select(func.count()).select_from(User)) == 1
+
+
+def test_init_refuses_a_database_with_demo_people(app, make):
+    make.user(Role.OFFICER)
+    result = _init(app)
+    assert result.exit_code == 1 and "it already has accounts" in result.output
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--council", " ", "--admin-email", "a@redbury.gov.uk", "--admin-name", "A"], "1 to 120 characters"),
+    (["--council", "X", "--admin-email", "not an email", "--admin-name", "A"], "is not an email address"),
+    (["--council", "X", "--admin-email", "a@redbury.gov.uk", "--admin-name", " "], "must not be empty"),
+])
+def test_init_refuses_bad_input_and_writes_nothing(app, session, args, message):
+    from shared.models import CouncilIdentity
+
+    result = app.test_cli_runner().invoke(args=["init", *args])
+    assert result.exit_code == 1 and message in result.output
+    assert session.get(CouncilIdentity, 1) is None and session.scalar(select(func.count()).select_from(Service)) == 0

@@ -129,11 +129,13 @@ def test_the_same_day_twice_is_refused(client, session, admin):
 
 def test_a_scottish_holiday_is_refused_only_in_scotland(app, session, admin):
     from shared.services import calendar as service
+    from shared.services import council
 
     with app.test_request_context():
         service.add_closure_day(date(2026, 11, 30), "St Andrew's Day", admin)  # a working day in England
         service._forget()
         app.config["SETTINGS"] = _with_nation(app.config["SETTINGS"], "scotland")
+        council.forget()  # the nation is read once a request: read the configured one again
         try:
             with pytest.raises(service.AlreadyNonWorking) as refused:
                 service.add_closure_day(date(2027, 11, 30), "St Andrew's Day", admin)

@@ -80,6 +80,8 @@ EXPECTED: dict[str, Route] = {
     "portal.cookies": Route(GET, "public", get=everyone(200)),
     "portal.contact": Route(GET, "public", get=everyone(200)),
     "portal.you_said_we_did": Route(GET, "public", get=everyone(200)),
+    # The council's logo, public like the pages it heads; the sample name is no logo's (404).
+    "portal.council_logo": Route(GET, "public", get=everyone(404)),
     "portal.sign_in": Route(GET_POST, "public", get=everyone(200), post=everyone(200)),
     "portal.sign_out": Route(POST, "public", post=everyone(Redirect("/"))),
     # No identity provider is configured here (unit_tests/test_oidc.py runs them against one).
@@ -242,6 +244,14 @@ EXPECTED: dict[str, Route] = {
     "staff.import_example": Route(GET, "staff:admin", get=only({ADMIN}, STAFF_SIGN_IN)),
     # services: an empty new one is the form again with its errors (400); no sample service (404)
     "staff.services": Route(GET, "staff:admin", get=only({ADMIN}, STAFF_SIGN_IN)),
+    # The council's identity and retention periods: an empty form is refused with its messages (400);
+    # the logo form posted empty asks for a file (400).
+    "staff.council_details": Route(GET_POST, "staff:admin", get=only({ADMIN}, STAFF_SIGN_IN),
+                                   post=only({ADMIN: 400}, STAFF_SIGN_IN)),
+    "staff.council_logo_edit": Route(GET_POST, "staff:admin", get=only({ADMIN}, STAFF_SIGN_IN),
+                                     post=only({ADMIN: 400}, STAFF_SIGN_IN)),
+    "staff.retention_periods": Route(GET_POST, "staff:admin", get=only({ADMIN}, STAFF_SIGN_IN),
+                                     post=only({ADMIN: 400}, STAFF_SIGN_IN)),
     "staff.service_new": Route(GET_POST, "staff:admin", get=only({ADMIN}, STAFF_SIGN_IN),
                                post=only({ADMIN: 400}, STAFF_SIGN_IN)),
     "staff.service_edit": Route(GET_POST, "staff:admin", get=only({ADMIN: 404}, STAFF_SIGN_IN),
@@ -501,7 +511,8 @@ def _sample_url(app, endpoint: str, world) -> str:
                "filename": "dist/portal.css", "day_id": 0, "detail": "name", "file_id": 0, "draft_id": 0,
                "decision": "complaint", "organisation_id": 0, "action_id": 0, "referral_id": 0, "recommendation_id": 0, "request_id": 0, "template_id": 0, "message_id": 0, "message_name": "case_acknowledged", "locale": "cy", "restriction_id": 0,
                "adjustment_id": 0, "support_id": 0, "kind": "other", "customer_id": 0, "step": "details", "representative_id": 0, "name": "quarterly",
-               "year": 2025, "provision": "6.2", "service_id": 0, "employee_id": 0, "user_id": 0}
+               "year": 2025, "provision": "6.2", "service_id": 0, "employee_id": 0, "user_id": 0,
+               "logo_name": "not-a-logo"}
     rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
     values = {name: samples[name] for name in rule.arguments}
     return app.url_map.bind("localhost").build(endpoint, values)

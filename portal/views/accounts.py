@@ -119,12 +119,14 @@ def reset_password(token: str):
         accounts.reset_password(user, form.password.data)
         if current_user.is_authenticated:
             end_session()
-        if finishing:
+        if finishing and user.is_staff:  # a first admin set up by `redress init`, say
+            flash(_("Your account is ready. Sign in to the back office with your new password."))
+        elif finishing:
             flash(_("Your account is ready. Sign in to see your cases."))
         else:
             flash(_("Your password has been changed. Sign in with your new password."))
         return redirect(url_for("staff.sign_in" if user.is_staff else "portal.sign_in"))
-    return render_template("portal/reset_password.html", form=form, finishing=finishing)
+    return render_template("portal/reset_password.html", form=form, finishing=finishing, staff_account=user.is_staff)
 
 
 @bp.route("/invitation/<token>", methods=["GET", "POST"])

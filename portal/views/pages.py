@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import render_template, request
+from flask import abort, render_template, request
 from flask_login import current_user
 
 from portal import bp
 from shared.auth.access import public
 from shared.domain.enums import Role
-from shared.domain.retention import CASE_RETENTION_YEARS
-from shared.services import learning
+from shared.services import council, learning, logos, retention
 
 # Update when the statement is reviewed (the regulations ask for at least a yearly review).
 ACCESSIBILITY_STATEMENT_PREPARED = date(2026, 11, 23)
@@ -38,7 +37,16 @@ def accessibility():
 @bp.get("/privacy")
 @public
 def privacy():
-    return render_template("portal/privacy.html", retention_years=CASE_RETENTION_YEARS)
+    return render_template("portal/privacy.html", retention=retention.summary())
+
+
+@bp.get("/council-logo/<logo_name>")
+@public
+def council_logo(logo_name: str):
+    logo = council.logo_file(logo_name)  # only the current logo, by the name the server gave it
+    if logo is None:
+        abort(404)
+    return logos.send(logo.stored_name, logo.content_type)
 
 
 @bp.get("/cookies")

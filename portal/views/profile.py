@@ -24,8 +24,7 @@ from shared.auth.access import portal, public
 from shared.auth.sessions import end_session, start_session
 from shared.clock import to_london, utcnow
 from shared.domain.enums import ContactMethod, Role
-from shared.domain.retention import CASE_RETENTION_YEARS
-from shared.services import accounts, privacy
+from shared.services import accounts, privacy, retention
 
 
 @dataclass(frozen=True)
@@ -149,10 +148,10 @@ def close_account():
             end_session()
             return redirect(url_for("portal.account_closed"))
         form.password.errors.append(_("The password you entered is not correct"))
-    return render_template("portal/account/close.html", form=form, retention_years=CASE_RETENTION_YEARS)
+    return render_template("portal/account/close.html", form=form, retention_years=retention.summary().years_text)
 
 
 @bp.get("/account-closed")
 @public
 def account_closed():
-    return render_template("portal/account/closed.html", retention_years=CASE_RETENTION_YEARS)
+    return render_template("portal/account/closed.html", retention_years=retention.summary().years_text)

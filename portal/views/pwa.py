@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 
 from portal import bp
 from shared.auth.access import public
+from shared.services.council import council
 from shared.web.locale import text_direction
 
 _NO_BUILD = {"version": "unbuilt", "files": {}}
@@ -50,26 +51,26 @@ def _hashed_asset_urls(endpoint: str, values: dict) -> None:
 @bp.get("/manifest.webmanifest")
 @public
 def manifest():
-    settings = current_app.config["SETTINGS"]
+    identity = council()
     locale = str(get_locale())
-    council = settings.council_name
+    name = identity.name
 
     def icon(name: str, size: str, kind: str, purpose: str = "any") -> dict:
         return {"src": url_for("static", filename=f"dist/images/{name}"), "sizes": size, "type": kind, "purpose": purpose}
 
     data = {
         "id": url_for("portal.home"),
-        "name": _("%(council)s: complaints, compliments and comments", council=council),
-        # Launchers show about 12 characters under the icon.
-        "short_name": council if len(council) <= 12 else _("Complaints"),
-        "description": _("Make a complaint, compliment or comment to %(council)s and follow its progress.", council=council),
+        "name": _("%(council)s: complaints, compliments and comments", council=name),
+        # Launchers show about 12 characters under the icon: the council's short name if it has one.
+        "short_name": identity.launcher_name or _("Complaints"),
+        "description": _("Make a complaint, compliment or comment to %(council)s and follow its progress.", council=name),
         "lang": locale,
         "dir": text_direction(locale),
         "start_url": url_for("portal.home"),
         "scope": url_for("portal.home"),
         "display": "standalone",
         "background_color": "#ffffff",
-        "theme_color": settings.brand_colour,
+        "theme_color": identity.brand_colour,
         "icons": [
             icon("favicon.svg", "any", "image/svg+xml"),
             icon("icon-192.png", "192x192", "image/png"),

@@ -69,14 +69,21 @@ def _load_user(_user_id: str) -> User | None:
     token = session.get(SESSION_KEY)
     if not token:
         return None
+    from shared.services import council
+
+    # The council's identity comes in the same statement: every page shows it, and a signed-in
+    # person's pages are the ones near the query budget (shared/services/council.py).
     row = db.session.execute(
-        select(UserSession, User)
-        .join(User, User.id == UserSession.user_id)
-        .where(UserSession.token_hash == _hash(token), UserSession.revoked_at.is_(None))
+        council.with_identity(
+            select(UserSession, User)
+            .join(User, User.id == UserSession.user_id)
+            .where(UserSession.token_hash == _hash(token), UserSession.revoked_at.is_(None))
+        )
     ).first()
     if row is None:
         return None
-    user_session, user = row
+    user_session, user, identity = row
+    council.remember(identity)
     if not user.is_active:
         return None
     now = utcnow()

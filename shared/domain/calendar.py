@@ -19,6 +19,13 @@ def _bank_holidays(nation: str, year: int) -> frozenset[date]:
     return frozenset(holidays.UK(subdiv=_SUBDIVISIONS[nation], years=year).keys())
 
 
+def bank_holiday_names(nation: str, year: int) -> dict[date, str]:
+    """The nation's bank holidays in one year with their (English) names, e.g. "St Andrew's Day"."""
+    if nation not in _SUBDIVISIONS:
+        raise ValueError(f"unknown nation {nation!r}")
+    return dict(holidays.UK(subdiv=_SUBDIVISIONS[nation], years=year).items())
+
+
 def bank_holidays(nation: str, year: int) -> frozenset[date]:
     """The nation's bank holidays in one year (weekend dates included, as the holidays package lists them)."""
     if nation not in _SUBDIVISIONS:

@@ -6,6 +6,12 @@ from shared.config import Settings
 from shared.notify.base import Provider
 
 
+def _council_name() -> str:
+    from shared.services.council import council
+
+    return council().english_name
+
+
 def provider_for(settings: Settings) -> Provider:
     """The provider REDRESS_MAIL_BACKEND names, configured from the settings."""
     if settings.mail_backend == "smtp":
@@ -13,7 +19,7 @@ def provider_for(settings: Settings) -> Provider:
 
         return SmtpProvider(
             settings.smtp_host, settings.smtp_port, sender=settings.mail_from,
-            sender_name=settings.mail_from_name or settings.council_name, username=settings.smtp_username,
+            sender_name=settings.mail_from_name or _council_name, username=settings.smtp_username,
             password=settings.smtp_password, starttls=settings.smtp_starttls, timeout=settings.smtp_timeout,
         )
     if settings.mail_backend == "notify":

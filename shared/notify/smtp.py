@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import smtplib
 import ssl
+from collections.abc import Callable
 from email.errors import HeaderParseError
 from email.headerregistry import Address
 from email.message import EmailMessage
@@ -35,13 +36,23 @@ class SmtpProvider:
     name = "smtp"
     channels = frozenset({MessageChannel.EMAIL})
 
-    def __init__(self, host: str, port: int, *, sender: str, sender_name: str = "", username: str = "",
-                 password: str = "", starttls: bool = False, timeout: float = 30.0) -> None:
+    def __init__(self, host: str, port: int, *, sender: str, sender_name: str | Callable[[], str] = "",
+                 username: str = "", password: str = "", starttls: bool = False, timeout: float = 30.0) -> None:
         self.host, self.port, self.timeout = host, port, timeout
-        self.sender = _address(sender_name, sender)
+        self._sender_email = sender
+        # A callable is asked for each message: the council's name, which an admin may change.
+        self._sender_name = sender_name
+        _address("", sender)  # an unusable sender address fails now, not at the first message
         self.username, self.password, self.starttls = username, password, starttls
         self.domain = sender.rpartition("@")[2] or "localhost"
         self._connection: smtplib.SMTP | None = None
+
+    def _name(self) -> str:
+        return self._sender_name() if callable(self._sender_name) else self._sender_name
+
+    @property
+    def sender(self) -> Address:
+        return _address(self._name(), self._sender_email)
 
     def _connect(self) -> smtplib.SMTP:
         if self._connection is not None:

@@ -8,6 +8,7 @@ import hashlib
 from datetime import date, timedelta
 
 from flask import current_app, url_for
+from flask_babel import force_locale
 from itsdangerous import BadSignature, SignatureExpired, TimestampSigner, URLSafeTimedSerializer
 from sqlalchemy import func, select
 
@@ -16,9 +17,8 @@ from shared.auth.sessions import end_all_sessions
 from shared.clock import to_london, utcnow
 from shared.db import db
 from shared.domain.enums import Role
-from shared.domain.retention import CASE_RETENTION_YEARS
 from shared.models import Service, User
-from shared.services import audit, outbox
+from shared.services import audit, outbox, retention
 
 CONFIRM_MAX_AGE = 3 * 24 * 3600
 RESET_MAX_AGE = 3600
@@ -365,7 +365,10 @@ def close_account(user: User, password: str) -> bool:
     user.closed_at = utcnow()
     user.password_hash = None
     end_all_sessions(user.id)
-    outbox.queue("account_closed", recipient=user.email, locale=user.locale or "en", user_id=user.id,
+    locale = user.locale or "en"
+    with force_locale(locale):
+        years = retention.summary().years_text  # "6", or "6 to 10" when procedures differ
+    outbox.queue("account_closed", recipient=user.email, locale=locale, user_id=user.id,
                  name=user.full_name, contact_url=url_for("portal.contact", _external=True),
-                 retention_years=CASE_RETENTION_YEARS)
+                 retention_years=years)
     return True

@@ -13,6 +13,7 @@ from shared.clock import utcnow
 from shared.db import db
 from shared.domain.calendar import WorkingCalendar, bank_holidays
 from shared.models import ClosureDay, User
+from shared.services.council import council
 from shared.web.filters import govuk_date
 
 _CACHE_KEY = "council_calendar"
@@ -37,10 +38,10 @@ class AlreadyNonWorking(Exception):
 
 
 def build_calendar(nation: str | None = None, *, closures: bool = True) -> WorkingCalendar:
-    """A calendar for `nation` (default: the configured one), with the database's closure days."""
+    """A calendar for `nation` (default: the council's), with the database's closure days."""
     settings = current_app.config["SETTINGS"]
     days = db.session.scalars(select(ClosureDay.day)).all() if closures else ()
-    return WorkingCalendar(nation or settings.nation, days, cutoff=settings.receipt_cutoff)
+    return WorkingCalendar(nation or council().nation, days, cutoff=settings.receipt_cutoff)
 
 
 def council_calendar() -> WorkingCalendar:
@@ -59,7 +60,7 @@ def _forget() -> None:
 def add_closure_day(day: date, reason: str, actor: User) -> ClosureDay:
     if day.weekday() >= 5:
         raise AlreadyNonWorking(day, "weekend")
-    if day in bank_holidays(current_app.config["SETTINGS"].nation, day.year):
+    if day in bank_holidays(council().nation, day.year):
         raise AlreadyNonWorking(day, "bank-holiday")
     if db.session.scalar(select(ClosureDay.id).where(ClosureDay.day == day)) is not None:
         raise AlreadyNonWorking(day, "closure")

@@ -11,7 +11,6 @@ import enum
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import and_, select
 from sqlalchemy.orm import joinedload
@@ -24,6 +23,7 @@ from shared.domain.ombudsman_contacts import OmbudsmanContact, contact_for
 from shared.domain.procedures import ClockStart, StageRules
 from shared.domain.transitions import allowed_actions
 from shared.models import Case, CaseEvent, CaseStage, Procedure
+from shared.services.council import council
 from shared.web.filters import govuk_date
 
 S = CaseStatus
@@ -190,7 +190,7 @@ def outlook(case: Case, *, on: date | None = None) -> Outlook:
             stage = rules.stage(case.stage) if rules.has_stage(case.stage) else None
             later = [s for s in rules.stages if s.number > case.stage]
             following = min(later, key=lambda s: s.number) if later else None
-            contact = contact_for(rules.ombudsman, current_app.config["SETTINGS"].nation)
+            contact = contact_for(rules.ombudsman, council().nation)
     return Outlook(case, stage_count, stage, following, stage_row, contact, on or today())
 
 

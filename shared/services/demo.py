@@ -345,9 +345,10 @@ def _demo_draft(case, findings: dict[str, str], rng) -> responses.Draft:
     )
 
 
-def load(*, cases: int = 300, seed: int = 2026, nation: str = "england") -> str:
-    rng = random.Random(seed)
-    calendar = WorkingCalendar(nation)
+def load_standard_data() -> dict[str, Service]:
+    """What every council starts from, demo or not (`redress init` loads it too): the usual services,
+    organisations to signpost to, the support and advocacy directory and response templates.
+    Returns the services by slug."""
     now = utcnow()
     services = {}
     for slug, name, name_cy, description, description_cy in SERVICES:
@@ -365,6 +366,15 @@ def load(*, cases: int = 300, seed: int = 2026, nation: str = "england") -> str:
 
     for name, locale, stage, body in RESPONSE_TEMPLATES:
         db.session.add(ResponseTemplate(name=name, locale=locale, stage=stage, body=body, active=True, updated_at=now))
+    db.session.flush()
+    return services
+
+
+def load(*, cases: int = 300, seed: int = 2026, nation: str = "england") -> str:
+    rng = random.Random(seed)
+    calendar = WorkingCalendar(nation)
+    now = utcnow()
+    services = load_standard_data()
 
     shared_hash = hash_password(DEMO_PASSWORD)
     confirmed = now - timedelta(days=400)

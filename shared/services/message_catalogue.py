@@ -16,6 +16,8 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from shared.domain.enums import EventType, Ombudsman, Role
+from shared.domain.ombudsman_contacts import ombudsman_for
+from shared.services.council import council
 
 TEXT, DATE, FLAG, LINK, BLOCK = "text", "date", "flag", "link", "block"
 
@@ -164,9 +166,7 @@ def _url(endpoint: str, **values) -> str:
 
 
 def _ombudsman() -> Ombudsman:
-    nation = current_app.config["SETTINGS"].nation
-    return {"wales": Ombudsman.PSOW, "scotland": Ombudsman.SPSO,
-            "northern-ireland": Ombudsman.NIPSO, "northern_ireland": Ombudsman.NIPSO}.get(nation, Ombudsman.LGSCO)
+    return ombudsman_for(Ombudsman.LGSCO, council().nation) or Ombudsman.LGSCO
 
 
 def sample_context(message: Message) -> dict[str, object]:
@@ -214,7 +214,7 @@ def sample_context(message: Message) -> dict[str, object]:
     if message.name == "user_invited":  # a member of staff signs in to the back office
         values["sign_in_url"] = _url("staff.sign_in")
     # The raw values a list (block) is made from, as its callers pass them.
-    values["council_name"] = current_app.config["SETTINGS"].council_name  # some callers pass it
+    values["council_name"] = council().name  # some callers pass it
     wanted = set(message.placeholders) | {"council_name", "digest" if "tasks" in message.blocks else "",
                                           "services" if "organisations" in message.blocks else ""}
     return {name: value for name, value in values.items() if name in wanted}
@@ -224,7 +224,7 @@ def marker_context(message: Message) -> dict[str, object]:
     """Every placeholder as its own `{{ name }}`, for turning the built-in wording into an admin's
     starting point (see message_templates.standard_wording)."""
     context: dict[str, object] = {name: f"{{{{ {name} }}}}" for name in message.placeholders}
-    context["config"] = SimpleNamespace(SETTINGS=SimpleNamespace(council_name="{{ council }}"))
+    context["council"] = SimpleNamespace(name="{{ council }}")
     context["council_name"] = "{{ council }}"  # some callers pass it rather than leave it to config
     if "ombudsman" in message.placeholders:
         context["ombudsman"] = SimpleNamespace(value="ombudsman", label="{{ ombudsman }}")

@@ -28,6 +28,7 @@ from shared.domain.enums import Ombudsman
 from shared.models import AuditEvent, MessageTemplateOverride, User
 from shared.notify.base import one_line
 from shared.services import audit
+from shared.services.council import council
 from shared.services.message_catalogue import BLOCK, DATE, FLAG, MESSAGES, PLACEHOLDERS, Message, marker_context
 from shared.services.message_wording import SUBJECT_LIMIT, Wording, WordingProblem, check, fill
 from shared.services.templates import LANGUAGES
@@ -81,7 +82,7 @@ def values_for(message: Message, context: dict) -> dict[str, str]:
         raw = context.get(name)
         kind = PLACEHOLDERS[name].kind
         if name == "council":
-            values[name] = current_app.config["SETTINGS"].council_name
+            values[name] = council().name
         elif kind == BLOCK:
             values[name] = _render_block(message, name, context)
         elif name == "ombudsman":

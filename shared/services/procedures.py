@@ -12,7 +12,7 @@ from sqlalchemy.orm import selectinload
 
 from shared.clock import utcnow
 from shared.db import db
-from shared.domain.procedures import ProcedureRules, StageRules
+from shared.domain.procedures import PRESETS, ProcedureRules, StageRules
 from shared.models import Procedure, ProcedureStage, User
 
 
@@ -42,6 +42,15 @@ def new_version(slug: str, stages: list[StageRules], actor: User | None, **chang
     previous.is_current = False
     db.session.flush()
     return _store(rules, version=latest + 1, actor=actor)
+
+
+def install_missing_presets(actor: User | None = None) -> list[str]:
+    """Install each standard procedure that has no version yet (the migrations normally have); return their slugs."""
+    present = set(db.session.scalars(select(Procedure.slug).distinct()))
+    missing = [rules for rules in PRESETS if rules.slug not in present]
+    for rules in missing:
+        _store(rules, version=1, actor=actor)
+    return [rules.slug for rules in missing]
 
 
 def _store(rules: ProcedureRules, *, version: int, actor: User | None) -> Procedure:

@@ -18,7 +18,7 @@ from werkzeug.datastructures import FileStorage
 
 from shared.clock import utcnow
 from shared.db import db
-from shared.models import Case, CaseMessage, StoredFile, User
+from shared.models import Case, CaseMessage, CouncilIdentity, StoredFile, User
 from shared.services import files
 
 SESSION_KEY = "reply_files"
@@ -109,10 +109,14 @@ def attach(case: Case, message: CaseMessage, pending: list[StoredFile]) -> None:
 
 
 def delete_stale(older_than: timedelta = LIFETIME) -> int:
-    """Delete files added to replies that were never sent (rows and bytes); return how many."""
-    stale = list(
-        db.session.scalars(select(StoredFile).where(*_unattached(), StoredFile.created_at < utcnow() - older_than))
-    )
+    """Delete files added to replies that were never sent, and replaced council logos (rows and
+    bytes); return how many."""
+    # The council's logo belongs to no case either (shared/services/council.py); a replaced one is
+    # no longer referenced, so it goes with the rest.
+    logo = select(CouncilIdentity.logo_file_id).where(CouncilIdentity.logo_file_id.is_not(None))
+    stale = list(db.session.scalars(
+        select(StoredFile).where(*_unattached(), StoredFile.created_at < utcnow() - older_than,
+                                 StoredFile.id.not_in(logo))))
     for stored in stale:
         files.remove(stored)
     return len(stale)

@@ -12,7 +12,6 @@ more than keeping it off email, and it is the address they chose to use with us.
 
 from __future__ import annotations
 
-from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
@@ -23,6 +22,7 @@ from shared.domain.ombudsman_contacts import OmbudsmanContact, contact_for
 from shared.models import Case, OutboxMessage, Restriction, User
 from shared.services import notifications, outbox
 from shared.services.case_progress import today
+from shared.services.council import council
 
 LETTER_TEMPLATES = ("restriction_decided", "restriction_lifted")  # the letters themselves, not the notices
 
@@ -40,7 +40,7 @@ def ombudsman_for_person(case: Case | None) -> OmbudsmanContact | None:
     procedure_ombudsman = case.procedure.ombudsman if case is not None and case.procedure is not None else Ombudsman.LGSCO
     if procedure_ombudsman is Ombudsman.NONE:
         procedure_ombudsman = Ombudsman.LGSCO
-    return contact_for(procedure_ombudsman, current_app.config["SETTINGS"].nation)
+    return contact_for(procedure_ombudsman, council().nation)
 
 
 def send_letter(restriction: Restriction, template: str, **extra) -> OutboxMessage | None:
@@ -75,7 +75,7 @@ def send_letter(restriction: Restriction, template: str, **extra) -> OutboxMessa
         decided_on=decided_on,
         lift_reason=restriction.lift_reason,
         ombudsman=ombudsman_for_person(latest),
-        council_name=current_app.config["SETTINGS"].council_name,
+        council_name=council().name_in(locale),
         **extra,
     )
     # An "email only" adjustment is the person's own choice of how we write: it outweighs the post.

@@ -11,7 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -25,6 +24,7 @@ from shared.db import db
 from shared.domain.enums import Ombudsman
 from shared.domain.ombudsman_contacts import ombudsman_for
 from shared.models import Case, CaseStage, Procedure, ResponseTemplate, Service, User
+from shared.services.council import council
 from shared.web.filters import govuk_date
 
 LANGUAGES = {"en": _l("English"), "cy": _l("Welsh"), "pl": _l("Polish"), "ur": _l("Urdu")}
@@ -111,9 +111,9 @@ def sample_values(locale: str, stage: int | None) -> dict[str, str]:
             "acknowledged_date": govuk_date(date(2027, 1, 6)),
             "respond_by": govuk_date(date(2027, 1, 29)),
             "officer_name": "Sam Patel",
-            "council_name": current_app.config["SETTINGS"].council_name,
+            "council_name": council().name,
             # A council's usual procedure: the LGSCO in England, the nation's public services ombudsman elsewhere.
-            "ombudsman_name": _label(ombudsman_for(Ombudsman.LGSCO, current_app.config["SETTINGS"].nation)),
+            "ombudsman_name": _label(ombudsman_for(Ombudsman.LGSCO, council().nation)),
             "escalation_deadline": govuk_date(date(2027, 3, 1)),
         }
 
@@ -139,9 +139,9 @@ def case_values(case: Case, officer: User, locale: str) -> dict[str, str]:
             "acknowledged_date": govuk_date(stage.acknowledged_at) if stage and stage.acknowledged_at else _not_yet(),
             "respond_by": govuk_date((stage.due if stage else None) or case.respond_by),
             "officer_name": officer.full_name,
-            "council_name": current_app.config["SETTINGS"].council_name,
+            "council_name": council().name,
             # The procedure names the English body; outside England the nation's Ombudsman covers it.
-            "ombudsman_name": _label(ombudsman_for(ombudsman, current_app.config["SETTINGS"].nation)),
+            "ombudsman_name": _label(ombudsman_for(ombudsman, council().nation)),
             # Set by the engine when the response is sent, never guessed here.
             "escalation_deadline": govuk_date(stage.escalation_ends) if stage and stage.escalation_ends else _not_yet(),
         }

@@ -1,0 +1,140 @@
+"""How many years after closing a case is kept, per procedure, before it is anonymised; admins set
+it in /staff/admin/retention, the privacy notice and the close-your-account pages quote it.
+
+A period belongs to a procedure's slug, so every version of the procedure shares it. A procedure
+with no saved period keeps CASE_RETENTION_YEARS. The anonymising job reads `years_for(slug)` for
+each closed case's procedure (or `periods()` once for a batch). Nothing here commits.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import aliased
+
+from shared.clock import utcnow
+from shared.db import db
+from shared.domain.retention import CASE_RETENTION_YEARS, MAX_YEARS, MIN_YEARS
+from shared.models import AuditEvent, Procedure, RetentionPeriod, User
+from shared.services import audit
+
+AUDIT_SUBJECT = "retention"
+
+
+@dataclass(frozen=True)
+class Period:
+    slug: str
+    name: str
+    name_cy: str
+    years: int
+    saved: bool  # False: the default, nobody has set it
+
+    def display_name(self, locale: str) -> str:
+        return self.name_cy if locale == "cy" and self.name_cy else self.name
+
+
+def periods() -> list[Period]:
+    """Every current procedure with its period, by name (one query)."""
+    rows = db.session.execute(
+        select(Procedure.slug, Procedure.name, Procedure.name_cy, RetentionPeriod.years)
+        .outerjoin(RetentionPeriod, RetentionPeriod.procedure_slug == Procedure.slug)
+        .where(Procedure.is_current.is_(True))
+        .order_by(Procedure.name)
+    ).all()
+    return [Period(slug, name, name_cy, years if years is not None else CASE_RETENTION_YEARS, years is not None)
+            for slug, name, name_cy, years in rows]
+
+
+def years_for(slug: str) -> int:
+    """The period for one procedure's closed cases (one query)."""
+    years = db.session.scalar(select(RetentionPeriod.years).where(RetentionPeriod.procedure_slug == slug))
+    return years if years is not None else CASE_RETENTION_YEARS
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What residents are told: one figure when every procedure has the same, else each procedure's."""
+
+    shortest: int
+    longest: int
+    periods: list[Period]
+
+    @property
+    def uniform(self) -> bool:
+        return self.shortest == self.longest
+
+    @property
+    def years_text(self) -> str:
+        """"6", or "6 to 10": for a sentence "we keep each case for … years" (call in the reader's language)."""
+        if self.uniform:
+            return str(self.longest)
+        return _("%(shortest)d to %(longest)d", shortest=self.shortest, longest=self.longest)
+
+    def grouped(self, locale: str) -> list[tuple[int, list[str]]]:
+        """Procedures' names by period, shortest first: [(6, ["Corporate…", …]), (10, […])]."""
+        groups: dict[int, list[str]] = {}
+        for period in self.periods:
+            groups.setdefault(period.years, []).append(period.display_name(locale))
+        return sorted(groups.items())
+
+
+def summary() -> Summary:
+    found = periods()
+    figures = [p.years for p in found] or [CASE_RETENTION_YEARS]
+    return Summary(min(figures), max(figures), found)
+
+
+class OutOfRange(ValueError):
+    pass
+
+
+def save(actor: User, years: dict[str, int]) -> dict[str, list]:
+    """Set each procedure's period (slug → years); audit the ones that changed and return them.
+
+    Unknown slugs are refused (LookupError) and figures outside 1–20 (OutOfRange) before anything
+    is written.
+    """
+    current = {period.slug: period for period in periods()}
+    unknown = set(years) - set(current)
+    if unknown:
+        raise LookupError(", ".join(sorted(unknown)))
+    if any(not MIN_YEARS <= value <= MAX_YEARS for value in years.values()):
+        raise OutOfRange(f"years must be from {MIN_YEARS} to {MAX_YEARS}")
+    changes = {slug: [current[slug].years, value] for slug, value in years.items() if current[slug].years != value}
+    if not changes:
+        return {}
+    saved = {row.procedure_slug: row for row in db.session.scalars(
+        select(RetentionPeriod).where(RetentionPeriod.procedure_slug.in_(list(changes))))}
+    now = utcnow()
+    for slug, (_before, after) in changes.items():
+        row = saved.get(slug)
+        if row is None:
+            row = RetentionPeriod(procedure_slug=slug)
+            db.session.add(row)
+        row.years, row.updated_at, row.updated_by_id = after, now, actor.id
+    db.session.flush()
+    audit.record("retention.changed", actor=actor, subject_type=AUDIT_SUBJECT, changes=changes)
+    return changes
+
+
+@dataclass(frozen=True)
+class Change:
+    at: datetime
+    by: str | None
+    changes: dict[str, list]
+
+
+def history(limit: int = 50) -> list[Change]:
+    """Who changed which period, when, from → to; newest first (one query)."""
+    actor = aliased(User)
+    rows = db.session.execute(
+        select(AuditEvent, actor.full_name)
+        .outerjoin(actor, actor.id == AuditEvent.actor_id)
+        .where(AuditEvent.subject_type == AUDIT_SUBJECT)
+        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+        .limit(limit)
+    ).all()
+    return [Change(event.at, by, event.details.get("changes", {})) for event, by in rows]
