@@ -2,7 +2,16 @@
 
 from shared.models.annual import ChcAnnualReport
 from shared.models.calendar import ClosureDay
-from shared.models.cases import Case, CaseEvent, CaseResponse, CaseStage, NamedEmployee, Organisation, Service
+from shared.models.cases import (
+    Case,
+    CaseEvent,
+    CaseResponse,
+    CaseStage,
+    ComplaintReason,
+    NamedEmployee,
+    Organisation,
+    Service,
+)
 from shared.models.correspondence import CaseAccessLink, CaseMessage, FeedbackDraft, StoredFile, ThrottleHit
 from shared.models.followup import (
     InformationRequest,
@@ -26,4 +35,4 @@ __all__ = [
     "OmbudsmanReferral",
     "ResponseTemplate",
     "learning_action_cases",
-    "Case", "CaseEvent", "NamedEmployee", "CaseResponse", "Organisation", "CaseStage", "Procedure", "ProcedureStage", "ClosureDay", "FeedbackDraft", "CaseMessage", "StoredFile", "CaseAccessLink", "ThrottleHit", "CaseRepresentative", "Ward", "Adjustment", "AuditEvent", "Restriction", "Signpost", "SupportService", "OutboxMessage", "MessageTemplateOverride", "Service", "User", "UserSession"]
+    "Case", "CaseEvent", "ComplaintReason", "NamedEmployee", "CaseResponse", "Organisation", "CaseStage", "Procedure", "ProcedureStage", "ClosureDay", "FeedbackDraft", "CaseMessage", "StoredFile", "CaseAccessLink", "ThrottleHit", "CaseRepresentative", "Ward", "Adjustment", "AuditEvent", "Restriction", "Signpost", "SupportService", "OutboxMessage", "MessageTemplateOverride", "Service", "User", "UserSession"]
