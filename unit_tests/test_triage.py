@@ -529,8 +529,8 @@ def test_with_reasons_of_its_own_triage_offers_those_for_the_service_grouped_by_
     form = page(client.get(url))
     assert 'name="reason"' not in form  # the category alone is not asked
     assert "Missed bin collection" in form and "Repair not done" not in form and "Withdrawn one" not in form
-    quality, staff = form.index(">Quality of service</h3>"), form.index(">Staff attitude and behaviour</h3>")
-    assert quality < form.index("Missed bin collection") < form.index(">Timeliness</h3>") < staff
+    quality, staff = form.index(">Quality of service</h2>"), form.index(">Staff attitude and behaviour</h2>")
+    assert quality < form.index("Missed bin collection") < form.index(">Timeliness</h2>") < staff
     assert staff < form.index("Rude or unhelpful staff")
     response = client.submit(url, complaint_answers(world, service=str(world["service"].id), reason=None,
                                                     reason_detail=str(made["Rude or unhelpful staff"].id)))
