@@ -180,7 +180,9 @@ def test_officer_works_a_complaint_through_two_stages(any_page: Page, javascript
     expect(heading(page, "Record the complaint")).to_be_visible()
     axe_check(page)
     page.get_by_role("radio", name="Corporate complaints (Complaint Handling Code)").check()
-    page.get_by_role("radio", name="Timeliness", exact=True).check()
+    # The council's own reasons, grouped by category (the demo has them): the category follows.
+    expect(page.get_by_role("heading", name="Timeliness", level=2)).to_be_visible()
+    page.get_by_role("radio", name="Delay in doing what was promised", exact=True).check()
     page.get_by_label("What are the points of the complaint?").fill("\n".join(POINTS))
     page.get_by_label("What outcome does the person want?").fill(OUTCOME)
     page.get_by_role("button", name="Record as a complaint").click()

@@ -76,6 +76,7 @@ from staff.views import (  # noqa: E402,F401  (routes register on import)
     admin_messages,
     admin_organisations,
     admin_procedures,
+    admin_reasons,
     admin_services,
     admin_support,
     admin_templates,

@@ -70,6 +70,12 @@ class ComplaintForm(_CaseForm):
         invalid_choice_message=_l("Select the service the complaint is about"),
     )
     reason = _radio(_l("What is the complaint mainly about?"), _l("Select what the complaint is mainly about"))
+    # The council's own reasons, grouped by category on the page; where it has none for the
+    # service, `reason` (the category) is asked instead.
+    reason_detail = RadioField(
+        _l("What is the complaint mainly about?"), widget=GovRadioInput(),
+        validators=[InputRequired(_l("Select what the complaint is mainly about"))], validate_choice=True,
+        invalid_choice_message=_l("Select a reason offered for the service you chose"))
     points = TextAreaField(
         _l("What are the points of the complaint?"),
         widget=GovTextArea(),
@@ -94,8 +100,19 @@ class ComplaintForm(_CaseForm):
     )
     submit = SubmitField(_l("Record as a complaint"), widget=GovSubmitInput())
 
-    def __init__(self, *args, procedures=(), services=(), staff=(), locale="en", naming=True, **kwargs):
+    def __init__(self, *args, procedures=(), services=(), staff=(), reasons=(), locale="en", naming=True, **kwargs):
         super().__init__(*args, **kwargs)
+        self.reasons = {str(r.id): r for r in reasons}
+        if self.reasons:
+            del self.reason
+            self.reason_detail.choices = [SelectChoice(key, r.display_name(locale)) for key, r in self.reasons.items()]
+            self.reason_groups = [
+                (category, [(key, r.display_name(locale)) for key, r in self.reasons.items() if r.category is category])
+                for category in CaseReason]
+            self.reason_groups = [(category, items) for category, items in self.reason_groups if items]
+        else:
+            del self.reason_detail
+            self.reason_groups = []
         self.naming = naming  # whether this member of staff may name employees (else those boxes are left out)
         self.procedure.choices = [SelectChoice(p.slug, p.display_name(locale)) for p in procedures]
         # Held so the session's identity map keeps them: the service then looks them up for free.
@@ -104,7 +121,8 @@ class ComplaintForm(_CaseForm):
         self.service.choices = [SelectChoice("", _l("Choose a service"))] + [
             SelectChoice(str(s.id), s.display_name(locale)) for s in services
         ]
-        self.reason.choices = [SelectChoice(value, label) for value, label in CaseReason.choices()]
+        if not self.reasons:
+            self.reason.choices = [SelectChoice(value, label) for value, label in CaseReason.choices()]
         set_employee_choices(self, services, staff, locale, NAMED_AT_TRIAGE)
 
     @property
@@ -116,6 +134,18 @@ class ComplaintForm(_CaseForm):
         """(field prefix, employee) for each employee row filled in, after validation."""
         return [(f"employee_{n}_", _named(self, f"employee_{n}_")) for n in self.employee_numbers
                 if (self[f"employee_{n}_name"].data or "").strip()]
+
+    @property
+    def chosen_reason(self):
+        """The council's reason chosen, if it has any for the service (after validation)."""
+        return self.reasons.get(self.reason_detail.data) if self.reasons else None
+
+    @property
+    def category(self) -> CaseReason | None:
+        if self.reasons:
+            chosen = self.chosen_reason
+            return chosen.category if chosen else None
+        return next((member for member in CaseReason if member.value == self.reason.data), None)
 
     @property
     def point_list(self) -> list[str]:
@@ -137,7 +167,7 @@ class ComplaintForm(_CaseForm):
             valid = valid and ok
             if given:
                 filled.append(n)
-        if filled and self.reason.data and self.reason.data != CaseReason.STAFF_ATTITUDE.value:
+        if filled and self.category and self.category is not CaseReason.STAFF_ATTITUDE:
             first = self[f"employee_{filled[0]}_name"]
             first.errors = [*first.errors, _l(
                 "Only name employees when the complaint is mainly about staff attitude and behaviour")]

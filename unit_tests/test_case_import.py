@@ -17,6 +17,7 @@ from shared import clock
 from shared.db import db
 from shared.domain.enums import (
     CaseKind,
+    CaseReason,
     CaseStatus,
     ClosureCode,
     EventType,
@@ -26,7 +27,7 @@ from shared.domain.enums import (
     Role,
 )
 from shared.domain.reporting import Period
-from shared.models import AuditEvent, Case, CaseEvent, CaseStage, OmbudsmanReferral, Procedure, User
+from shared.models import AuditEvent, Case, CaseEvent, CaseStage, ComplaintReason, OmbudsmanReferral, Procedure, User
 from shared.services import case_csv, case_import, reports
 from shared.services.calendar import council_calendar
 from shared.services.case_import import ImportRefused
@@ -122,6 +123,12 @@ def test_an_export_imported_into_an_empty_database_gives_the_same_reports_and_ex
                                  decided_on=date(2026, 11, 2), created_at=at(date(2026, 9, 1)))
     council["C1"].what_happened = "=HYPERLINK(\"http://example.com\") and a comma, and\na new line"
     session.add(referral)
+    # C1's reason is the council's own one (issue 12), which the export names and the import finds.
+    repair = ComplaintReason(name="Repair not done", name_cy="Atgyweiriad heb ei wneud", active=True,
+                             category=CaseReason.QUALITY_OF_SERVICE, service_id=council["housing"].id, sort_order=1)
+    session.add(repair)
+    session.flush()
+    council["C1"].reason_detail_id = repair.id
     session.commit()
     before = {name: _tables(app, name, period) for name, period in REPORTS}
     exported = _export(app)
@@ -142,6 +149,8 @@ def test_an_export_imported_into_an_empty_database_gives_the_same_reports_and_ex
     assert _export(app) == exported
     c1 = session.scalars(select(Case).where(Case.reference == council["C1"].reference)).one()
     assert c1.what_happened.startswith("=HYPERLINK")  # the apostrophe came off again
+    assert (c1.reason, c1.reason_detail_id) == (CaseReason.QUALITY_OF_SERVICE, repair.id)
+    assert ",quality_of_service,Repair not done," in exported
 
 
 def test_importing_the_same_file_again_changes_nothing(app, council, session):
@@ -338,3 +347,28 @@ def test_a_refusal_ground_must_be_known_and_only_on_a_refused_case(app, housing,
     assert _refused(app, REFUSAL_HEADER + "F1,1,complaint,housing,received,2025-03-03,,too_late\n") == [
         (2, "refusal_ground")]
     assert _count(session, Case) == 0
+
+
+DETAIL_HEADER = "reference,stage,kind,service,reason,reason_detail,received_on\n"
+
+
+def test_a_reason_of_the_council_s_own_is_found_by_name_and_sets_the_category(app, housing, session, make):
+    waste = make.service(slug="waste", name="Waste")
+    session.add_all([
+        ComplaintReason(name="Rude or unhelpful staff", name_cy="Staff anghwrtais", category=CaseReason.STAFF_ATTITUDE,
+                        active=False, sort_order=1),
+        ComplaintReason(name="Missed bin collection", name_cy="Bin", category=CaseReason.QUALITY_OF_SERVICE,
+                        service_id=waste.id, active=True, sort_order=2),
+    ])
+    session.commit()
+    assert _refused(app, DETAIL_HEADER + "R1,1,complaint,housing,,Shouting,2025-03-03\n"
+                                         "R2,1,complaint,housing,policy,rude or unhelpful staff,2025-03-03\n"
+                                         "R3,1,complaint,housing,,Missed bin collection,2025-03-03\n") == [
+        (2, "reason_detail"), (3, "reason_detail"), (4, "reason_detail")]
+    _import(app, DETAIL_HEADER + "R1,1,complaint,housing,,RUDE OR UNHELPFUL STAFF,2025-03-03\n"
+                                 "R2,1,complaint,waste,quality_of_service,Missed bin collection,2025-03-03\n")
+    cases = {c.reference: c for c in session.scalars(select(Case))}
+    assert cases["R1"].reason is CaseReason.STAFF_ATTITUDE  # from the reason, no longer offered but still known
+    assert cases["R2"].reason is CaseReason.QUALITY_OF_SERVICE
+    rows = {r["reference"]: r["reason_detail"] for r in csv.DictReader(io.StringIO(_export(app)))}
+    assert rows == {"R1": "Rude or unhelpful staff", "R2": "Missed bin collection"}

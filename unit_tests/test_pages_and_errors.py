@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 import re
 import socket
-import time
 from dataclasses import replace
 
 import pytest
+import sqlalchemy
 from flask import abort
 from sqlalchemy import select
 from werkzeug.exceptions import TooManyRequests
@@ -268,26 +268,28 @@ def test_a_commit_that_fails_because_the_database_went_away_answers_the_503_page
     assert "Content-Security-Policy" in response.headers
 
 
-def test_a_postgresql_server_that_never_answers_gets_the_503_page_within_the_connect_timeout(app):
+def test_a_postgresql_server_that_never_answers_gets_the_503_page(app, monkeypatch):
     """A host that takes the connection and says nothing (a hung server, a dropped route): libpq
-    would wait for ever; make_engine's connect timeout answers 503 within a few seconds."""
+    would wait for ever; make_engine gives the driver a connect timeout, so the page is the 503.
+    (How long it takes is bench/load.py's to measure, not a test's; the timeout is shortened here.)"""
+    engine = make_engine("postgresql://postgres@127.0.0.1:1/redress")  # nothing listens on port 1
+    given = {}
+    sqlalchemy.event.listen(engine, "do_connect", lambda _dialect, _record, _args, params: given.update(params))
+    with pytest.raises(sqlalchemy.exc.OperationalError):
+        engine.connect()
+    assert given["connect_timeout"] == CONNECT_TIMEOUT  # what the driver is told by default
     with socket.socket() as silent:
         silent.bind(("127.0.0.1", 0))
         silent.listen(8)  # the kernel completes the handshake; nobody ever replies
         port = silent.getsockname()[1]
-        engine = make_engine(f"postgresql://postgres@127.0.0.1:{port}/redress")  # the default: CONNECT_TIMEOUT
+        engine = make_engine(f"postgresql://postgres@127.0.0.1:{port}/redress", connect_timeout=1)
         with separate_app(app.config["SETTINGS"], engine) as broken:
             client = broken.test_client()
-            started = time.monotonic()
             response = client.get("/healthz")
             assert response.status_code == 503
-            assert CONNECT_TIMEOUT - 1 < time.monotonic() - started < CONNECT_TIMEOUT + 3
             token = client.csrf_token("/sign-in")
-            started = time.monotonic()
             page = client.post("/sign-in", data={"csrf_token": token, "email": "a@example.com", "password": PASSWORD})
             _assert_full_error(page, 503, "Sorry, the service is unavailable")
-            assert time.monotonic() - started < CONNECT_TIMEOUT + 3
-
 
 
 # --- security headers -------------------------------------------------------------------------
@@ -358,7 +360,11 @@ def test_the_accessibility_statement_is_specific(app, client):
     page = _text(client.get("/accessibility"))
     for text in (
         "Web Content Accessibility Guidelines (WCAG) version 2.2 at level AA",
-        "Known issues: none known.",
+        "partially compliant",
+        "2.2.1 (timing adjustable)",
+        "using only a keyboard",
+        "at a width of 320 pixels, in English and in Urdu",
+        "This service was last tested on 7 December 2026.",
         "axe accessibility engine checks every page of every journey in the Chromium browser, once with JavaScript turned on and once with it turned off",
         "using only a keyboard",
         "Equality and Human Rights Commission (EHRC)",

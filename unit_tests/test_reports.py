@@ -41,7 +41,7 @@ from shared.domain.enums import (
     Role,
 )
 from shared.domain.reporting import Period
-from shared.models import LearningAction, OmbudsmanRecommendation, OmbudsmanReferral, Procedure
+from shared.models import ComplaintReason, LearningAction, OmbudsmanRecommendation, OmbudsmanReferral, Procedure
 from shared.services import reports
 from shared.services.reports import Filters, catalogue
 from unit_tests.report_data import at, build_council
@@ -101,6 +101,29 @@ def test_quarterly_summary_against_the_same_quarter_a_year_earlier(app, council)
     ]
     assert _rows(report, "top_reasons") == [["Quality of service", 2, 66.7], ["Timeliness", 1, 33.3]]
     assert _rows(report, "by_service") == [["Housing", 2, 66.7], ["Council tax", 1, 33.3]]
+
+
+def test_top_reasons_count_the_council_s_own_reason_where_recorded_else_the_category(app, council, session):
+    # C1 and C3 (Housing, quality of service) were recorded as "Repair not done"; C2 (Council tax,
+    # timeliness) with its category alone, as before the council had reasons of its own. C7 went
+    # straight to stage 2, so is not a stage 1 complaint. Of the 3 stage 1 complaints in Q2:
+    # Repair not done 2 (66.7%), Timeliness 1 (33.3%). The categories' table is unchanged.
+    repair = ComplaintReason(name="Repair not done", name_cy="Atgyweiriad heb ei wneud", active=True,
+                             category=CaseReason.QUALITY_OF_SERVICE, service_id=council["housing"].id, sort_order=1)
+    session.add(repair)
+    session.flush()
+    for key in ("C1", "C3", "C7"):
+        council[key].reason_detail_id = repair.id
+    session.commit()
+    report = _build(app, "quarterly", period=Q2)
+    assert _rows(report, "top_reasons") == [["Repair not done", 2, 66.7], ["Timeliness", 1, 33.3]]
+    assert _rows(report, "upheld_by_reason")[0] == ["Quality of service", 2, 1, 50.0]
+    with app.test_request_context(headers={"Accept-Language": "cy"}):
+        from flask_babel import force_locale
+
+        with force_locale("cy"):
+            welsh = reports.registry()["quarterly"].build(Filters(period=Q2))
+    assert _rows(welsh, "top_reasons")[0] == ["Atgyweiriad heb ei wneud", 2, 66.7]
 
 
 def test_quarterly_summary_narrowed_by_service_and_channel(app, council):

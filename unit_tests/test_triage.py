@@ -499,3 +499,73 @@ def test_bulk_allocation_needs_cases_and_a_person(client, session, make, world):
 def test_agents_and_responders_cannot_allocate(client, session, make, world):
     signed_in(client, session, make, Role.AGENT)
     assert client.get(f"/staff/cases/{world['case'].reference}/allocate").status_code == 403
+
+
+# --- the council's own reasons (issue 12) ---------------------------------------------------------
+
+
+def _own_reasons(session, world):
+    from shared.models import ComplaintReason
+
+    made = {}
+    for name, category, service in [
+        ("Rude or unhelpful staff", CaseReason.STAFF_ATTITUDE, None),
+        ("Missed bin collection", CaseReason.QUALITY_OF_SERVICE, world["service"]),
+        ("Repair not done", CaseReason.QUALITY_OF_SERVICE, world["other_service"]),
+        ("Delay", CaseReason.TIMELINESS, None),
+        ("Withdrawn one", CaseReason.POLICY, None),
+    ]:
+        made[name] = ComplaintReason(name=name, name_cy=f"{name} cy", category=category, active=name != "Withdrawn one",
+                                     service_id=service.id if service else None, sort_order=10)
+        session.add(made[name])
+    session.commit()
+    return made
+
+
+def test_with_reasons_of_its_own_triage_offers_those_for_the_service_grouped_by_category(client, session, make, world):
+    made = _own_reasons(session, world)
+    signed_in(client, session, make, Role.OFFICER)
+    url = f"/staff/cases/{world['case'].reference}/triage/complaint"
+    form = page(client.get(url))
+    assert 'name="reason"' not in form  # the category alone is not asked
+    assert "Missed bin collection" in form and "Repair not done" not in form and "Withdrawn one" not in form
+    quality, staff = form.index(">Quality of service</h2>"), form.index(">Staff attitude and behaviour</h2>")
+    assert quality < form.index("Missed bin collection") < form.index(">Timeliness</h2>") < staff
+    assert staff < form.index("Rude or unhelpful staff")
+    response = client.submit(url, complaint_answers(world, service=str(world["service"].id), reason=None,
+                                                    reason_detail=str(made["Rude or unhelpful staff"].id)))
+    assert response.status_code == 302, page(response)[:2000]
+    case = reload(session, world["case"])
+    assert (case.reason, case.reason_detail_id) == (CaseReason.STAFF_ATTITUDE, made["Rude or unhelpful staff"].id)
+    assert events(session, case)[-1].details["reason_detail"] == {"id": made["Rude or unhelpful staff"].id,
+                                                                   "name": "Rude or unhelpful staff"}
+
+
+def test_a_reason_for_another_service_is_refused_and_the_new_service_s_reasons_are_offered(client, session, make, world):
+    made = _own_reasons(session, world)
+    signed_in(client, session, make, Role.OFFICER)
+    url = f"/staff/cases/{world['case'].reference}/triage/complaint"
+    # The case is about waste; the officer moves it to housing but keeps the bins reason.
+    response = client.submit(url, complaint_answers(world, reason=None, reason_detail=str(made["Missed bin collection"].id),
+                                                    outcome="Typed and kept."))
+    assert response.status_code == 400
+    body = page(response)
+    assert "There is a problem" in body and "Select a reason offered for the service you chose" in body
+    assert 'href="#reason_detail"' in body and "Typed and kept." in body
+    assert "Repair not done" in body and "Missed bin collection" not in body.split("<form")[1]
+    case = reload(session, world["case"])
+    assert case.status is CaseStatus.RECEIVED and case.reason is None
+
+
+def test_with_reasons_none_chosen_is_an_error_and_naming_staff_needs_a_staff_reason(client, session, make, world):
+    made = _own_reasons(session, world)
+    signed_in(client, session, make, Role.OFFICER)
+    url = f"/staff/cases/{world['case'].reference}/triage/complaint"
+    response = client.submit(url, complaint_answers(world, service=str(world["service"].id), reason=None))
+    assert response.status_code == 400
+    assert "Select what the complaint is mainly about" in page(response)
+    response = client.submit(url, complaint_answers(
+        world, service=str(world["service"].id), reason=None, reason_detail=str(made["Delay"].id),
+        employee_1_name="Sam", employee_1_service=str(world["service"].id)))
+    assert response.status_code == 400
+    assert "Only name employees when the complaint is mainly about staff attitude and behaviour" in page(response)

@@ -2,7 +2,16 @@
 
 from shared.models.annual import ChcAnnualReport
 from shared.models.calendar import ClosureDay
-from shared.models.cases import Case, CaseEvent, CaseResponse, CaseStage, NamedEmployee, Organisation, Service
+from shared.models.cases import (
+    Case,
+    CaseEvent,
+    CaseResponse,
+    CaseStage,
+    ComplaintReason,
+    NamedEmployee,
+    Organisation,
+    Service,
+)
 from shared.models.correspondence import CaseAccessLink, CaseMessage, FeedbackDraft, StoredFile, ThrottleHit
 from shared.models.council import CouncilIdentity, RetentionPeriod
 from shared.models.followup import (
@@ -27,4 +36,4 @@ __all__ = [
     "OmbudsmanReferral",
     "ResponseTemplate",
     "learning_action_cases",
-    "Case", "CaseEvent", "NamedEmployee", "CaseResponse", "Organisation", "CaseStage", "Procedure", "ProcedureStage", "ClosureDay", "CouncilIdentity", "RetentionPeriod", "FeedbackDraft", "CaseMessage", "StoredFile", "CaseAccessLink", "ThrottleHit", "CaseRepresentative", "Ward", "Adjustment", "AuditEvent", "Restriction", "Signpost", "SupportService", "OutboxMessage", "MessageTemplateOverride", "Service", "User", "UserIdentity", "UserSession"]
+    "Case", "CaseEvent", "ComplaintReason", "NamedEmployee", "CaseResponse", "Organisation", "CaseStage", "Procedure", "ProcedureStage", "ClosureDay", "CouncilIdentity", "RetentionPeriod", "FeedbackDraft", "CaseMessage", "StoredFile", "CaseAccessLink", "ThrottleHit", "CaseRepresentative", "Ward", "Adjustment", "AuditEvent", "Restriction", "Signpost", "SupportService", "OutboxMessage", "MessageTemplateOverride", "Service", "User", "UserIdentity", "UserSession"]

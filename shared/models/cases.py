@@ -47,6 +47,25 @@ class Service(Base):
         return self.description_cy if locale == "cy" else self.description
 
 
+class ComplaintReason(Base):
+    """A council's own, specific reason for a complaint ("Missed bin collection"). Each belongs to one
+    of the four report categories (CaseReason), which committee reports keep counting by; a reason
+    may be for one service only, or for all (service_id None)."""
+
+    __tablename__ = "complaint_reasons"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    name_cy: Mapped[str] = mapped_column(String(120))
+    category: Mapped[CaseReason] = mapped_column(enum_column(CaseReason))
+    service_id: Mapped[int | None] = mapped_column(ForeignKey("services.id"))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    sort_order: Mapped[int] = mapped_column(default=0)
+
+    def display_name(self, locale: str) -> str:
+        return self.name_cy if locale == "cy" else self.name
+
+
 class Case(Base):
     __tablename__ = "cases"
     __table_args__ = (
@@ -79,6 +98,8 @@ class Case(Base):
     draft_author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
     reason: Mapped[CaseReason | None] = mapped_column(enum_column(CaseReason))
+    # The council's specific reason, when triage recorded one; `reason` is then its category.
+    reason_detail_id: Mapped[int | None] = mapped_column(ForeignKey("complaint_reasons.id"), index=True)
     vulnerable: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     vulnerability_note: Mapped[str | None] = mapped_column(Text)
     split_from_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)

@@ -20,13 +20,13 @@ from sqlalchemy.orm import aliased
 from shared.clock import to_london
 from shared.db import db
 from shared.domain.enums import CaseStatus, EventType
-from shared.models import Case, CaseEvent, CaseStage, OmbudsmanReferral, Procedure, Service, User, Ward
+from shared.models import Case, CaseEvent, CaseStage, ComplaintReason, OmbudsmanReferral, Procedure, Service, User, Ward
 from shared.services.reports import FORMULA_STARTS
 
 # The columns, in order. Export writes all of them; import reads all but EXPORT_ONLY.
 COLUMNS = (
-    "reference", "stage", "escalated_from", "kind", "procedure", "service", "reason", "channel", "ward",
-    "status", "received_on", "triaged_on", "acknowledged_on", "acknowledge_by", "respond_by", "extended_to",
+    "reference", "stage", "escalated_from", "kind", "procedure", "service", "reason", "reason_detail", "channel",
+    "ward", "status", "received_on", "triaged_on", "acknowledged_on", "acknowledge_by", "respond_by", "extended_to",
     "responded_on", "outcome", "closed_on", "closure_code", "closure_reason",
     "refusal_ground", "ombudsman", "ombudsman_reference", "ombudsman_received_on", "ombudsman_decision", "ombudsman_decided_on",
     "name", "email", "phone", "address", "summary", "handler",
@@ -34,8 +34,8 @@ COLUMNS = (
 EXPORT_ONLY = frozenset({"handler"})
 REQUIRED = ("reference", "stage", "kind", "service", "received_on")
 # Columns that describe the case, so the same on each of its rows.
-CASE_COLUMNS = ("kind", "procedure", "service", "reason", "channel", "ward", "name", "email", "phone", "address",
-                "summary")
+CASE_COLUMNS = ("kind", "procedure", "service", "reason", "reason_detail", "channel", "ward", "name", "email", "phone",
+                "address", "summary")
 # Columns about how the case ends: on the row of its last stage only.
 LAST_STAGE_COLUMNS = ("closed_on", "closure_code", "closure_reason", "refusal_ground", "ombudsman", "ombudsman_reference",
                       "ombudsman_received_on", "ombudsman_decision", "ombudsman_decided_on")
@@ -57,6 +57,8 @@ COLUMN_HELP = {
                     "usual one for the kind."),
     "service": _l("The service's short name or its name as shown in Redress. Required."),
     "reason": _l("quality_of_service, timeliness, staff_attitude or policy."),
+    "reason_detail": _l("The council's own reason, by its name in Redress (Complaint reasons). Empty: the "
+                        "reason category alone. It sets the category when reason is empty."),
     "channel": _l("online, phone, face_to_face, letter, email, councillor or social_media. Empty: letter."),
     "ward": _l("The ward's name or its ONS code."),
     "status": _l("Where the case is now, on the row of its last stage (earlier stages: escalated). Empty: "
@@ -130,7 +132,8 @@ def export_statement(case_ids):
     return (
         select(
             Case.reference, CaseStage.number, has_earlier.label("has_earlier"), has_later.label("has_later"),
-            Case.kind, Procedure.slug, Service.slug, Case.reason, Case.channel, Ward.name, Case.status,
+            Case.kind, Procedure.slug, Service.slug, Case.reason, ComplaintReason.name, Case.channel, Ward.name,
+            Case.status,
             Case.received_at, CaseStage.received_on, first_triage.label("triaged_at"), CaseStage.acknowledged_at,
             CaseStage.acknowledge_by, CaseStage.respond_by, CaseStage.extended_to, CaseStage.responded_at,
             CaseStage.outcome, Case.closed_at, Case.closure_code, Case.closure_reason,
@@ -144,6 +147,7 @@ def export_statement(case_ids):
         .join(Service, Service.id == Case.service_id)
         .outerjoin(Procedure, Procedure.id == Case.procedure_id)
         .outerjoin(Ward, Ward.id == Case.ward_id)
+        .outerjoin(ComplaintReason, ComplaintReason.id == Case.reason_detail_id)
         .outerjoin(resident, resident.id == Case.resident_id)
         .outerjoin(handler, handler.id == CaseStage.handler_id)
         .outerjoin(OmbudsmanReferral, and_(OmbudsmanReferral.case_id == Case.id,
@@ -157,15 +161,15 @@ def export_rows(case_ids) -> Iterator[list[str]]:
     """The header, then one list of cells per stage, read from the database in batches (no row cap)."""
     yield list(COLUMNS)
     result = db.session.execute(export_statement(case_ids).execution_options(yield_per=EXPORT_BATCH))
-    for (reference, number, has_earlier, has_later, kind, procedure, service, reason, channel, ward, status,
-         received_at, received_on, triaged_at, acknowledged_at, acknowledge_by, respond_by, extended_to,
+    for (reference, number, has_earlier, has_later, kind, procedure, service, reason, reason_detail, channel, ward,
+         status, received_at, received_on, triaged_at, acknowledged_at, acknowledge_by, respond_by, extended_to,
          responded_at, outcome, closed_at, closure_code, closure_reason, refusal_ground, ombudsman,
          ombudsman_reference, ombudsman_received_on, decision, decided_on, name, email, phone, address, summary,
          handler) in result:
         last = not has_later
         yield [
             reference, str(number), reference if has_earlier else "", _value(kind), procedure or "", service,
-            _value(reason), _value(channel), ward or "",
+            _value(reason), reason_detail or "", _value(channel), ward or "",
             _value(status) if last else CaseStatus.ESCALATED.value,
             # A case's first stage was received when the case was (day 0 may be the next working day).
             _day(received_at) if not has_earlier else _iso(received_on),

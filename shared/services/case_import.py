@@ -41,7 +41,17 @@ from shared.domain.enums import (
     Role,
 )
 from shared.domain.procedures import ClockStart, ProcedureRules, StageRules
-from shared.models import Case, CaseEvent, CaseStage, OmbudsmanReferral, Procedure, Service, User, Ward
+from shared.models import (
+    Case,
+    CaseEvent,
+    CaseStage,
+    ComplaintReason,
+    OmbudsmanReferral,
+    Procedure,
+    Service,
+    User,
+    Ward,
+)
 from shared.services import audit
 from shared.services.calendar import council_calendar
 from shared.services.case_csv import CASE_COLUMNS, COLUMNS, EXPORT_ONLY, LAST_STAGE_COLUMNS, REQUIRED
@@ -152,7 +162,7 @@ def _choices(enum: type[Enum]) -> str:
 
 
 class _Lookups:
-    """Everything the rows are checked against, read once: services, procedures, wards, today."""
+    """Everything the rows are checked against, read once: services, procedures, wards, reasons, today."""
 
     def __init__(self) -> None:
         self.services = {}
@@ -168,6 +178,7 @@ class _Lookups:
             self.wards[ward.name.lower()] = ward
             if ward.code:
                 self.wards[ward.code.lower()] = ward
+        self.reasons = {reason.name.casefold(): reason for reason in db.session.scalars(select(ComplaintReason))}
         self.today = to_london(utcnow()).date()
         self.calendar: WorkingCalendar = council_calendar()
         self.people: dict[str, tuple[int, Role]] = {}  # by email, read once the rows are checked
@@ -233,6 +244,21 @@ def _read_row(row: _Row, lookups: _Lookups, problems: _Problems) -> None:
     if procedure and values["procedure"] is None:
         problem("procedure", _("Expected one of: %(choices)s (it was “%(value)s”).",
                                choices=", ".join(sorted(lookups.procedures)), value=procedure[:40]))
+    detail = cells.get("reason_detail", "")
+    values["reason_detail"] = lookups.reasons.get(detail.casefold()) if detail else None
+    if detail and values["reason_detail"] is None:
+        problem("reason_detail", _("Expected the name of a complaint reason in Redress (it was “%(value)s”).",
+                                   value=detail[:40]))
+    elif values["reason_detail"] is not None:
+        chosen = values["reason_detail"]
+        if values["reason"] is None:
+            values["reason"] = chosen.category  # the category follows from the reason
+        elif values["reason"] is not chosen.category:
+            problem("reason_detail", _("“%(name)s” is a %(category)s reason, but the reason column says %(reason)s.",
+                                       name=chosen.name, category=chosen.category.value, reason=values["reason"].value))
+        if values["service"] is not None and chosen.service_id not in {None, values["service"].id}:
+            problem("reason_detail", _("“%(name)s” is a reason for another service, not %(service)s.",
+                                       name=chosen.name, service=values["service"].slug))
     ward = cells.get("ward", "")
     values["ward"] = lookups.wards.get(ward.lower()) if ward else None
     if ward and values["ward"] is None:
@@ -677,7 +703,8 @@ def import_cases(stream: IO[str] | Iterable[str], *, actor: User | None, source:
             "contact_method": _contact_method(values), "contact_phone": values["phone"],
             "contact_address": values["address"], "received_at": received_at, "procedure_id": procedure.id,
             "acknowledge_by": last_dates["acknowledge_by"], "respond_by": due, "definition": {},
-            "reason": values["reason"], "vulnerable": False, "closure_code": closure_code,
+            "reason": values["reason"],
+            "reason_detail_id": values["reason_detail"].id if values["reason_detail"] else None, "vulnerable": False, "closure_code": closure_code,
             "closure_reason": last.values["closure_reason"],
             "closed_at": _moment(closed_on, 50) if closed_on and not status.is_open else None,
             "for_someone_else": False, "support_needed": False, "ward_id": values["ward"].id if values["ward"] else None,

@@ -23,8 +23,8 @@ from shared.domain.enums import (
     RemedyKind,
     Role,
 )
-from shared.models import Organisation, ResponseTemplate, Service, User
-from shared.services import engine, responses
+from shared.models import ComplaintReason, Organisation, ResponseTemplate, Service, User
+from shared.services import engine, reason_admin, responses
 from shared.services.demo_support import load_support_services
 
 DEMO_PASSWORD = "demo-password-2026"
@@ -269,9 +269,10 @@ CASE_NOTES = [
 _NOTE_AFTER = {E.ALLOCATED, E.INVESTIGATION_STARTED, E.PASSED_TO_SERVICE, E.RETURNED_FROM_SERVICE, E.ACKNOWLEDGED}
 
 
-def _walk(case, path, rng, now, moment, resident, officers, calendar, *, notes: float = 0.0) -> None:
+def _walk(case, path, rng, now, moment, resident, officers, calendar, *, notes: float = 0.0, reasons=()) -> None:
     """Take a case along `path` through the engine, a few working hours or days apart; with
-    `notes`, the chance of a case note after each investigating step."""
+    `notes`, the chance of a case note after each investigating step; with `reasons` (the council's
+    complaint reasons), triage records one offered for the case's service."""
     author, checker = rng.sample(officers, 2)
     for action in path:
         moment = moment + timedelta(days=rng.randint(0, 3), hours=rng.randint(1, 8))
@@ -281,6 +282,9 @@ def _walk(case, path, rng, now, moment, resident, officers, calendar, *, notes: 
         if action is EventType.TRIAGED_COMPLAINT:
             payload = {"points": [case.what_happened.split(".")[0] + ".", "How my earlier reports were handled."],
                        "outcome": case.outcome_wanted}
+            offered = [r for r in reasons if r.service_id in {None, case.service_id}]
+            if offered:  # chosen by the case's id, so the demo's random sequence stays as it was
+                payload["reason_detail"] = offered[case.id % len(offered)]
         elif action is EventType.ALLOCATED:
             payload = {"handler": author if case.stage == 1 else checker}
             actor = checker
@@ -363,6 +367,7 @@ def load_standard_data() -> dict[str, Service]:
                                     website=website, active=True))
 
     load_support_services()  # the advocacy and support directory (issue 7)
+    reason_admin.load_defaults(services)  # the council's own complaint reasons (issue 12)
 
     for name, locale, stage, body in RESPONSE_TEMPLATES:
         db.session.add(ResponseTemplate(name=name, locale=locale, stage=stage, body=body, active=True, updated_at=now))
@@ -375,6 +380,7 @@ def load(*, cases: int = 300, seed: int = 2026, nation: str = "england") -> str:
     calendar = WorkingCalendar(nation)
     now = utcnow()
     services = load_standard_data()
+    reasons = list(db.session.scalars(select(ComplaintReason).order_by(ComplaintReason.sort_order)))
 
     shared_hash = hash_password(DEMO_PASSWORD)
     confirmed = now - timedelta(days=400)
@@ -432,7 +438,7 @@ def load(*, cases: int = 300, seed: int = 2026, nation: str = "england") -> str:
             procedure_slug="housing" if slug == "housing-repairs" else None,
             at=received_at,
         )
-        _walk(case, path, rng, now, received_at, resident, officers, calendar)
+        _walk(case, path, rng, now, received_at, resident, officers, calendar, reasons=reasons)
     db.session.flush()
     _load_representation(rng, residents[0], services, staff, shared_hash, confirmed)
     return (f"Loaded {len(SERVICES)} services, {len(STAFF) + len(PORTAL_PEOPLE)} demo sign-ins, "

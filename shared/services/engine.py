@@ -311,8 +311,15 @@ def _triage_complaint(context: _Context) -> None:
     case, payload = context.case, context.payload
     # Check everything before changing anything.
     reason = payload.get("reason")
+    detail = payload.get("reason_detail")  # the council's own reason (a ComplaintReason): sets the category
+    if detail is not None:
+        reason = detail.category
     if reason is not None and not isinstance(reason, CaseReason):
         raise GuardFailed(_l("Choose what the complaint is about."))
+    if detail is not None:
+        service_id = payload["service"].id if payload.get("service") is not None else case.service_id
+        if detail.service_id is not None and detail.service_id != service_id:
+            raise GuardFailed(_l("That reason is for another service: choose a reason for this complaint's service."))
     vulnerable = bool(payload.get("vulnerable"))
     note = (payload.get("vulnerability_note") or "").strip()
     if vulnerable:
@@ -349,6 +356,9 @@ def _triage_complaint(context: _Context) -> None:
     if reason is not None:
         case.reason = reason
         context.details["reason"] = reason.value
+        case.reason_detail_id = detail.id if detail is not None else None
+        if detail is not None:
+            context.details["reason_detail"] = {"id": detail.id, "name": detail.name}
     if "vulnerable" in payload:
         case.vulnerable = vulnerable
         case.vulnerability_note = note if vulnerable else None

@@ -10,12 +10,12 @@ from flask_login import current_user
 from shared.auth.access import staff
 from shared.clock import to_london, utcnow
 from shared.domain import deadlines
-from shared.domain.enums import CaseReason, Role
+from shared.domain.enums import Role
 from shared.domain.policy import CASEWORK_ROLES, TRIAGE_ROLES, can_see_named_employees
 from shared.domain.transitions import EngineError
 from shared.models import Case
 from shared.services import cases as case_queries
-from shared.services import named_employees
+from shared.services import named_employees, reason_admin
 from shared.services import triage as triage_service
 from shared.services.calendar import council_calendar
 from shared.services.triage import Decision
@@ -146,6 +146,9 @@ def _details_form(decision: Decision, found: Case, formdata=None):
     if decision is Decision.COMPLAINT:
         kwargs = {"procedures": triage_service.complaint_procedures(), "services": triage_service.active_services(),
                   "locale": locale, "naming": can_see_named_employees(current_user)}
+        # The reasons offered for the service chosen (as posted: a changed service changes the list).
+        chosen_service = request.form.get("service", type=int) if formdata is not None else None
+        kwargs["reasons"] = reason_admin.offered_for(chosen_service or found.service_id)
         # The contact centre does not name employees (policy.can_see_named_employees). The staff list
         # is read for the page, and for a POST only when a member of staff was chosen (a query spared).
         if kwargs["naming"] and (formdata is None or any(
@@ -159,7 +162,9 @@ def _details_form(decision: Decision, found: Case, formdata=None):
         data: dict = {"version": found.version}
         if decision is Decision.COMPLAINT:
             data.update(procedure=triage_service.procedure_slug(found), service=str(found.service_id),
-                        reason=found.reason.value if found.reason else None, outcome=found.outcome_wanted,
+                        reason=found.reason.value if found.reason else None,
+                        reason_detail=str(found.reason_detail_id) if found.reason_detail_id else None,
+                        outcome=found.outcome_wanted,
                         points="\n".join(p["text"] for p in found.definition.get("points", [])),
                         vulnerable=found.vulnerable, vulnerability_note=found.vulnerability_note)
         return form_class(formdata=None, data=data, **kwargs)
@@ -196,7 +201,7 @@ def triage_details(reference: str, decision: str):
             triage_service.triage_complaint(
                 case, actor, version=version, procedure=form.procedures[form.procedure.data],
                 service_id=int(form.service.data),
-                reason=CaseReason(form.reason.data), points=form.point_list, outcome=form.outcome.data,
+                reason=form.category, reason_detail=form.chosen_reason, points=form.point_list, outcome=form.outcome.data,
                 vulnerable=form.vulnerable.data, vulnerability_note=form.vulnerability_note.data,
                 named=[entry for _prefix, entry in named], named_fields=[prefix for prefix, _e in named],
             )

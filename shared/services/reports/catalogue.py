@@ -30,7 +30,7 @@ from shared.domain.reporting import (
     quarters_in,
     share,
 )
-from shared.models import Case, Procedure, Service
+from shared.models import Case, ComplaintReason, Procedure, Service
 from shared.services.calendar import council_calendar
 from shared.services.reports import (
     CHANGE,
@@ -81,6 +81,13 @@ def procedures() -> list[Procedure]:
 def _service_names() -> dict[int, str]:
     locale = _locale()
     return {service.id: service.display_name(locale) for service in services()}
+
+
+def _reason_names() -> dict[int, str]:
+    """The council's own complaint reasons by id, in the page's language."""
+    locale = _locale()
+    return _per_request("report_reasons", lambda: {
+        reason.id: reason.display_name(locale) for reason in db.session.scalars(select(ComplaintReason))})
 
 
 def _procedure_names() -> dict[str, str]:
@@ -201,19 +208,26 @@ def quarterly(filters: Filters) -> Report:
         reason_rows, chart="share",
     )
 
-    # Reasons and services from one grouping of this period's stage 1 complaints.
-    first = figures.stage_one_by(filters, filters.period, Case.reason, Case.service_id)
+    # Reasons and services from one grouping of this period's stage 1 complaints. The council's own
+    # reason is counted where triage recorded one, else the category (older and imported cases).
+    first = figures.stage_one_by(filters, filters.period, Case.reason, Case.reason_detail_id, Case.service_id)
     reasons, services = Counter(), Counter()
-    for (reason, service_id), count in first.items():
-        reasons[reason] += count
+    for (reason, detail_id, service_id), count in first.items():
+        reasons[detail_id if detail_id is not None else reason] += count
         services[service_id] += count
     total_first = sum(first.values())
+    own = _reason_names() if any(isinstance(key, int) for key in reasons) else {}
+
+    def reason_label(key):
+        return own.get(key, "?") if isinstance(key, int) else _label(key)
+
     top = Table(
         "top_reasons", _l("Reasons for stage 1 complaints"),
         [Column("reason", _l("Reason"), TEXT), Column("complaints", _l("Stage 1 complaints")),
          Column("share", _l("Share (%)"), PERCENT)],
-        [[_label(reason), count, share(count, total_first)] for reason, count in _ranked(reasons)],
+        [[reason_label(key), count, share(count, total_first)] for key, count in _ranked(reasons, reason_label)],
         chart="complaints",
+        description=_l("By the council's own reason where triage recorded one, otherwise by its category."),
     )
     names = _service_names()
     by_service = Table(
