@@ -265,7 +265,7 @@ def test_an_officer_triages_a_case_by_keyboard_alone(any_page: Page, javascript:
 
     expect(heading(page, "Record the complaint")).to_be_visible()
     choose(page, page.get_by_role("radio", name="Corporate complaints (Complaint Handling Code)"))
-    choose(page, page.get_by_role("radio", name="Timeliness", exact=True))
+    choose(page, page.get_by_role("radio", name="Delay in doing what was promised", exact=True))
     type_into(page, page.get_by_label("What are the points of the complaint?"), "The bin was missed twice.")
     type_into(page, page.get_by_label("What outcome does the person want?"), "Collect the bin.")
     continue_(page, "Record as a complaint")

@@ -110,6 +110,7 @@ def receive(
     support_needed: bool = False,
     support_note: str | None = None,
     ward_id: int | None = None,
+    submission_key: str | None = None,
 ) -> Case:
     """Record a new contact (any channel) under its procedure, with its first clocks set.
 
@@ -146,6 +147,7 @@ def receive(
         support_needed=support_needed,
         support_note=support_note,
         ward_id=ward_id,
+        submission_key=submission_key,  # an online form's (intake.submission_key): unique
     )
     # The first clocks go on the case before it is inserted: setting them after would be a second
     # write and a second version for a case nobody has seen yet.
@@ -189,7 +191,11 @@ def _insert_with_unique_reference(case: Case, attempts: int = 5) -> None:
             with db.session.begin_nested():
                 db.session.add(case)
             return
-        except IntegrityError:
+        except IntegrityError as clash:
+            # Both SQLite's and PostgreSQL's messages name the column or constraint: a form sent
+            # twice is not a reference clash, and its caller shows the first case instead.
+            if "submission_key" in str(clash.orig):
+                raise
             continue
     raise RuntimeError("could not allocate a unique case reference")
 

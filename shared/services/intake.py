@@ -254,10 +254,9 @@ def submit(draft: FeedbackDraft, *, user: User | None, locale: str) -> Case:
         contact_method=method,
         contact_phone=answers.get("contact_phone") if method in {ContactMethod.PHONE, ContactMethod.TEXT} else None,
         contact_address=answers.get("contact_address") if method is ContactMethod.POST else None,
+        submission_key=key,  # a parallel "Send" of the same draft fails on it (IntegrityError) in the insert
         **(_complaint_details(answers) if kind is CaseKind.COMPLAINT else {}),
     )
-    case.submission_key = key
-    db.session.flush()  # a parallel "Send" of the same draft stops here (IntegrityError), before files move
     files.move_draft_files_to_case(draft.id, case.id)
     signposting.link_draft_to_case(draft.id, case)  # what the draft's pages signposted (issue 7)
     db.session.delete(draft)
