@@ -23,7 +23,6 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import aliased
 
 from shared.clock import utcnow
 from shared.config import NATIONS, Settings
@@ -31,7 +30,7 @@ from shared.db import db
 from shared.domain.calendar import bank_holiday_names
 from shared.domain.enums import Ombudsman
 from shared.domain.ombudsman_contacts import ombudsman_for
-from shared.models import AuditEvent, CouncilIdentity, StoredFile, User
+from shared.models import CouncilIdentity, StoredFile, User
 from shared.services import audit
 from shared.services.files import CheckedFile, human_size
 from shared.services.files import store as store_files
@@ -329,24 +328,9 @@ def _lines(value: str) -> str:
     return "\n".join(line.strip() for line in value.replace("\r\n", "\n").split("\n") if line.strip())
 
 
-@dataclass(frozen=True)
-class Change:
-    at: datetime
-    by: str | None
-    changes: dict[str, list]
-
-
-def history(limit: int = 50) -> list[Change]:
+def history(limit: int = 50) -> list[audit.Change]:
     """Who changed the identity, when, each field from → to; newest first (one query)."""
-    actor = aliased(User)
-    rows = db.session.execute(
-        select(AuditEvent, actor.full_name)
-        .outerjoin(actor, actor.id == AuditEvent.actor_id)
-        .where(AuditEvent.subject_type == AUDIT_SUBJECT)
-        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
-        .limit(limit)
-    ).all()
-    return [Change(event.at, by, event.details.get("changes", {})) for event, by in rows]
+    return audit.changes(AUDIT_SUBJECT, limit=limit)
 
 
 def logo_file(stored_name: str) -> Logo | None:

@@ -5,13 +5,12 @@ Every change is audited with what each field was and became."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
 
 from sqlalchemy import func, or_, select
 
 from shared.db import db
 from shared.domain.enums import CaseReason
-from shared.models import AuditEvent, Case, ComplaintReason, Service, User
+from shared.models import Case, ComplaintReason, Service, User
 from shared.services import audit
 
 SUBJECT = "complaint_reason"
@@ -117,23 +116,9 @@ def save(reason: ComplaintReason | None, actor: User, *, name: str, name_cy: str
     return reason
 
 
-@dataclass(frozen=True)
-class Change:
-    at: datetime
-    by: str | None
-    action: str
-    changes: dict[str, list]
-
-
-def history(reason_id: int) -> list[Change]:
+def history(reason_id: int) -> list[audit.Change]:
     """Who changed the reason, when, each field from → to; newest first (one query)."""
-    rows = db.session.execute(
-        select(AuditEvent, User.full_name)
-        .outerjoin(User, User.id == AuditEvent.actor_id)
-        .where(AuditEvent.subject_type == SUBJECT, AuditEvent.subject_id == reason_id)
-        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
-    ).all()
-    return [Change(event.at, by, event.action, event.details.get("changes", {})) for event, by in rows]
+    return audit.changes(SUBJECT, reason_id)
 
 
 # Demo defaults: (name, Welsh name, category, service slug or None for every service).

@@ -9,16 +9,14 @@ each closed case's procedure (or `periods()` once for a batch). Nothing here com
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 
 from flask_babel import gettext as _
 from sqlalchemy import select
-from sqlalchemy.orm import aliased
 
 from shared.clock import utcnow
 from shared.db import db
 from shared.domain.retention import CASE_RETENTION_YEARS, MAX_YEARS, MIN_YEARS
-from shared.models import AuditEvent, Procedure, RetentionPeriod, User
+from shared.models import Procedure, RetentionPeriod, User
 from shared.services import audit
 
 AUDIT_SUBJECT = "retention"
@@ -120,21 +118,6 @@ def save(actor: User, years: dict[str, int]) -> dict[str, list]:
     return changes
 
 
-@dataclass(frozen=True)
-class Change:
-    at: datetime
-    by: str | None
-    changes: dict[str, list]
-
-
-def history(limit: int = 50) -> list[Change]:
+def history(limit: int = 50) -> list[audit.Change]:
     """Who changed which period, when, from → to; newest first (one query)."""
-    actor = aliased(User)
-    rows = db.session.execute(
-        select(AuditEvent, actor.full_name)
-        .outerjoin(actor, actor.id == AuditEvent.actor_id)
-        .where(AuditEvent.subject_type == AUDIT_SUBJECT)
-        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
-        .limit(limit)
-    ).all()
-    return [Change(event.at, by, event.details.get("changes", {})) for event, by in rows]
+    return audit.changes(AUDIT_SUBJECT, limit=limit)

@@ -4,13 +4,12 @@ to new feedback or not. Every change is audited with what each field was and bec
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 
 from sqlalchemy import case, func, select
 
 from shared.db import db
 from shared.domain.enums import CareKind, CaseStatus, Role
-from shared.models import AuditEvent, Case, Service, User
+from shared.models import Case, Service, User
 from shared.services import audit
 
 FIELDS = ("slug", "name", "name_cy", "description", "description_cy", "care_kind", "active")
@@ -79,20 +78,6 @@ def save(service: Service | None, actor: User, *, slug: str | None = None, name:
     return service
 
 
-@dataclass(frozen=True)
-class Change:
-    at: datetime
-    by: str | None
-    action: str
-    changes: dict[str, list]
-
-
-def history(service_id: int) -> list[Change]:
+def history(service_id: int) -> list[audit.Change]:
     """Who changed the service, when, each field from → to; newest first (one query)."""
-    rows = db.session.execute(
-        select(AuditEvent, User.full_name)
-        .outerjoin(User, User.id == AuditEvent.actor_id)
-        .where(AuditEvent.subject_type == "service", AuditEvent.subject_id == service_id)
-        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
-    ).all()
-    return [Change(event.at, by, event.action, event.details.get("changes", {})) for event, by in rows]
+    return audit.changes("service", service_id)

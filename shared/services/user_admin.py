@@ -5,12 +5,10 @@ with what each field was and became; nothing here commits."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 
 from flask import url_for
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import aliased
 
 from shared.auth.sessions import end_all_sessions
 from shared.clock import utcnow
@@ -26,7 +24,7 @@ from shared.domain.user_admin import (
     role_problem,
     status_of,
 )
-from shared.models import AuditEvent, Case, Service, User, UserSession, Ward
+from shared.models import Case, Service, User, UserSession, Ward
 from shared.services import accounts, audit, outbox
 from shared.services.cases import Page
 
@@ -348,23 +346,6 @@ def sign_out_everywhere(actor: User | None, user: User) -> int:
 # --- history --------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Change:
-    at: datetime
-    by: str | None
-    action: str
-    changes: dict[str, list]
-    details: dict
-
-
-def history(user_id: int) -> list[Change]:
+def history(user_id: int) -> list[audit.Change]:
     """Who did what to the account, when, each field from → to; newest first (one query)."""
-    actor = aliased(User)
-    rows = db.session.execute(
-        select(AuditEvent, actor.full_name)
-        .outerjoin(actor, actor.id == AuditEvent.actor_id)
-        .where(AuditEvent.subject_type == SUBJECT, AuditEvent.subject_id == user_id)
-        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
-    ).all()
-    return [Change(event.at, by, event.action, event.details.get("changes", {}), event.details)
-            for event, by in rows]
+    return audit.changes(SUBJECT, user_id)
