@@ -15,7 +15,7 @@ from shared.auth.access import public
 from shared.auth.sessions import end_session, start_session
 from shared.domain.enums import PORTAL_ROLES, Role
 from shared.services import accounts
-from shared.web.forms import ChoosePasswordForm
+from shared.web import invitations
 from shared.web.redirects import safe_next
 
 
@@ -133,14 +133,4 @@ def reset_password(token: str):
 @public
 def accept_invitation(token: str):
     """An admin invited this person: they choose their password here, then sign in."""
-    user = accounts.user_for_invitation(token, staff=False)
-    if user is None:
-        return render_template("shared/invitation_expired.html", sign_in_url=url_for("portal.sign_in")), 404
-    form = ChoosePasswordForm()
-    if form.validate_on_submit():
-        accounts.accept_invitation(user, form.password.data)
-        if current_user.is_authenticated:
-            end_session()  # someone else was signed in on this browser
-        flash(_("Your password is set. Sign in with your email address and the password you chose."))
-        return redirect(url_for("portal.sign_in"))
-    return render_template("shared/accept_invitation.html", form=form, user=user)
+    return invitations.accept(token, staff=False, sign_in_endpoint="portal.sign_in")

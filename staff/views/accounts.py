@@ -12,7 +12,7 @@ from shared.auth.access import public
 from shared.auth.sessions import end_session, start_session
 from shared.domain.enums import STAFF_ROLES
 from shared.services import accounts
-from shared.web.forms import ChoosePasswordForm
+from shared.web import invitations
 from shared.web.redirects import safe_next
 from staff import bp
 from staff.forms import StaffSignInForm
@@ -60,14 +60,4 @@ def sign_out():
 @public
 def accept_invitation(token: str):
     """An admin invited this person: they choose their password here, then sign in."""
-    user = accounts.user_for_invitation(token, staff=True)
-    if user is None:
-        return render_template("shared/invitation_expired.html", sign_in_url=url_for("staff.sign_in")), 404
-    form = ChoosePasswordForm()
-    if form.validate_on_submit():
-        accounts.accept_invitation(user, form.password.data)
-        if current_user.is_authenticated:
-            end_session()  # someone else was signed in on this browser
-        flash(_("Your password is set. Sign in with your email address and the password you chose."))
-        return redirect(url_for("staff.sign_in"))
-    return render_template("shared/accept_invitation.html", form=form, user=user)
+    return invitations.accept(token, staff=True, sign_in_endpoint="staff.sign_in")
