@@ -27,6 +27,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from shared.clock import utcnow
 from shared.config import NATIONS, Settings
 from shared.db import db
+from shared.domain import holiday_names
 from shared.domain.calendar import bank_holiday_names
 from shared.domain.enums import Ombudsman
 from shared.domain.ombudsman_contacts import ombudsman_for
@@ -243,7 +244,7 @@ def nation_effects(nation: str, today: date) -> NationEffects:
 def _holidays_ahead(nation: str, today: date) -> list[tuple[date, str]]:
     end = today + timedelta(days=365)
     named = {**bank_holiday_names(nation, today.year), **bank_holiday_names(nation, end.year)}
-    return sorted((day, name) for day, name in named.items() if today <= day < end)
+    return sorted((day, holiday_names.translated(name)) for day, name in named.items() if today <= day < end)
 
 
 @dataclass(frozen=True)
