@@ -79,6 +79,7 @@ from staff.views import (  # noqa: E402,F401  (routes register on import)
     admin_reasons,
     admin_services,
     admin_support,
+    admin_teams,
     admin_templates,
     admin_users,
     assisted,

@@ -116,6 +116,7 @@ class CaseSearchForm(RedressForm):
             kind=CaseKind(offered("kind")) if offered("kind") else None,
             due=self.due.data if self.due.data in ("soon", "overdue") else "",
             vulnerable=self.vulnerable.data,
+            my_teams=args.get("teams") == "mine",
             sort=sort,
             order=order,
             page=max(1, page),
@@ -145,6 +146,8 @@ def query_params(filters: CaseFilters, *, page: bool = False) -> dict:
         params["officer"] = str(filters.officer)
     if filters.vulnerable:
         params["vulnerable"] = "y"
+    if filters.my_teams:
+        params["teams"] = "mine"
     if filters.sort != "received" or filters.order != DEFAULT_ORDER["received"]:
         params["sort"] = filters.sort
         params["order"] = filters.order

@@ -23,7 +23,7 @@ from shared.domain.enums import (
     RemedyKind,
     Role,
 )
-from shared.models import ComplaintReason, Organisation, ResponseTemplate, Service, User
+from shared.models import ComplaintReason, Organisation, ResponseTemplate, Service, Team, User
 from shared.services import engine, reason_admin, responses
 from shared.services.demo_support import load_support_services
 
@@ -69,6 +69,11 @@ STAFF = [
     ("agent@example.gov.uk", "Sam Okafor", Role.AGENT, None),
     ("responder@example.gov.uk", "Gareth Lewis", Role.RESPONDER, "housing-repairs"),
     ("admin@example.gov.uk", "Alex Kowalski", Role.ADMIN, None),
+]
+# Two teams, so allocation and "My team" show what teams do; the other services have none.
+DEMO_TEAMS = [
+    ("Housing complaints", "Cwynion tai", ["housing-repairs"], ["officer@example.gov.uk", "responder@example.gov.uk"]),
+    ("Street scene complaints", "Cwynion golwg stryd", ["waste-recycling", "highways", "parks"], ["officer2@example.gov.uk"]),
 ]
 PORTAL_PEOPLE = [
     ("resident@example.com", "Jane Williams", Role.RESIDENT),
@@ -406,6 +411,9 @@ def load(*, cases: int = 300, seed: int = 2026, nation: str = "england") -> str:
 
     officers = [staff["officer@example.gov.uk"], staff["officer2@example.gov.uk"]]
     agent = staff["agent@example.gov.uk"]
+    for name, name_cy, slugs, emails in DEMO_TEAMS:  # issue 12: who is offered first at allocation
+        db.session.add(Team(name=name, name_cy=name_cy, active=True, services=[services[slug] for slug in slugs],
+                            members=[staff[email] for email in emails]))
     slugs = list(services)
     paths, weights = zip(*SCENARIOS, strict=True)
     for index in range(cases):

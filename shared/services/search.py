@@ -16,6 +16,7 @@ from shared.domain.enums import CLOSED_STATUSES, CaseKind, CaseStatus, Role
 from shared.domain.references import normalise
 from shared.models import Case, Procedure, Service, User
 from shared.services.cases import Page
+from shared.services.team_admin import in_teams_of
 
 PAGE_SIZE = 50
 MAX_SEARCH_WORDS = 6
@@ -45,6 +46,7 @@ class CaseFilters:
     kind: CaseKind | None = None
     due: str = ""  # "soon", "overdue" or ""
     vulnerable: bool = False
+    my_teams: bool = False  # the services of the viewer's teams (every case, for someone in none)
     sort: str = "received"
     order: str = "desc"
     page: int = 1
@@ -149,6 +151,8 @@ def _conditions(viewer: User, filters: CaseFilters, due: DueThresholds, resident
             conditions.append(and_(next_date >= due.today, next_date < due.soon_before))
     if filters.vulnerable:
         conditions.append(Case.vulnerable.is_(True))
+    if filters.my_teams:
+        conditions.append(in_teams_of(viewer.id))
     return conditions
 
 

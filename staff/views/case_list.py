@@ -24,7 +24,7 @@ def saved_views(user) -> list[tuple[str, str, CaseFilters]]:
     team = _("My service") if user.role is Role.RESPONDER else _("My team")
     return [
         ("mine", _("My cases"), CaseFilters(officer=user.id, state="open")),
-        ("team", team, CaseFilters(state="open")),
+        ("team", team, CaseFilters(state="open", my_teams=user.role is not Role.RESPONDER)),
         ("check", _("Awaiting check"), CaseFilters(statuses=(CaseStatus.AWAITING_QUALITY_CHECK,))),
         ("overdue", _("Overdue"), CaseFilters(due="overdue")),
         ("triage", _("Triage"), CaseFilters(statuses=(CaseStatus.RECEIVED,), sort="received", order="asc")),
@@ -71,6 +71,8 @@ def _selected(form: CaseSearchForm, filters: CaseFilters) -> list[dict]:
         add(_("Handler"), [(_choice_label(form.officer, str(filters.officer)), first.but(officer=None))])
     if filters.vulnerable:
         add(_("Vulnerability"), [(_("Vulnerability flag"), first.but(vulnerable=False))])
+    if filters.my_teams:
+        add(_("Team"), [(_("My teams' services"), first.but(my_teams=False))])
     return categories
 
 
