@@ -22,7 +22,7 @@ from pathlib import Path
 
 from clamdpy import ClamdNetworkSocket, ClamdUnixSocket
 from clamdpy.exceptions import BufferTooLongError, ClamdException
-from flask import current_app
+from flask import current_app, has_request_context
 from sqlalchemy import select
 
 from shared.clock import utcnow
@@ -163,7 +163,11 @@ def quarantine(stored: StoredFile, finding: str) -> None:
     target.chmod(0o600)
     _record(stored, ScanStatus.QUARANTINED, finding or "unknown")
     log.warning("quarantined stored file %s: %s", stored.id, finding)
-    _tell(stored)
+    if has_request_context():
+        _tell(stored)
+    else:  # the worker: mail templates render with the page chrome, which reads the request
+        with current_app.test_request_context(base_url=_settings().base_url):
+            _tell(stored)
 
 
 def _tell(stored: StoredFile) -> None:
@@ -183,7 +187,7 @@ def _tell(stored: StoredFile) -> None:
     for person in staff:
         outbox.queue("file_quarantined", recipient=person.email, locale=person.locale or "en", user_id=person.id,
                      case_id=case.id, name=person.full_name, reference=case.reference, file_name=stored.original_name,
-                     link=link("staff.case", reference=case.reference, _anchor="case-files"))
+                     link=link("staff.case", reference=case.reference) + "#case-files")
 
 
 def _case_staff(case: Case) -> list[User]:
