@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import io
+import stat
 import struct
 import zipfile
 import zlib
@@ -81,12 +82,15 @@ def encrypted_pdf(user_password: str, owner_password: str = "owner") -> bytes:  
 # --- zips: DOCX, ODT and worse ----------------------------------------------------------------------
 
 
-def zip_of(parts: dict[str, bytes | str], *, stored: set[str] = frozenset()) -> bytes:
+def zip_of(parts: dict[str, bytes | str], *, stored: set[str] = frozenset(), links: set[str] = frozenset()) -> bytes:
+    """A zip of `parts`; those named in `stored` uncompressed, those in `links` as Unix symbolic links."""
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as package:
         for name, content in parts.items():
             info = zipfile.ZipInfo(name, date_time=(2026, 12, 1, 0, 0, 0))
             info.compress_type = zipfile.ZIP_STORED if name in stored else zipfile.ZIP_DEFLATED
+            if name in links:
+                info.external_attr = (stat.S_IFLNK | 0o777) << 16
             package.writestr(info, content)
     return out.getvalue()
 
@@ -103,9 +107,11 @@ def marked_encrypted(data: bytes) -> bytes:
     return bytes(out)
 
 
-def docx(extra: dict[str, bytes | str] | None = None, *, content_types: str = CONTENT_TYPES) -> bytes:
+def docx(extra: dict[str, bytes | str] | None = None, *, content_types: str = CONTENT_TYPES,
+         links: set[str] = frozenset()) -> bytes:
     return zip_of({"[Content_Types].xml": content_types, "_rels/.rels": "<Relationships/>",
-                   "word/document.xml": "<w:document><w:body><w:p/></w:body></w:document>", **(extra or {})})
+                   "word/document.xml": "<w:document><w:body><w:p/></w:body></w:document>", **(extra or {})},
+                  links=links)
 
 
 def odt(extra: dict[str, bytes | str] | None = None, *, mimetype_stored: bool = True) -> bytes:

