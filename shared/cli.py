@@ -295,7 +295,7 @@ def worker(once: bool, batch: int, idle_sleep: float, with_reminders: bool) -> N
     try:
         totals = outbox_worker.run(provider_for(settings), outbox_worker.Policy.from_settings(settings), once=once,
                                    batch=batch, idle_sleep=idle_sleep, stop=stop, worker=name,
-                                   between_batches=between_batches, each_round=file_scanning.scan_waiting)
+                                   between_batches=between_batches, each_round=file_scanning.worker_rounds())
     finally:
         for signum, handler in previous.items():
             signal.signal(signum, handler)

@@ -151,6 +151,21 @@ def test_with_the_scanner_down_files_stay_pending_and_the_worker_scans_them_late
     assert resident_client.get(f"/cases/{people['case'].reference}/files/{stored.id}").status_code == 200
 
 
+def test_after_the_scanner_failed_the_worker_waits_before_trying_again(app, session, people, clamd, monkeypatch):
+    configure(monkeypatch, app, f"tcp://127.0.0.1:{free_port()}")
+    _client, stored = reply_with(app, session, people, "letter.pdf", PDF)
+    each_round = file_scanning.worker_rounds(retry_seconds=3600)
+    with app.app_context():
+        each_round()  # the scanner is down
+        configure(monkeypatch, app, clamd.tcp_address)
+        each_round()  # back up, but within the wait: not tried
+        session.expire_all()
+        assert session.get(StoredFile, stored.id).scan_status is ScanStatus.PENDING
+        file_scanning.worker_rounds()()  # a worker without a failure behind it scans at once
+    session.expire_all()
+    assert session.get(StoredFile, stored.id).scan_status is ScanStatus.CLEAN
+
+
 def test_files_stored_before_scanning_was_switched_on_are_not_served_until_scanned(app, session, people, monkeypatch,
                                                                                  clamd):
     case = people["case"]

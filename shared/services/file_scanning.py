@@ -5,7 +5,8 @@ as being checked. `redress worker` sends each waiting file to clamd (INSTREAM, o
 socket, through clamdpy) and records the answer: clean files become downloadable; infected ones
 are quarantined (their bytes moved out of the file store's directory, never served again) and the
 person who sent it and the case's officer (or, with none, the managers) are told. If clamd cannot
-be reached, the round stops and the files stay pending until the next round: never served unscanned.
+be reached, the round stops and the files stay pending until a later round (at most every 30 s):
+never served unscanned.
 
 Without scanning configured, files are "unscanned" and served as before; when scanning is switched
 on, the worker scans those too, and until it has they are not served.
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import logging
 import os
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -143,6 +145,21 @@ def scan_waiting(limit: int = 100) -> ScanTotals:
         db.session.commit()
     db.session.rollback()
     return totals
+
+
+def worker_rounds(retry_seconds: float = 30.0):
+    """The worker's scanning step (run before each batch of messages): `scan_waiting`, except that
+    after the scanner was unavailable it waits `retry_seconds` before trying again, so a scanner
+    host that does not answer holds up the messages once in a while, not every batch."""
+    next_try = [float("-inf")]
+
+    def each_round() -> None:
+        if time.monotonic() < next_try[0]:
+            return
+        if scan_waiting().waiting:
+            next_try[0] = time.monotonic() + retry_seconds
+
+    return each_round
 
 
 def _record(stored: StoredFile, status: ScanStatus, finding: str | None) -> None:
