@@ -8,7 +8,7 @@ PIP    := $(BIN)/python -m pip
 export REDRESS_INSTANCE_PATH ?= $(CURDIR)/instance
 
 .DEFAULT_GOAL := help
-.PHONY: help run serve install install-test assets translations compile-translations browser lint \
+.PHONY: help run serve install install-test assets translations compile-translations browser clamd lint \
         test unit e2e test-postgres lock bench bench-report-server bench-pages bench-drain bench-csv bench-load \
         screenshots clean
 
@@ -61,7 +61,15 @@ run: install assets compile-translations
 browser: install-test
 	$(BIN)/python -m e2e_tests.browser ensure
 
-unit: install-test assets compile-translations node_modules/.installed
+# The virus-scanning tests start their own clamd (ClamAV's daemon) on loopback, with a test
+# signature only (no signature download). Installed as root with apt-get when missing.
+clamd:
+	@command -v clamd >/dev/null || [ -x /usr/sbin/clamd ] || \
+	  { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends clamav-daemon >/dev/null; } || \
+	  { echo "clamd not found: install ClamAV's daemon (Debian/Ubuntu: apt-get install clamav-daemon)" >&2; exit 1; }
+
+unit: install-test assets compile-translations node_modules/.installed clamd
 	$(BIN)/python -m pytest unit_tests -q
 
 e2e: install-test assets compile-translations browser node_modules/.installed
@@ -70,10 +78,10 @@ e2e: install-test assets compile-translations browser node_modules/.installed
 lint: install-test
 	$(BIN)/ruff check .
 
-test: lint install-test assets compile-translations browser node_modules/.installed
+test: lint install-test assets compile-translations browser clamd node_modules/.installed
 	$(BIN)/python -m pytest unit_tests e2e_tests -q
 
-test-postgres: install-test assets compile-translations node_modules/.installed
+test-postgres: install-test assets compile-translations node_modules/.installed clamd
 	REDRESS_TEST_DATABASE_URL=$${REDRESS_TEST_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/test} \
 	    $(BIN)/python -m pytest unit_tests -q
 

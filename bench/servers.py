@@ -218,10 +218,10 @@ def csrf_token(html: str) -> str:
 
 
 def pdf(size: int) -> bytes:
-    """A PDF of about `size` bytes: the header the upload check sniffs, then a stream of padding."""
-    head = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n"
-    tail = b"\ntrailer << /Root 1 0 R >>\n%%EOF\n"
-    return head + b"%" + secrets.token_hex(max(0, size - len(head) - len(tail)) // 2).encode() + tail
+    """A readable PDF of about `size` bytes (the upload check opens it): one page, then a comment of padding."""
+    from unit_tests.crafted_files import plain_pdf
+
+    return plain_pdf(padding=secrets.token_hex(max(0, size - 400) // 2).encode())
 
 
 COMPLAINT = [  # (slug, answers) for a signed-in resident's complaint, in the journey's order

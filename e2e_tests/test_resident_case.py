@@ -1,5 +1,6 @@
 """A resident follows their cases: reads a response, replies with a file, asks for the next stage,
-and withdraws another case. JavaScript on and off, axe on every page.
+and withdraws another case; a file that hides script is refused, keeping what was typed.
+JavaScript on and off, axe on every page.
 
 The demo data gives the demo resident only a case or two, in whatever state chance left them, so
 this module runs its own server over a demo database to which it adds, through the app's own
@@ -79,7 +80,8 @@ with app.test_request_context():
         engine.perform(answered, EventType.SUBMITTED_FOR_CHECK, author)
         responses.approve_and_send(answered, checker, None)
         waiting = received(f"The recycling box was not returned ({mode}).")
-        made[mode] = {"responded": answered.reference, "acknowledged": waiting.reference}
+        with_files = received(f"The bins were left open ({mode}).")
+        made[mode] = {"responded": answered.reference, "acknowledged": waiting.reference, "files": with_files.reference}
     db.session.commit()
     print(json.dumps(made))
 '''
@@ -256,4 +258,48 @@ def test_resident_reads_replies_escalates_and_withdraws(page: Page, javascript: 
     page.get_by_role("link", name="Back to your case").click()
     expect(page.get_by_text(re.compile(f"This case was withdrawn on {GOVUK_DATE}"))).to_be_visible()
     expect(page.get_by_role("link", name="Withdraw this case")).to_have_count(0)
+    axe_check(page)
+
+
+def polyglot_jpeg() -> bytes:
+    """A real JPEG whose first segment is a comment holding HTML and script: a picture and a web page at once."""
+    import io
+    import struct
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (8, 8), (200, 30, 30)).save(out, "JPEG")
+    comment = b"<html><script>alert(document.cookie)</script></html>"
+    data = out.getvalue()
+    return data[:2] + b"\xff\xfe" + struct.pack(">H", len(comment) + 2) + comment + data[2:]
+
+
+def test_a_file_hiding_script_is_refused_and_what_was_typed_is_kept(page: Page, javascript: bool,
+                                                                   resident_server) -> None:
+    reference = resident_server[1]["js" if javascript else "no-js"]["files"]
+    refused = "photo.jpg contains something other than a document or picture, such as script, a web page or another file"
+    page.goto("/sign-in")
+    page.get_by_label("Email address", exact=True).fill("resident@example.com")
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(heading(page, "Your cases")).to_be_visible()
+    open_case(page, reference)
+    page.get_by_role("button", name="Add information or reply").click()
+    expect(heading(page, "Add information or reply")).to_be_visible()
+    page.get_by_label("Your message").fill("A photo of the open bins, taken this morning.")
+    page.locator("input[type=file]").set_input_files(
+        files=[{"name": "photo.jpg", "mimeType": "image/jpeg", "buffer": polyglot_jpeg()}])
+    if javascript:
+        # Checked as soon as it is chosen: refused at the box and in the status region.
+        expect(page.locator("#files-error")).to_contain_text(refused)
+        expect(page.locator("#files-status")).to_contain_text(refused)
+    else:
+        page.get_by_role("button", name="Send message").click()
+        summary = page.get_by_role("alert").filter(has=page.get_by_role("heading", name="There is a problem"))
+        expect(summary).to_contain_text(refused)
+        expect(page.locator("#files-error")).to_contain_text(refused)
+        expect(page).to_have_title(re.compile("^Error: "))
+    expect(page.get_by_label("Your message")).to_have_value("A photo of the open bins, taken this morning.")
+    expect(page.get_by_role("button", name="Remove photo.jpg")).to_have_count(0)
     axe_check(page)

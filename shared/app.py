@@ -96,10 +96,13 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     errors.init_app(app)
     filters.init_app(app)
 
+    from shared.services import file_scanning
+
     app.jinja_env.globals.update(
         url_with_lang=chrome.url_with_lang,
         channel_label=lambda value: Channel(value).label,
         refusal_ground_label=lambda value: RefusalGround(value).label,
+        file_state=file_scanning.state,
     )
 
     from shared.services.council import council

@@ -263,7 +263,8 @@ def reminders() -> None:
               help="Also run `redress reminders` when idle (at most once an hour; it is idempotent per day).")
 @with_appcontext
 def worker(once: bool, batch: int, idle_sleep: float, with_reminders: bool) -> None:
-    """Send queued messages (email, text, letters) through the configured provider, with retries.
+    """Send queued messages (email, text, letters) through the configured provider, with retries,
+    and, where REDRESS_CLAMD is configured, scan uploaded files waiting for it.
 
     Several workers may run at once on PostgreSQL; on SQLite run one.
     """
@@ -273,6 +274,7 @@ def worker(once: bool, batch: int, idle_sleep: float, with_reminders: bool) -> N
 
     from shared.notify import provider_for
     from shared.notify import worker as outbox_worker
+    from shared.services import file_scanning
 
     settings = current_app.config["SETTINGS"]
     stop = threading.Event()
@@ -293,7 +295,7 @@ def worker(once: bool, batch: int, idle_sleep: float, with_reminders: bool) -> N
     try:
         totals = outbox_worker.run(provider_for(settings), outbox_worker.Policy.from_settings(settings), once=once,
                                    batch=batch, idle_sleep=idle_sleep, stop=stop, worker=name,
-                                   between_batches=between_batches)
+                                   between_batches=between_batches, each_round=file_scanning.worker_rounds())
     finally:
         for signum, handler in previous.items():
             signal.signal(signum, handler)

@@ -12,6 +12,7 @@ from pathlib import Path
 NATIONS = ("england", "wales", "scotland", "northern-ireland")
 MAIL_BACKENDS = ("log", "smtp", "notify")
 _HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+_CLAMD = re.compile(r"tcp://[^:/\s]+:\d{1,5}|unix:///\S+")
 _HOURS_MINUTES = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 _WEAK_KEYS = {"", "changeme", "secret", "dev", "development", "password"}
 
@@ -89,6 +90,13 @@ class Settings:
     # Single sign-on per audience ("residents", "staff"), and whether local passwords still work there.
     oidc: dict = field(default_factory=dict)
     local_passwords: dict = field(default_factory=lambda: {"residents": True, "staff": True})
+    # Virus scanning through clamd (REDRESS_CLAMD): "tcp://host:port" or "unix:///path"; empty: off.
+    clamd: str = ""
+    clamd_timeout: float = 60.0
+
+    @property
+    def scanning(self) -> bool:
+        return bool(self.clamd)
 
     @property
     def production(self) -> bool:
@@ -163,6 +171,13 @@ def _delivery_settings(env, mail_backend: str) -> dict:
         if not values["notify_email_template_id"]:
             raise ConfigError("REDRESS_NOTIFY_EMAIL_TEMPLATE_ID must be set when REDRESS_MAIL_BACKEND is notify")
     return values
+
+
+def _scanning_settings(env) -> dict:
+    clamd = env.get("REDRESS_CLAMD", "").strip()
+    if clamd and not _CLAMD.fullmatch(clamd):
+        raise ConfigError("REDRESS_CLAMD must be tcp://host:port or unix:///path/to/clamd.socket")
+    return {"clamd": clamd, "clamd_timeout": _number(env, "REDRESS_CLAMD_TIMEOUT", "60", float, 1)}
 
 
 def _oidc_settings(env, audience: str) -> OidcSettings | None:
@@ -280,4 +295,5 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         receipt_cutoff=_cutoff(env.get("REDRESS_RECEIPT_CUTOFF")),
         **delivery,
         **_sign_in_settings(env),
+        **_scanning_settings(env),
     )

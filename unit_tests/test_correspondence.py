@@ -18,10 +18,11 @@ from shared.domain import policy
 from shared.domain.enums import AdjustmentKind, CaseStatus, ContactMethod, EventType, MessageDirection, Role
 from shared.models import Case, CaseEvent, CaseMessage, OutboxMessage, StoredFile, User
 from shared.services import files, messages
+from unit_tests.crafted_files import plain_pdf
 from unit_tests.strict_client import MAX_QUERIES
 from unit_tests.test_route_access import quick_sign_in
 
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+PDF = plain_pdf()
 HX = {"HX-Request": "true"}
 
 

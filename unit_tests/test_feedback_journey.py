@@ -27,11 +27,12 @@ from shared.domain.enums import (
 from shared.models import Case, CaseEvent, FeedbackDraft, OutboxMessage, Procedure, StoredFile
 from shared.services import files, intake
 from unit_tests import strict_client
+from unit_tests.crafted_files import plain_pdf
 from unit_tests.factories import sign_in
 from unit_tests.test_route_access import quick_sign_in
 
 REFERENCE = re.compile(r"RDR-[0-9A-Z]{4}-[0-9A-Z]{4}")
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+PDF = plain_pdf()
 COMPLETE = {
     "service": "waste", "what_happened": "The bin was missed.", "happened_on": "2026-03-02", "outcome_wanted": "Collect it.",
     "asked_before": "yes", "someone_else": "no", "support": "no", "contact_method": "email", "files_done": "yes",

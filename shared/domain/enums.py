@@ -367,3 +367,14 @@ class RepresentativeKind(LabelledEnum):
     MP_OFFICE = "mp_office", _l("MP or their office")
     SOLICITOR = "solicitor", _l("Solicitor")
     OTHER = "other", _l("Someone else")
+
+
+class ScanStatus(LabelledEnum):
+    """Where an uploaded file is in virus scanning (REDRESS_CLAMD; shared/services/file_scanning.py).
+
+    With scanning configured only a clean file is served; without it, any file not quarantined."""
+
+    UNSCANNED = "unscanned", _l("Not scanned"), "govuk-tag--grey"  # came in while scanning was not configured
+    PENDING = "pending", _l("Being checked"), "govuk-tag--blue"
+    CLEAN = "clean", _l("Checked"), "govuk-tag--green"
+    QUARANTINED = "quarantined", _l("Removed: a virus was found"), "govuk-tag--red"

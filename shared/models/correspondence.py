@@ -10,7 +10,7 @@ from sqlalchemy import JSON, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from shared.db import Base, enum_column
-from shared.domain.enums import CaseKind, MessageDirection
+from shared.domain.enums import CaseKind, MessageDirection, ScanStatus
 from shared.models.people import User
 
 
@@ -68,6 +68,11 @@ class StoredFile(Base):
     size: Mapped[int]
     sha256: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime]
+    # Virus scanning: until a configured scanner says clean, nobody can download it.
+    scan_status: Mapped[ScanStatus] = mapped_column(enum_column(ScanStatus, length=20), default=ScanStatus.UNSCANNED,
+                                                    server_default=ScanStatus.UNSCANNED.value, index=True)
+    scanned_at: Mapped[datetime | None]
+    scan_finding: Mapped[str | None] = mapped_column(String(200))  # what the scanner found, for staff
 
     message: Mapped[CaseMessage | None] = relationship(back_populates="files", lazy="raise")
 

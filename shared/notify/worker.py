@@ -181,13 +181,18 @@ def release(worker: str) -> int:
 
 
 def run(provider: Provider, policy: Policy, *, once: bool = False, batch: int = 50, idle_sleep: float = 5.0,
-        stop: threading.Event | None = None, worker: str | None = None, between_batches=None) -> Totals:
-    """Send until stopped (or, with `once`, until nothing is due). `between_batches` runs when idle."""
+        stop: threading.Event | None = None, worker: str | None = None, between_batches=None,
+        each_round=None) -> Totals:
+    """Send until stopped (or, with `once`, until nothing is due). `each_round` runs before each
+    claim (the virus scan of waiting files, whose results may queue messages); `between_batches`
+    runs when idle."""
     stop = stop or threading.Event()
     worker = worker or new_worker_id()
     totals = Totals()
     try:
         while not stop.is_set():
+            if each_round is not None:
+                each_round()
             messages = claim(worker, batch, policy)
             for message in messages:
                 if stop.is_set():

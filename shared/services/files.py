@@ -2,43 +2,39 @@
 attachments.
 
 What the person called a file is kept for display; on disk it gets a random name the server
-chose. Photos are re-encoded without their metadata, so location data never reaches the council's
-storage. Nothing here decides who may download a file: callers check the case first.
+chose. What a file really is, and whether it hides anything, is decided by file_content.py;
+photos are redrawn without their metadata, so location data never reaches the council's storage.
+Where virus scanning is configured, a file cannot be downloaded until it has been scanned clean
+(file_scanning.py). Nothing here decides who may download a file: callers check the case first.
 """
 
 from __future__ import annotations
 
 import hashlib
-import io
 import os
+import re
 import secrets
 import unicodedata
-import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
-import filetype
-from flask import Response, current_app, send_file
+from flask import Response, abort, current_app, send_file
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from PIL import Image, ImageOps, UnidentifiedImageError
 from sqlalchemy import select, update
 from werkzeug.datastructures import FileStorage
 
 from shared.clock import utcnow
 from shared.db import db
 from shared.models import StoredFile, User
+from shared.services import file_scanning
+from shared.services.file_content import DOCX, JPEG, ODT, PDF, PNG, TXT, ContentRefused, Refused, redraw, sniff
 
 MAX_FILES = 10
 MAX_BYTES = 10 * 1024 * 1024
 
-PDF = "application/pdf"
-JPEG = "image/jpeg"
-PNG = "image/png"
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-ODT = "application/vnd.oasis.opendocument.text"
-TXT = "text/plain"
 # The content types accepted, with the extension a download is given.
 ALLOWED = {PDF: ".pdf", JPEG: ".jpg", PNG: ".png", DOCX: ".docx", ODT: ".odt", TXT: ".txt"}
 ALLOWED_DESCRIPTION = _l("PDF, JPEG, PNG, DOCX, ODT or TXT")
@@ -85,12 +81,36 @@ def check(upload: FileStorage) -> CheckedFile:
         raise FileRejected(_("%(name)s must be smaller than 10 MB", name=name))
     if not data:
         raise FileRejected(_("%(name)s is empty", name=name))
-    content_type = _sniff(data)
-    if content_type is None:
-        raise FileRejected(_("%(name)s must be a %(allowed)s file", name=name, allowed=str(ALLOWED_DESCRIPTION)))
-    if content_type in {JPEG, PNG}:
-        data = _without_metadata(data, content_type, name)
+    try:
+        content_type = sniff(data)
+        if content_type in {JPEG, PNG}:
+            data = redraw(data, content_type)
+    except ContentRefused as refused:
+        raise FileRejected(_refusal(refused.reason, name)) from refused
     return CheckedFile(name, content_type, data)
+
+
+def _refusal(reason: Refused, name: str) -> str:
+    """What to tell the person, naming the file, for each reason file_content.py gives."""
+    allowed = str(ALLOWED_DESCRIPTION)
+    if reason is Refused.HIDDEN_CONTENT:
+        return _("%(name)s contains something other than a document or picture, such as script, a web page or "
+                 "another file, so we cannot accept it. Save it again as a plain %(allowed)s file", name=name,
+                 allowed=allowed)
+    if reason is Refused.MACROS:
+        return _("%(name)s contains macros, so we cannot accept it. Save it as a document without macros", name=name)
+    if reason is Refused.TOO_BIG_UNPACKED:
+        return _("%(name)s is too large to open safely. Make it smaller, for example by saving the picture at a "
+                 "lower resolution", name=name)
+    if reason is Refused.NOT_UTF8:
+        return _("%(name)s must be a text file saved as UTF-8", name=name)
+    if reason is Refused.ENCRYPTED:
+        return _("%(name)s is protected with a password. Remove the password and add the file again", name=name)
+    if reason is Refused.UNREADABLE_IMAGE:
+        return _("%(name)s could not be read as an image", name=name)
+    if reason is Refused.UNREADABLE:
+        return _("%(name)s could not be opened. It may be damaged: save it again and add it again", name=name)
+    return _("%(name)s must be a %(allowed)s file", name=name, allowed=allowed)
 
 
 def check_all(uploads: list[FileStorage], *, already: int = 0) -> tuple[list[CheckedFile], list[object]]:
@@ -106,61 +126,6 @@ def check_all(uploads: list[FileStorage], *, already: int = 0) -> tuple[list[Che
         except FileRejected as rejected:
             errors.append(rejected.message)
     return accepted, errors
-
-
-def _sniff(data: bytes) -> str | None:
-    kind = filetype.guess(data)
-    mime = kind.mime if kind else None
-    if mime == PDF:
-        return PDF if data.startswith(b"%PDF-") else None
-    if mime in {JPEG, PNG}:
-        return mime
-    if mime in {DOCX, ODT}:
-        return mime if _is_document(data, mime) else None
-    if mime is None and _is_text(data):
-        return TXT
-    return None
-
-
-def _is_document(data: bytes, mime: str) -> bool:
-    """A real word-processing package: a readable zip with the parts that make it one."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as package:
-            names = set(package.namelist())
-            if mime == DOCX:
-                return "word/document.xml" in names and "[Content_Types].xml" in names
-            return "content.xml" in names and package.read("mimetype").strip() == ODT.encode()
-    except (zipfile.BadZipFile, KeyError, OSError, RuntimeError):
-        return False
-
-
-def _is_text(data: bytes) -> bool:
-    if b"\x00" in data:
-        return False
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        try:
-            text = data.decode("cp1252")
-        except UnicodeDecodeError:
-            return False
-    return all(ch in "\t\n\r\f" or unicodedata.category(ch) != "Cc" for ch in text)
-
-
-def _without_metadata(data: bytes, content_type: str, name: str) -> bytes:
-    """Re-encode a photo with its pixels only: no EXIF (location, camera, time), no text chunks."""
-    try:
-        with Image.open(io.BytesIO(data)) as image:
-            image.load()
-            upright = ImageOps.exif_transpose(image)  # keep the picture the right way up without its EXIF
-            out = io.BytesIO()
-            if content_type == JPEG:
-                upright.convert("RGB").save(out, "JPEG", quality=90, optimize=True)
-            else:
-                upright.save(out, "PNG", optimize=True)
-            return out.getvalue()
-    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as error:
-        raise FileRejected(_("%(name)s could not be read as an image", name=name)) from error
 
 
 def upload_dir() -> Path:
@@ -180,10 +145,12 @@ def store(
     """Write the bytes under new random names, then add their rows to the current transaction.
 
     If the transaction later rolls back, the bytes are left without a row; `remove_orphans`
-    deletes such files.
+    deletes such files. With scanning configured they wait for the worker's scan before anyone
+    can download them.
     """
     rows = []
     directory = upload_dir()
+    scan_status = file_scanning.status_for_new_file()
     for checked in files:
         stored_name = secrets.token_hex(20)
         target = directory / stored_name
@@ -201,6 +168,7 @@ def store(
             size=len(checked.data),
             sha256=hashlib.sha256(checked.data).hexdigest(),
             created_at=utcnow(),
+            scan_status=scan_status,
         )
         db.session.add(row)
         rows.append(row)
@@ -227,6 +195,7 @@ def remove(stored: StoredFile) -> None:
     db.session.delete(stored)
     db.session.flush()
     (upload_dir() / stored.stored_name).unlink(missing_ok=True)
+    file_scanning.quarantined_path(stored).unlink(missing_ok=True)
 
 
 def remove_orphans() -> int:
@@ -241,21 +210,36 @@ def remove_orphans() -> int:
 
 
 def download(stored: StoredFile) -> Response:
-    """Send a file as an attachment under its shown name, never to be rendered or cached."""
+    """Send a file as an attachment under its shown name, never to be rendered or cached.
+
+    A file not yet scanned clean (where scanning is configured) or quarantined is not found (404):
+    pages show it as being checked, or removed, instead of a link.
+    """
+    if not file_scanning.available(stored):
+        abort(404)
     path = upload_dir() / stored.stored_name
-    response = send_file(
-        path,
-        mimetype=stored.content_type,
-        as_attachment=True,
-        download_name=_download_name(stored),
-        max_age=0,
-        etag=False,
-        conditional=False,
-    )
+    response = send_file(path, mimetype=stored.content_type, as_attachment=True, max_age=0, etag=False,
+                         conditional=False)
+    response.headers["Content-Disposition"] = content_disposition(_download_name(stored))
     response.headers["Cache-Control"] = "no-store"
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
+
+
+_UNSAFE_IN_FALLBACK = re.compile(r"[^A-Za-z0-9 !#$&+\-.^_`|~()\[\]{},=@]")
+
+
+def content_disposition(name: str) -> str:
+    """`attachment` with the name twice (RFC 6266): `filename=` an ASCII fallback, quoted, for old
+    clients, and `filename*=` the exact name in UTF-8, percent-encoded (RFC 8187). Quotes,
+    backslashes, semicolons, control characters and line breaks cannot end the header or add a
+    parameter: the fallback replaces them, the encoded form escapes them."""
+    printable = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C")
+    ascii_name = unicodedata.normalize("NFKD", printable).encode("ascii", "ignore").decode("ascii")
+    fallback = _UNSAFE_IN_FALLBACK.sub("_", ascii_name).strip() or "file"
+    encoded = quote(printable, safe="!#$&+-.^_`|~")
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{encoded}"
 
 
 def _download_name(stored: StoredFile) -> str:

@@ -20,6 +20,7 @@ from flask_babel import gettext as _
 from PIL import Image, UnidentifiedImageError
 from werkzeug.datastructures import FileStorage
 
+from shared.services.file_content import ContentRefused, redraw
 from shared.services.files import PNG, CheckedFile, FileRejected, clean_name, upload_dir
 
 SVG = "image/svg+xml"
@@ -59,11 +60,8 @@ def _clean_png(data: bytes) -> bytes:
                 raise FileRejected(_("The logo must be a PNG or SVG file"))
             if max(image.size) > MAX_PIXELS:
                 raise FileRejected(_("The logo must be at most %(pixels)d pixels wide and high", pixels=MAX_PIXELS))
-            image.load()
-            out = io.BytesIO()
-            image.save(out, "PNG", optimize=True)  # pixels only: no text chunks, no EXIF
-            return out.getvalue()
-    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as error:
+        return redraw(data, PNG)  # pixels only: no text chunks, EXIF, XMP or ICC profile
+    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError, ContentRefused) as error:
         raise FileRejected(_("The logo could not be read as a PNG image")) from error
 
 

@@ -82,6 +82,7 @@ PLACEHOLDERS: dict[str, Placeholder] = {
     "role": Placeholder(_l("The role the person has been given, for example “Complaints officer”")),
     "follow_url": Placeholder(_l("The link to follow the case without an account"), LINK),
     "tasks": Placeholder(_l("The lists of cases and tasks, each with its date and link"), BLOCK),
+    "file_name": Placeholder(_l("The name of the file, as the person called it")),
     "organisations": Placeholder(_l("The organisations chosen for the person, with how to contact them"), BLOCK),
 }
 
@@ -108,6 +109,8 @@ MESSAGES: dict[str, Message] = {m.name: m for m in [
     _m("case_message_sent", _l("New message from the council"), _CASES, *_ABOUT_CASE, "case_url"),
     _m("support_information", _l("Help and support organisations"), _CASES, *_ABOUT_CASE, "organisations",
        organisations=Block("{% for service in services %}", "Your case reference is")),
+    _m("file_removed", _l("File removed: a virus was found"), _CASES, "name", "council", "reference", "file_name",
+       "case_url"),
     _m("restriction_notice", _l("Letter sent about contacting us"), _CASES, "name", "council", "lifted"),
     _m("restriction_lifted", _l("Restriction on contact lifted"), _CASES, "name", "council", "lift_reason"),
     _m("response_sent", _l("Response sent"), _CASES, *_ABOUT_CASE, "case_url"),
@@ -137,6 +140,7 @@ MESSAGES: dict[str, Message] = {m.name: m for m in [
     _m("case_message_received", _l("New message from the resident"), _STAFF, *_STAFF_CASE),
     _m("information_requested", _l("Information requested from a service"), _STAFF, *_STAFF_CASE, "due_on"),
     _m("information_overdue", _l("Information request overdue"), _STAFF, *_STAFF_CASE, "due_on"),
+    _m("file_quarantined", _l("File on a case quarantined"), _STAFF, *_STAFF_CASE, "file_name"),
     _m("information_answered", _l("Information request answered"), _STAFF, *_STAFF_CASE),
     _m("escalation_requested", _l("Next stage asked for"), _STAFF, *_STAFF_CASE),
     _m("quality_check_waiting", _l("Response waiting to be checked"), _STAFF, *_STAFF_CASE, "respond_by"),

@@ -1,0 +1,224 @@
+"""Virus scanning of uploaded files through clamd, where REDRESS_CLAMD is configured.
+
+A file stored while scanning is configured is "pending": nobody can download it, and pages show it
+as being checked. `redress worker` sends each waiting file to clamd (INSTREAM, over TCP or a unix
+socket, through clamdpy) and records the answer: clean files become downloadable; infected ones
+are quarantined (their bytes moved out of the file store's directory, never served again) and the
+person who sent it and the case's officer (or, with none, the managers) are told. If clamd cannot
+be reached, the round stops and the files stay pending until a later round (at most every 30 s):
+never served unscanned.
+
+Without scanning configured, files are "unscanned" and served as before; when scanning is switched
+on, the worker scans those too, and until it has they are not served.
+
+Unlike request services, `scan_waiting` commits: it runs in the worker, one file at a time.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from clamdpy import ClamdNetworkSocket, ClamdUnixSocket
+from clamdpy.exceptions import BufferTooLongError, ClamdException
+from flask import current_app, has_request_context
+from sqlalchemy import select
+
+from shared.clock import utcnow
+from shared.config import Settings
+from shared.db import db
+from shared.domain.enums import Role, ScanStatus
+from shared.models import Case, StoredFile, User
+
+log = logging.getLogger("redress.scanning")
+
+WAITING = (ScanStatus.PENDING, ScanStatus.UNSCANNED)
+QUARANTINE = "quarantine"  # a directory inside the file store: remove_orphans and downloads never look there
+
+
+class ScannerUnavailable(Exception):
+    """clamd could not be reached or did not answer: try again next round."""
+
+
+@dataclass
+class ScanTotals:
+    clean: int = 0
+    quarantined: int = 0
+    failed: int = 0  # clamd answered with an error for that file (for example, too large): still pending
+    waiting: bool = False  # the scanner was unavailable, so files are still waiting
+
+    @property
+    def scanned(self) -> int:
+        return self.clean + self.quarantined
+
+
+def _settings() -> Settings:
+    return current_app.config["SETTINGS"]
+
+
+def configured() -> bool:
+    return _settings().scanning
+
+
+def status_for_new_file() -> ScanStatus:
+    return ScanStatus.PENDING if configured() else ScanStatus.UNSCANNED
+
+
+def available(stored: StoredFile) -> bool:
+    """Whether the file may be downloaded: clean, or (with no scanner configured) not quarantined."""
+    if stored.scan_status is ScanStatus.CLEAN:
+        return True
+    return stored.scan_status is not ScanStatus.QUARANTINED and not configured()
+
+
+def state(stored: StoredFile) -> str:
+    """For templates: "ready" (a link), "checking" (shown as being checked) or "quarantined"."""
+    if available(stored):
+        return "ready"
+    return "quarantined" if stored.scan_status is ScanStatus.QUARANTINED else "checking"
+
+
+def client(settings: Settings) -> ClamdNetworkSocket:
+    """A clamd client for REDRESS_CLAMD ("tcp://host:port" or "unix:///path")."""
+    address = settings.clamd
+    if address.startswith("unix://"):
+        return ClamdUnixSocket(address.removeprefix("unix://"), timeout=settings.clamd_timeout)
+    host, port = address.removeprefix("tcp://").rsplit(":", 1)
+    return ClamdNetworkSocket(host, int(port), timeout=settings.clamd_timeout)
+
+
+def scan_bytes(scanner: ClamdNetworkSocket, path: Path) -> tuple[str, str | None]:
+    """clamd's verdict on one file: ("OK" | "FOUND" | "ERROR", what it found or why it failed)."""
+    try:
+        with path.open("rb") as stream:
+            result = scanner.instream(stream, max_chunk_size=64 * 1024)
+    except BufferTooLongError as error:
+        return "ERROR", error.error
+    except (ClamdException, OSError) as error:
+        # OSError too: clamdpy wraps connecting and reading, but not a send that the other end refused.
+        raise ScannerUnavailable(str(error)) from error
+    return result.status, result.reason
+
+
+def scan_waiting(limit: int = 100) -> ScanTotals:
+    """Scan up to `limit` waiting files, oldest first, committing each result. Each file is claimed
+    with FOR UPDATE SKIP LOCKED, so several workers on PostgreSQL never scan the same one at once."""
+    from shared.services import files
+
+    totals = ScanTotals()
+    if not configured():
+        return totals
+    scanner = client(_settings())
+    tried: list[int] = []
+    while len(tried) < limit:
+        stored = db.session.scalars(
+            select(StoredFile).where(StoredFile.scan_status.in_(WAITING), StoredFile.id.not_in(tried))
+            .order_by(StoredFile.id).limit(1).with_for_update(skip_locked=True)
+        ).first()
+        if stored is None:
+            break
+        tried.append(stored.id)
+        path = files.upload_dir() / stored.stored_name
+        if not path.is_file():
+            log.error("stored file %s has no bytes on disk; left waiting", stored.id)
+            db.session.rollback()
+            continue
+        try:
+            status, finding = scan_bytes(scanner, path)
+        except ScannerUnavailable as error:
+            db.session.rollback()
+            log.warning("virus scanner unavailable (%s): files wait for the next round", error)
+            totals.waiting = True
+            break
+        if status == "OK":
+            _record(stored, ScanStatus.CLEAN, None)
+            totals.clean += 1
+        elif status == "FOUND":
+            quarantine(stored, finding or "")
+            totals.quarantined += 1
+        else:
+            log.error("clamd could not scan stored file %s (%s); left waiting", stored.id, finding)
+            totals.failed += 1
+        db.session.commit()
+    db.session.rollback()
+    return totals
+
+
+def worker_rounds(retry_seconds: float = 30.0):
+    """The worker's scanning step (run before each batch of messages): `scan_waiting`, except that
+    after the scanner was unavailable it waits `retry_seconds` before trying again, so a scanner
+    host that does not answer holds up the messages once in a while, not every batch."""
+    next_try = [float("-inf")]
+
+    def each_round() -> None:
+        if time.monotonic() < next_try[0]:
+            return
+        if scan_waiting().waiting:
+            next_try[0] = time.monotonic() + retry_seconds
+
+    return each_round
+
+
+def _record(stored: StoredFile, status: ScanStatus, finding: str | None) -> None:
+    stored.scan_status = status
+    stored.scan_finding = finding[:200] if finding else None
+    stored.scanned_at = utcnow()
+    db.session.flush()
+
+
+def quarantine(stored: StoredFile, finding: str) -> None:
+    """Move the bytes out of reach, mark the file, and tell its sender and the case's officer."""
+    from shared.services import files
+
+    directory = files.upload_dir() / QUARANTINE
+    directory.mkdir(mode=0o700, exist_ok=True)
+    target = directory / stored.stored_name
+    os.replace(files.upload_dir() / stored.stored_name, target)
+    target.chmod(0o600)
+    _record(stored, ScanStatus.QUARANTINED, finding or "unknown")
+    log.warning("quarantined stored file %s: %s", stored.id, finding)
+    if has_request_context():
+        _tell(stored)
+    else:  # the worker: mail templates render with the page chrome, which reads the request
+        with current_app.test_request_context(base_url=_settings().base_url):
+            _tell(stored)
+
+
+def _tell(stored: StoredFile) -> None:
+    from shared.services import outbox  # not at the top: outbox → cases → council → files → here
+    from shared.services.notifications import link
+
+    case = db.session.get(Case, stored.case_id) if stored.case_id else None
+    sender = db.session.get(User, stored.uploaded_by_id) if stored.uploaded_by_id else None
+    staff = _case_staff(case) if case is not None else []
+    if sender is not None and sender.is_active and sender.email and sender not in staff:
+        case_url = None
+        if case is not None and sender.role in {Role.RESIDENT, Role.COUNCILLOR} and sender.has_account:
+            case_url = link("portal.case", reference=case.reference)
+        outbox.queue("file_removed", recipient=sender.email, locale=sender.locale or "en", user_id=sender.id,
+                     case_id=case.id if case else None, name=sender.full_name, file_name=stored.original_name,
+                     reference=case.reference if case else "", case_url=case_url)
+    for person in staff:
+        outbox.queue("file_quarantined", recipient=person.email, locale=person.locale or "en", user_id=person.id,
+                     case_id=case.id, name=person.full_name, reference=case.reference, file_name=stored.original_name,
+                     link=link("staff.case", reference=case.reference) + "#case-files")
+
+
+def _case_staff(case: Case) -> list[User]:
+    """Who at the council hears of a quarantined file: the case's officer, or every active manager."""
+    officer = db.session.get(User, case.officer_id) if case.officer_id else None
+    if officer is not None and officer.is_active and officer.email:
+        return [officer]
+    return list(db.session.scalars(
+        select(User).where(User.role == Role.MANAGER, User.disabled_at.is_(None), User.closed_at.is_(None),
+                           User.email.is_not(None)).order_by(User.id)
+    ))
+
+
+def quarantined_path(stored: StoredFile) -> Path:
+    from shared.services import files
+
+    return files.upload_dir() / QUARANTINE / stored.stored_name
