@@ -4,7 +4,7 @@ Files already stored were not scanned ("unscanned"): with REDRESS_CLAMD configur
 scans them like new ones, and until then they are not served.
 
 Revision ID: 9024fae429eb
-Revises: e5b9c3a7d1f4
+Revises: a7c3e9f1b5d8
 Create Date: 2026-12-09 15:30:00
 """
 
@@ -14,7 +14,7 @@ import shared.db
 
 
 revision = '9024fae429eb'
-down_revision = 'e5b9c3a7d1f4'
+down_revision = 'a7c3e9f1b5d8'
 branch_labels = None
 depends_on = None
 
