@@ -142,10 +142,17 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
 
 
 def _commit_after_request(app: Flask) -> None:
-    """One commit per request, only when the answer is a success or a redirect."""
+    """One commit per request, only when the answer is a success or a redirect; then, whatever the
+    answer, the audit rows kept for it (a refusal is recorded although its transaction is not)."""
+    from shared.services import audit
 
     @app.after_request
     def commit(response: Response) -> Response:
+        response = _commit_or_roll_back(response)
+        audit.write_kept()
+        return response
+
+    def _commit_or_roll_back(response: Response) -> Response:
         session = g.get("db_session")
         if session is None:
             return response

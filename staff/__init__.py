@@ -55,6 +55,8 @@ def chrome() -> dict:
                           "active": endpoint.startswith("staff.message_template")})
             items.append({"href": url_for("staff.support_services"), "text": _("Support directory"),
                           "active": endpoint.startswith("staff.support_service")})
+            items.append({"href": url_for("staff.audit_log"), "text": _("Audit log"),
+                          "active": endpoint.startswith("staff.audit_log")})
         if current_user.role in (Role.OFFICER, Role.MANAGER, Role.ADMIN):
             items.append({"href": url_for("staff.outbox_list"), "text": _("Outbox"),
                           "active": endpoint.startswith("staff.outbox")})
@@ -70,6 +72,7 @@ def chrome() -> dict:
 from staff.views import (  # noqa: E402,F401  (routes register on import)
     accounts,
     adjustments,
+    admin_audit,
     admin_calendar,
     admin_council,
     admin_import,

@@ -28,8 +28,11 @@ def as_user(app, session, user):
     return client
 
 
-def audit_actions(session, person_id: int) -> list[str]:
-    return list(session.scalars(select(AuditEvent.action).where(AuditEvent.person_id == person_id).order_by(AuditEvent.id)))
+def audit_actions(session, person_id: int, subject_type: str = "adjustment") -> list[str]:
+    """The audited changes to the person's adjustments (views of the register are audited as the case's)."""
+    return list(session.scalars(select(AuditEvent.action).where(AuditEvent.person_id == person_id,
+                                                                AuditEvent.subject_type == subject_type)
+                                .order_by(AuditEvent.id)))
 
 
 @pytest.fixture
@@ -226,6 +229,7 @@ def test_staff_end_and_review_with_history(app, session, world, make):
     history = page(client.get(url))
     assert "Extra time to reply reviewed by Olive Officer." in history and "Extra time to reply ended by Olive Officer." in history
     assert audit_actions(session, world["resident"].id) == ["adjustment.reviewed", "adjustment.ended"]
+    assert "adjustments.viewed" in audit_actions(session, world["resident"].id, "case")
 
 
 def test_another_persons_adjustment_is_not_found_through_this_case(app, session, world, make):

@@ -7,7 +7,8 @@ import re
 from sqlalchemy import select
 
 from shared.domain.enums import Role
-from shared.models import Procedure, ProcedureStage
+from shared.models import AuditEvent, Procedure, ProcedureStage
+from unit_tests import strict_client
 from unit_tests.factories import sign_in
 
 
@@ -35,7 +36,10 @@ def test_the_list_shows_every_preset_with_its_clocks(client, make):
     assert "acknowledge within 5; respond within 10 of acknowledgement; extension up to 10; 20 to ask for the next stage" in page
 
 
-def test_saving_makes_a_new_version_and_keeps_the_old_one(client, make, session):
+def test_saving_makes_a_new_version_and_keeps_the_old_one(client, make, session, monkeypatch):
+    # The save writes the old version, the new one, its stages and the audit row: 11 statements,
+    # for an admin's rare POST (pages stay at 10).
+    monkeypatch.setattr(strict_client, "MAX_QUERIES", 11)
     admin = make.user(Role.ADMIN, full_name="Alex Admin")
     sign_in(client, admin, staff=True)
     before = _stage_one(session)
@@ -52,6 +56,10 @@ def test_saving_makes_a_new_version_and_keeps_the_old_one(client, make, session)
     assert session.get(ProcedureStage, before.id).acknowledge_within == 5  # the old version is untouched
     history = client.get("/staff/admin/procedures/corporate").get_data(as_text=True)
     assert "Alex Admin" in history and "In use" in history
+    event = session.scalar(select(AuditEvent).where(AuditEvent.action == "procedure.saved"))
+    assert event.details == {"slug": "corporate", "version": versions[-1].version,
+                             "previous_version": versions[-2].version}
+    assert event.actor_id == admin.id and event.subject_id == versions[-1].id
 
 
 def test_bad_clocks_keep_what_was_typed_and_save_nothing(client, make, session):

@@ -272,6 +272,9 @@ EXPECTED: dict[str, Route] = {
     # users and roles (issue 12): an empty invitation is the form again with its errors (400); no
     # sample user (404). Admins only, as every admin page: other staff are refused (403).
     "staff.users": Route(GET, "staff:admin", get=only({ADMIN}, STAFF_SIGN_IN)),
+    # The audit log: admins only; an empty search is the newest page, its CSV the same rows.
+    "staff.audit_log": Route(GET, "staff:admin", get=only({ADMIN}, STAFF_SIGN_IN)),
+    "staff.audit_log_csv": Route(GET, "staff:admin", get=only({ADMIN}, STAFF_SIGN_IN)),
     "staff.user_invite": Route(GET_POST, "staff:admin", get=only({ADMIN}, STAFF_SIGN_IN),
                                post=only({ADMIN: 400}, STAFF_SIGN_IN)),
     "staff.user": Route(GET, "staff:admin", get=only({ADMIN: 404}, STAFF_SIGN_IN)),

@@ -37,6 +37,7 @@ def sign_in():
             return redirect(url_for("portal.check_email", sent="confirm"))
         if user is not None:
             start_session(user)
+            accounts.signed_in(user, method="password")
             return redirect(safe_next(request.args.get("next"), _landing(user)))
         form.email.errors.append(_("Enter the email address and password for your account"))
     return render_template("portal/sign_in.html", form=form, passwords=passwords,
@@ -59,6 +60,7 @@ def oidc_callback():
 @public
 def sign_out():
     if current_user.is_authenticated:
+        accounts.signed_out(current_user)
         end_session()
     flash(_("You have signed out."))
     return redirect(url_for("portal.home"))

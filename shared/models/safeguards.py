@@ -111,13 +111,19 @@ class Restriction(Base):
 
 
 class AuditEvent(Base):
-    """Append-only: who did or saw what, outside a case's own event log (restrictions, adjustments,
-    views of a person's contact history, admin changes, exports)."""
+    """Append-only: who did or saw what (sign-ins and their failures, refused access, staff views of
+    personal data, exports, admin changes). Triggers refuse UPDATE and DELETE on both databases
+    (migration 715d5e6af847), so `details` holds ids and codes, never a person's own words: nothing
+    here has to be anonymised later (docs/audit.md)."""
 
     __tablename__ = "audit_events"
+    # Newest first, for each filter of the admins' search (shared/services/audit_search.py).
     __table_args__ = (
         Index("ix_audit_events_subject", "subject_type", "subject_id"),
-        Index("ix_audit_events_at", "at"),
+        Index("ix_audit_events_at", "at", "id"),
+        Index("ix_audit_events_actor", "actor_id", "at"),
+        Index("ix_audit_events_person", "person_id", "at"),
+        Index("ix_audit_events_action", "action", "at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -126,7 +132,7 @@ class AuditEvent(Base):
     action: Mapped[str] = mapped_column(String(60))
     subject_type: Mapped[str] = mapped_column(String(40))
     subject_id: Mapped[int | None]
-    person_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
     actor: Mapped[User | None] = relationship(foreign_keys=[actor_id], lazy="raise")

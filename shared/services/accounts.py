@@ -5,6 +5,7 @@ changes to their account: details, email address, password, closing it."""
 from __future__ import annotations
 
 import hashlib
+import hmac
 from datetime import date, timedelta
 
 from flask import current_app, url_for
@@ -164,18 +165,48 @@ def confirm_email(token: str) -> User | None:
 
 
 def authenticate(email: str, password: str, *, roles: frozenset[Role]) -> User | None:
-    """The user if the password is right, the account usable and allowed on this side."""
+    """The user if the password is right, the account usable and allowed on this side. A refusal is
+    audited (never the password): the refused request's transaction is rolled back, so the row is
+    written after it (audit.record_regardless)."""
     user = find_by_email(email)
     if not verify_password(user.password_hash if user else None, password):
+        _sign_in_failed(email, user, "unknown_account" if user is None else "wrong_password")
         return None
     assert user is not None
     if not user.is_active or user.role not in roles:
+        _sign_in_failed(email, user, "disabled" if not user.is_active else "wrong_side")
         return None
     if user.email_confirmed_at is None:
         raise EmailNotConfirmed(user)
     if needs_rehash(user.password_hash or ""):
         user.password_hash = hash_password(password)
     return user
+
+
+def _sign_in_failed(email: str, user: User | None, reason: str) -> None:
+    """Who was tried, as an id; an address with no account as a keyed hash (`email_key`), so repeated
+    tries at one address can be matched without the log holding it."""
+    audit.record_regardless("user.sign_in_failed", actor=None, subject_type="session",
+                            subject_id=user.id if user else None, person_id=user.id if user else None,
+                            reason=reason, method="password",
+                            **({} if user else {"email_key": email_key(email)}))
+
+
+def email_key(email: str) -> str:
+    """An email address as the audit log holds it for an unknown account: HMAC-SHA-256 under the
+    secret key, so it can be searched for (the admins' audit search) but not read back."""
+    key = current_app.config["SECRET_KEY"].encode()
+    return hmac.new(key, _normalise_email(email).encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def signed_in(user: User, *, method: str) -> None:
+    audit.record("user.signed_in", actor=user, subject_type="session", subject_id=user.id, person_id=user.id,
+                 method=method)
+
+
+def signed_out(user: User) -> None:
+    audit.record("session.ended", actor=user, subject_type="session", subject_id=user.id, person_id=user.id,
+                 how="signed_out")
 
 
 def _password_fingerprint(user: User) -> str:

@@ -1,5 +1,9 @@
 """The audit log: one append-only row for each thing done to, or seen of, a person outside a
-case's own event log. Written in the same transaction as the change it records."""
+case's own event log. Written in the same transaction as the change it records — except for what
+happens on a request that is then refused (a failed sign-in, a 403, someone else's case), whose
+transaction is rolled back: those rows are kept aside and written in a transaction of their own
+after the request's commit or rollback (`record_regardless`, `write_kept`). What is recorded and
+why: docs/audit.md."""
 
 from __future__ import annotations
 
@@ -7,7 +11,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from flask import current_app, g, has_request_context, request
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import aliased, selectinload
 
 from shared.clock import utcnow
@@ -38,6 +44,51 @@ def record(
     db.session.add(event)
     db.session.flush()
     return event
+
+
+_KEPT = "audit_kept"
+
+
+def record_regardless(action: str, *, actor: User | None, subject_type: str, subject_id: int | None = None,
+                      person_id: int | None = None, **details: Any) -> None:
+    """As `record`, for a request that may end in a rollback: the row is written after the request's
+    own transaction ends, whatever its outcome (outside a request, at once)."""
+    row = dict(at=utcnow(), actor_id=actor.id if actor else None, action=action, subject_type=subject_type,
+               subject_id=subject_id, person_id=person_id, details=details)
+    if not has_request_context():
+        db.session.add(AuditEvent(**row))
+        db.session.flush()
+        return
+    g.setdefault(_KEPT, []).append(row)
+
+
+def write_kept() -> None:
+    """Write the rows `record_regardless` kept, in one transaction of their own (called by the
+    after-request hook once the request's transaction is committed or rolled back)."""
+    rows = g.pop(_KEPT, None)
+    if not rows:
+        return
+    session = db.session
+    try:
+        session.add_all([AuditEvent(**row) for row in rows])
+        session.commit()
+    except SQLAlchemyError as error:  # the database went away: the refusal itself still stands
+        session.rollback()
+        current_app.logger.error("audit events not written (%s): %s", ", ".join(r["action"] for r in rows),
+                                 str(getattr(error, "orig", None) or error).splitlines()[0])
+
+
+def refused(status: int, *, actor: User | None, subject_type: str = "route", subject_id: int | None = None,
+            person_id: int | None = None, **details: Any) -> None:
+    """Access refused (403, or the 404 for someone else's case): the route and what was asked for."""
+    record_regardless("access.refused", actor=actor, subject_type=subject_type, subject_id=subject_id,
+                      person_id=person_id, status=status, method=request.method,
+                      route=request.url_rule.rule if request.url_rule else None, asked=_asked(), **details)
+
+
+def _asked() -> dict[str, str]:
+    """The route's arguments (a case reference, a file number), never a link's secret token."""
+    return {name: str(value)[:60] for name, value in (request.view_args or {}).items() if "token" not in name}
 
 
 def for_subject(subject_type: str, subject_id: int) -> list[AuditEvent]:

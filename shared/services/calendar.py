@@ -13,6 +13,7 @@ from shared.clock import utcnow
 from shared.db import db
 from shared.domain.calendar import WorkingCalendar, bank_holidays
 from shared.models import ClosureDay, User
+from shared.services import audit
 from shared.services.council import council
 from shared.web.filters import govuk_date
 
@@ -72,15 +73,19 @@ def add_closure_day(day: date, reason: str, actor: User) -> ClosureDay:
             db.session.add(closure)
     except IntegrityError:
         raise AlreadyNonWorking(day, "closure") from None
+    audit.record("closure_day.added", actor=actor, subject_type="closure_day", subject_id=closure.id,
+                 day=day.isoformat())
     _forget()
     return closure
 
 
-def remove_closure_day(day_id: int) -> ClosureDay | None:
+def remove_closure_day(day_id: int, actor: User) -> ClosureDay | None:
     """Remove the closure day; None when there is no such day."""
     closure = db.session.get(ClosureDay, day_id)
     if closure is None:
         return None
+    audit.record("closure_day.removed", actor=actor, subject_type="closure_day", subject_id=closure.id,
+                 day=closure.day.isoformat())
     db.session.delete(closure)
     db.session.flush()
     _forget()

@@ -28,6 +28,7 @@ from shared.models import (
     User,
 )
 from shared.services import adjustments as adjustment_register
+from shared.services import cases as case_queries
 from shared.services import representatives
 from shared.services.case_progress import today
 from shared.services.restrictions import in_force_clause
@@ -135,6 +136,7 @@ def load(viewer: User, reference: str) -> CasePage | None:
     ).all()
     found = next((row for row in rows if row[0].reference == reference), None)
     if found is None or not can_view_case(viewer, found[0]):
+        case_queries.refused_case(viewer, found[0] if found else None, reference)
         return None
     case, stage, draft, _adjustment, restriction, _representative, _signpost, _names = found
     signposts = list({row[6].id: (row[6], row[7] or "") for row in rows if row[0] is case and row[6] is not None}.values())

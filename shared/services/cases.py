@@ -14,6 +14,7 @@ from shared.db import db
 from shared.domain.enums import CaseStatus, Role
 from shared.domain.policy import REPRESENTATIVE_ROLES, can_view_case, sees_internal_events
 from shared.models import Case, CaseEvent, CaseMessage, CaseRepresentative, CaseStage, ProcedureStage, StoredFile, User
+from shared.services import audit
 from shared.services.case_progress import NextStep, next_step, today
 from shared.services.case_progress import stage_text as describe_stage
 from shared.services.representatives import represented_case_ids, represents_exists
@@ -108,8 +109,16 @@ def case_for(viewer: User, reference: str) -> Case | None:
     else:
         case, represented = db.session.execute(query).unique().scalar_one_or_none(), False
     if case is None or not can_view_case(viewer, case, represents=bool(represented)):
+        refused_case(viewer, case, reference)
         return None
     return case
+
+
+def refused_case(viewer: User | None, case: Case | None, reference: str) -> None:
+    """Audit the 404 for a case that is not this visitor's: which case (or, if there is none, the
+    reference asked for) on which route."""
+    audit.refused(404, actor=viewer, subject_type="case", subject_id=case.id if case else None,
+                  person_id=case.resident_id if case else None, reference=reference[:40])
 
 
 def _first_name(full_name: str | None) -> str:
@@ -143,6 +152,7 @@ def case_for_resident_or_guest(viewer: User | None, reference: str, granted: Col
         return None
     case = _with_people(reference)
     if case is None or case.id not in granted or case.resident is None or case.resident.role is not Role.RESIDENT:
+        refused_case(None, case, reference)
         return None
     return case
 

@@ -217,11 +217,14 @@ def enquiry_for(councillor: User, reference: str) -> Case | None:
     """One case the councillor is named on now, with its service; None (404) for any other reference."""
     if councillor.role is not Role.COUNCILLOR:
         return None
-    return db.session.scalar(
+    found = db.session.scalar(
         select(Case)
         .where(Case.reference == reference, _theirs(councillor))
         .options(joinedload(Case.service), joinedload(Case.officer))  # the officer is told of a chase
     )
+    if found is None:  # the reference only: asking which case it is would cost the page a query
+        audit.refused(404, actor=councillor, subject_type="case", reference=reference[:40])
+    return found
 
 
 # --- ward counts ----------------------------------------------------------------------------------------------

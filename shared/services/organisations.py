@@ -5,7 +5,8 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from shared.db import db
-from shared.models import Organisation
+from shared.models import Organisation, User
+from shared.services import audit
 
 
 def all_organisations() -> list[Organisation]:
@@ -17,7 +18,8 @@ def get(organisation_id: int) -> Organisation | None:
 
 
 def save(organisation: Organisation | None, *, name: str, name_cy: str | None, helps_with: str, contact: str,
-         website: str | None, active: bool = True) -> Organisation:
+         website: str | None, active: bool = True, actor: User) -> Organisation:
+    action = "organisation.added" if organisation is None else "organisation.changed"
     if organisation is None:
         organisation = Organisation()
         db.session.add(organisation)
@@ -28,13 +30,15 @@ def save(organisation: Organisation | None, *, name: str, name_cy: str | None, h
     organisation.website = (website or "").strip() or None
     organisation.active = active
     db.session.flush()
+    audit.record(action, actor=actor, subject_type="organisation", subject_id=organisation.id, active=active)
     return organisation
 
 
-def deactivate(organisation_id: int) -> Organisation | None:
+def deactivate(organisation_id: int, actor: User) -> Organisation | None:
     """Kept, not deleted: cases already signposted there still name it."""
     organisation = get(organisation_id)
     if organisation is not None:
         organisation.active = False
         db.session.flush()
+        audit.record("organisation.deactivated", actor=actor, subject_type="organisation", subject_id=organisation.id)
     return organisation

@@ -14,6 +14,7 @@ from shared.clock import utcnow
 from shared.db import db
 from shared.domain.procedures import PRESETS, ProcedureRules, StageRules
 from shared.models import Procedure, ProcedureStage, User
+from shared.services import audit
 
 
 def current(slug: str) -> Procedure | None:
@@ -41,7 +42,10 @@ def new_version(slug: str, stages: list[StageRules], actor: User | None, **chang
     latest = db.session.scalar(select(func.max(Procedure.version)).where(Procedure.slug == slug)) or 0
     previous.is_current = False
     db.session.flush()
-    return _store(rules, version=latest + 1, actor=actor)
+    saved = _store(rules, version=latest + 1, actor=actor)
+    audit.record("procedure.saved", actor=actor, subject_type="procedure", subject_id=saved.id, slug=slug,
+                 version=saved.version, previous_version=previous.version)
+    return saved
 
 
 def install_missing_presets(actor: User | None = None) -> list[str]:

@@ -111,5 +111,5 @@ def user_for_sign_in(config: OidcSettings, claims: dict) -> User:
 
 
 def record_sign_in(user: User, config: OidcSettings) -> None:
-    audit.record("user.signed_in", actor=user, subject_type="user", subject_id=user.id, person_id=user.id,
+    audit.record("user.signed_in", actor=user, subject_type="session", subject_id=user.id, person_id=user.id,
                  method="oidc", issuer=config.issuer)

@@ -24,6 +24,7 @@ from shared.db import db
 from shared.domain.enums import Ombudsman
 from shared.domain.ombudsman_contacts import ombudsman_for
 from shared.models import Case, CaseStage, Procedure, ResponseTemplate, Service, User
+from shared.services import audit
 from shared.services.council import council
 from shared.web.filters import govuk_date
 
@@ -166,6 +167,7 @@ def save(template: ResponseTemplate | None, *, name: str, locale: str, stage: in
     found = problems(body)
     if found:
         raise TemplateProblem(found)
+    action = "response_template.added" if template is None else "response_template.changed"
     if template is None:
         template = ResponseTemplate()
         db.session.add(template)
@@ -177,6 +179,8 @@ def save(template: ResponseTemplate | None, *, name: str, locale: str, stage: in
     template.updated_at = utcnow()
     template.updated_by_id = actor.id if actor else None
     db.session.flush()
+    audit.record(action, actor=actor, subject_type="response_template", subject_id=template.id, locale=locale,
+                 active=active)
     return template
 
 

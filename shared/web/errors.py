@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Flask, g, render_template, request
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm.exc import StaleDataError
@@ -11,6 +12,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnava
 
 from shared.auth.sessions import login_manager
 from shared.domain.transitions import EngineError
+from shared.services import audit
 
 # (title, what to tell the person) for each status we answer with a page.
 MESSAGES = {
@@ -32,6 +34,12 @@ def render_error(code: int):
     return render_template(template, code=code, title=title, body=body), code
 
 
+def _record_refusal() -> None:
+    """Every 403 is audited: who (if signed in) was refused which route."""
+    user = current_user if current_user.is_authenticated else None
+    audit.refused(403, actor=user, person_id=user.id if user else None)
+
+
 def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(_error: CSRFError):
@@ -44,6 +52,8 @@ def init_app(app: Flask) -> None:
     def engine_refused(error: EngineError):
         """A case action the rules do not allow: say which rule, never a bare error."""
         title = _l("Sorry, that cannot be done") if error.status_code == 409 else MESSAGES[403][0]
+        if error.status_code == 403:
+            _record_refusal()
         template = "shared/error_partial.html" if request.htmx else "shared/error.html"
         return render_template(template, code=error.status_code, title=title, body=error.message), error.status_code
 
@@ -56,6 +66,8 @@ def init_app(app: Flask) -> None:
         code = error.code or 500
         if code not in MESSAGES:
             return error
+        if code == 403:
+            _record_refusal()
         response, status = render_error(code)
         headers = {}
         if code == 405 and getattr(error, "valid_methods", None):

@@ -30,6 +30,7 @@ def sign_in():
             user = None  # staff accounts are created confirmed; an unconfirmed one is not staff
         if user is not None:
             start_session(user)
+            accounts.signed_in(user, method="password")
             return redirect(safe_next(request.args.get("next"), url_for("staff.home")))
         form.email.errors.append(_("Enter the email address and password for your staff account"))
     return render_template("staff/sign_in.html", form=form, passwords=passwords, provider=sso_flow.provider_for("staff"))
@@ -51,6 +52,7 @@ def oidc_callback():
 @public
 def sign_out():
     if current_user.is_authenticated:
+        accounts.signed_out(current_user)
         end_session()
     flash(_("You have signed out."))
     return redirect(url_for("staff.sign_in"))

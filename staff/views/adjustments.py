@@ -17,7 +17,7 @@ from shared.domain import adjustments as rules
 from shared.domain.enums import AdjustmentKind, Role
 from shared.domain.policy import ADJUSTMENT_RECORDER_ROLES, can_view_case
 from shared.models import Case
-from shared.services import adjustments, signposting
+from shared.services import adjustments, audit, signposting
 from shared.web.filters import govuk_date
 from staff import bp
 from staff.forms_adjustments import AdjustmentForm, ConfirmForm, SendSupportForm
@@ -45,7 +45,10 @@ def _register_page(case: Case, status: int = 200):
 @bp.get("/cases/<reference>/adjustments")
 @staff(*ADJUSTMENT_RECORDER_ROLES)
 def case_adjustments(reference: str):
-    return _register_page(_case_with_person(reference))
+    case = _case_with_person(reference)
+    audit.record("adjustments.viewed", actor=current_user, subject_type="case", subject_id=case.id,
+                 person_id=case.resident_id)
+    return _register_page(case)
 
 
 @bp.route("/cases/<reference>/adjustments/new", methods=["GET", "POST"])

@@ -41,7 +41,7 @@ def closure_day_new():
 @bp.post("/admin/closure-days/<int:day_id>/remove")
 @staff(Role.ADMIN)
 def closure_day_remove(day_id: int):
-    removed = calendar_service.remove_closure_day(day_id)
+    removed = calendar_service.remove_closure_day(day_id, current_user)
     if removed is None:
         abort(404)
     flash(_("%(date)s is no longer a closure day.", date=govuk_date(removed.day)))

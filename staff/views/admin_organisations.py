@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 
 from shared.auth.access import staff
 from shared.domain.enums import Role
@@ -22,7 +23,7 @@ def _save(organisation, form: OrganisationForm):
     return organisation_service.save(
         organisation, name=form.name.data, name_cy=form.name_cy.data, helps_with=form.helps_with.data,
         contact=form.contact.data, website=form.website.data,
-        active=form.active.data if organisation is not None else True,
+        active=form.active.data if organisation is not None else True, actor=current_user,
     )
 
 
@@ -56,7 +57,7 @@ def organisation_edit(organisation_id: int):
 @bp.post("/admin/organisations/<int:organisation_id>/deactivate")
 @staff(Role.ADMIN)
 def organisation_deactivate(organisation_id: int):
-    organisation = organisation_service.deactivate(organisation_id)
+    organisation = organisation_service.deactivate(organisation_id, current_user)
     if organisation is None:
         abort(404)
     flash(_("%(name)s will no longer be offered when signposting.", name=organisation.name))

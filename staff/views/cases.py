@@ -17,7 +17,7 @@ from shared.domain import policy
 from shared.domain.enums import EventType
 from shared.domain.policy import ADJUSTMENT_RECORDER_ROLES, CASE_READER_ROLES
 from shared.domain.transitions import allowed_actions
-from shared.services import case_page, correspondence, engine, files
+from shared.services import audit, case_page, correspondence, engine, files
 from shared.services.case_page import CasePage
 from shared.web.htmx import varies, wants_section
 from staff import bp
@@ -110,7 +110,10 @@ def correspondence_section(page: CasePage, message_form: MessageForm | None, sta
 @bp.get("/cases/<reference>")
 @staff(*CASE_READER_ROLES)
 def case(reference: str):
-    return case_page_response(load_page(reference), mark_read=True)
+    page = load_page(reference)
+    audit.record("case.viewed", actor=current_user, subject_type="case", subject_id=page.case.id,
+                 person_id=page.case.resident_id)
+    return case_page_response(page, mark_read=True)
 
 
 def _note_answer(page: CasePage, form: NoteForm, status: int):

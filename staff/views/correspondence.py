@@ -11,7 +11,7 @@ from shared.auth.access import staff
 from shared.domain import policy
 from shared.domain.enums import Role
 from shared.domain.policy import CASE_READER_ROLES
-from shared.services import correspondence, files
+from shared.services import audit, correspondence, files
 from shared.web.htmx import wants_section
 from staff import bp
 from staff.forms_correspondence import MessageForm
@@ -51,9 +51,12 @@ def send_message(reference: str):
 @staff(*CASE_READER_ROLES)
 def case_file(reference: str, file_id: int):
     """Anyone who may see the case may download its files; any other file is not found."""
-    stored = correspondence.file_of_case(case_or_404(reference), file_id)
+    case = case_or_404(reference)
+    stored = correspondence.file_of_case(case, file_id)
     if stored is None:
         abort(404)
+    audit.record("file.downloaded", actor=current_user, subject_type="case", subject_id=case.id,
+                 person_id=case.resident_id, file_id=stored.id)
     return files.download(stored)
 
 

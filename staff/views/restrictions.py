@@ -17,7 +17,7 @@ from shared.domain.enums import RestrictionCategory, RestrictionStatus, Restrict
 from shared.domain.policy import RESTRICTION_TEAM_ROLES
 from shared.domain.restrictions import Proposal
 from shared.models import Case, Restriction
-from shared.services import restrictions
+from shared.services import audit, restrictions
 from shared.services.case_progress import today
 from staff import bp
 from staff.actions import attempt
@@ -97,7 +97,10 @@ def _detail(restriction: Restriction, form=None, status: int = 200, template: st
 @bp.get("/restrictions/<int:restriction_id>")
 @staff(*RESTRICTION_TEAM_ROLES)
 def restriction(restriction_id: int):
-    return _detail(_load(restriction_id))
+    found = _load(restriction_id)
+    audit.record("restriction.viewed", actor=current_user, subject_type="restriction", subject_id=found.id,
+                 person_id=found.person_id)
+    return _detail(found)
 
 
 @bp.route("/restrictions/<int:restriction_id>/decide", methods=["GET", "POST"])
