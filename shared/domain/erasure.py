@@ -32,7 +32,8 @@ class ErasureGround(LabelledEnum):
 class ErasureBar(LabelledEnum):
     """Why an erasure is refused: the Article 17(3) exception that applies, or that it is done."""
 
-    OPEN_CASE = "open_case", _l("They have a case that is still open: we need it to deal with their complaint.")
+    OPEN_CASE = "open_case", _l(
+        "They have a case that is still open, or act for someone on one: we need it to deal with the complaint.")
     LIVE_RESTRICTION = "live_restriction", _l(
         "A restriction on how they contact us is proposed or in place: it must end first.")
     LEGAL_HOLD = "legal_hold", _l(
