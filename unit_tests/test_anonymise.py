@@ -218,3 +218,15 @@ def test_every_report_gives_the_same_figures_after_anonymising(app, session):
     with app.test_request_context():
         after = _every_report()
     assert json.dumps(after, sort_keys=True, default=str) == json.dumps(before, sort_keys=True, default=str)
+
+
+def test_the_back_office_case_page_says_when_it_was_anonymised(app, client, make, session, old_case):
+    from unit_tests.test_route_access import quick_sign_in
+
+    _, old, _, _ = old_case
+    _run(app)
+    quick_sign_in(client, session, make.user(Role.OFFICER))
+    page = client.get(f"/staff/cases/{old.reference}")
+    assert page.status_code == 200
+    body = page.get_data(as_text=True)
+    assert "Anonymised on" in body and "Alice Jones" not in body and "Bob" not in body

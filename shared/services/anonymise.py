@@ -28,7 +28,14 @@ from sqlalchemy import and_, case, delete, exists, func, or_, select, update
 
 from shared.clock import utcnow
 from shared.db import db
-from shared.domain.enums import CLOSED_STATUSES, MessageStatus, OmbudsmanDecision, RestrictionStatus, Role
+from shared.domain.enums import (
+    CLOSED_STATUSES,
+    STAFF_ROLES,
+    MessageStatus,
+    OmbudsmanDecision,
+    RestrictionStatus,
+    Role,
+)
 from shared.domain.retention import cutoff
 from shared.models import (
     Adjustment,
@@ -220,6 +227,8 @@ def anonymise_cases(ids: list[int], now: datetime) -> list[str]:
                        .execution_options(synchronize_session=False))
     db.session.execute(update(CaseMessage).where(CaseMessage.case_id.in_(ids)).values(body="")
                        .execution_options(synchronize_session=False))
+    db.session.execute(update(CaseMessage).where(CaseMessage.case_id.in_(ids), CaseMessage.author_id.in_(_not_staff()))
+                       .values(author_id=None).execution_options(synchronize_session=False))
     _anonymise_responses(ids)
     db.session.execute(update(InformationRequest).where(InformationRequest.case_id.in_(ids))
                        .values(question="", answer=case((InformationRequest.answer.is_(None), None), else_=""))
@@ -248,6 +257,14 @@ def _anonymise_events(ids: list[int]) -> None:
     _update_by_id(CaseEvent, rows)
     db.session.execute(update(CaseEvent).where(CaseEvent.case_id.in_(ids), CaseEvent.on_behalf_of_id.is_not(None))
                        .values(on_behalf_of_id=None).execution_options(synchronize_session=False))
+    # Who did what stays for staff (their names are the council's record); residents' and
+    # representatives' own actions lose their name.
+    db.session.execute(update(CaseEvent).where(CaseEvent.case_id.in_(ids), CaseEvent.actor_id.in_(_not_staff()))
+                       .values(actor_id=None).execution_options(synchronize_session=False))
+
+
+def _not_staff():
+    return select(User.id).where(User.role.not_in(STAFF_ROLES))
 
 
 def _anonymise_responses(ids: list[int]) -> None:
