@@ -125,7 +125,7 @@ def test_a_confirmed_erasure_anonymises_the_person_and_their_cases_and_is_audite
     done = client.submit(url, {**answers, "confirmed": "yes"}, follow_redirects=True)
     assert done.status_code == 200
     body = done.get_data(as_text=True)
-    assert "Their details have been erased: 1 cases anonymised and 1 files deleted." in body
+    assert "Their details have been erased. Cases anonymised: 1. Files deleted: 1." in body
     session.expire_all()
     erased = session.get(User, resident.id)
     assert (erased.full_name, erased.phone, erased.anonymised_at is not None) == ("[anonymised]", None, True)

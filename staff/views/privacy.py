@@ -41,7 +41,7 @@ def customer_erase(customer_id: int):
         if form.confirmed.data != "yes":
             return render_template("staff/customers/erase_confirm.html", person=person, form=form, ground=ground)
         counts = erasure.erase(person, ground=ground, note=form.note.data, actor=current_user)
-        flash(_("Their details have been erased: %(cases)d cases anonymised and %(files)d files deleted.",
+        flash(_("Their details have been erased. Cases anonymised: %(cases)d. Files deleted: %(files)d.",
                 cases=counts.cases, files=counts.files))
         return redirect(url_for("staff.customer", customer_id=person.id))
     status = 400 if form.is_submitted() else 200
