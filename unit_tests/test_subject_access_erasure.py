@@ -180,3 +180,16 @@ def test_erasure_is_refused_while_a_case_is_open_a_restriction_live_or_a_legal_h
                           details={"ground": "legal_proceedings", "reason": "In court"}))
     session.commit()
     refused(in_court, "held for a legal claim")
+
+
+def test_other_peoples_open_cases_do_not_stop_an_erasure(app, make, session):
+    from shared.services import erasure
+
+    service = make.service()
+    make.representative(make.case(make.user(), service), make.user())  # someone else's open, represented case
+    session.add(OmbudsmanReferral(case_id=make.case(make.user(), service, status=CaseStatus.CLOSED).id, ombudsman="lgsco",
+                                  their_reference="2", received_on=utcnow().date(), decision=OmbudsmanDecision.PENDING,
+                                  created_at=utcnow()))
+    session.commit()
+    with app.app_context():
+        assert erasure.refusals(make.user()) == []

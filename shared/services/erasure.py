@@ -22,10 +22,10 @@ class Refused(Exception):
         self.bars = found
 
 
-def _theirs():
+def _theirs(person_id: int):
     """Cases they raised, or are named on to act for someone."""
-    represented = select(CaseRepresentative.case_id).where(CaseRepresentative.representative_id == User.id)
-    return or_(Case.resident_id == User.id, Case.id.in_(represented))
+    represented = select(CaseRepresentative.case_id).where(CaseRepresentative.representative_id == person_id)
+    return or_(Case.resident_id == person_id, Case.id.in_(represented))
 
 
 def _legal_proceedings():
@@ -35,16 +35,16 @@ def _legal_proceedings():
 def facts(person: User) -> Facts:
     """What decides whether the person may be erased now (one query)."""
     def count(*conditions):
-        return select(func.count(Case.id)).where(_theirs(), *conditions).correlate(User).scalar_subquery()
+        return select(func.count(Case.id)).where(_theirs(person.id), *conditions).scalar_subquery()
 
     open_cases, held, live = db.session.execute(
         select(
             count(Case.status.not_in(CLOSED_STATUSES)),
             count(or_(anonymise.held(), Case.id.in_(_legal_proceedings()))),
-            select(func.count(Restriction.id)).where(Restriction.person_id == User.id,
+            select(func.count(Restriction.id)).where(Restriction.person_id == person.id,
                                                      Restriction.status.in_(anonymise.LIVE_RESTRICTIONS))
-            .correlate(User).scalar_subquery(),
-        ).where(User.id == person.id)
+            .scalar_subquery(),
+        )
     ).one()
     return Facts(open_cases=open_cases, live_restrictions=live, held_cases=held, anonymised=person.anonymised_at is not None)
 
