@@ -176,10 +176,13 @@ def run(now: datetime | None = None, *, batch: int = BATCH, after_batch: Callabl
     """Anonymise everything due, batch by batch, and record the counts in the audit log."""
     now = now or utcnow()
     counts = Counts()
-    steps = (("cases", _due_cases, anonymise_cases), ("restrictions", _due_restrictions, anonymise_restrictions),
-             ("people", _due_people, anonymise_people))
-    for field, find, apply in steps:
-        while ids := list(db.session.scalars(find(now).limit(batch))):
+    steps = (("cases", _due_cases, Case.id, anonymise_cases),
+             ("restrictions", _due_restrictions, Restriction.id, anonymise_restrictions),
+             ("people", _due_people, User.id, anonymise_people))
+    for field, find, id_column, apply in steps:
+        last = 0  # keyset: each batch starts after the last, so none rescans what is done
+        while ids := list(db.session.scalars(find(now).where(id_column > last).limit(batch))):
+            last = ids[-1]
             stored_names = apply(ids, now)
             setattr(counts, field, getattr(counts, field) + len(ids))
             counts.files += len(stored_names)
@@ -216,7 +219,8 @@ def anonymise_cases(ids: list[int], now: datetime) -> list[str]:
     in_cases = Case.id.in_(ids)
     db.session.execute(
         update(Case).where(in_cases).values(
-            resident_id=None, what_happened="", outcome_wanted="", happened_on=None, contact_phone=None,
+            resident_id=None, entered_by_id=case((Case.entered_by_id.in_(_not_staff()), None), else_=Case.entered_by_id),
+            what_happened="", outcome_wanted="", happened_on=None, contact_phone=None,
             contact_address=None, subject_name=None, subject_relationship=None, subject_address=None,
             vulnerability_note=None, support_note=None, closure_reason=None, submission_key=None, definition={},
             anonymised_at=now, updated_at=now, version=Case.version + 1,
@@ -236,7 +240,7 @@ def anonymise_cases(ids: list[int], now: datetime) -> list[str]:
     referrals = select(OmbudsmanReferral.id).where(OmbudsmanReferral.case_id.in_(ids))
     db.session.execute(update(OmbudsmanRecommendation).where(OmbudsmanRecommendation.referral_id.in_(referrals))
                        .values(text="", evidence=None).execution_options(synchronize_session=False))
-    _blank_outbox(OutboxMessage.case_id.in_(ids))
+    _blank_outbox(OutboxMessage.case_id.in_(ids), unlink_person=True)
     db.session.execute(update(Signpost).where(Signpost.case_id.in_(ids)).values(person_id=None, draft_id=None)
                        .execution_options(synchronize_session=False))
     for table in (CaseRepresentative, CaseAccessLink):
@@ -285,10 +289,14 @@ def _anonymise_responses(ids: list[int]) -> None:
     _update_by_id(CaseResponse, rows)
 
 
-def _blank_outbox(condition) -> None:
+def _blank_outbox(condition, *, unlink_person: bool = False) -> None:
+    """Messages already delivered (or given up) lose their words and address; `unlink_person`: and
+    whom they were for, so an anonymised case's messages no longer lead to its person."""
+    values = {"recipient": "", "recipient_name": None, "subject": "", "body": "", "last_error": None}
+    if unlink_person:
+        values["user_id"] = None
     db.session.execute(
-        update(OutboxMessage).where(condition, OutboxMessage.status.not_in(_IN_FLIGHT))
-        .values(recipient="", recipient_name=None, subject="", body="", last_error=None)
+        update(OutboxMessage).where(condition, OutboxMessage.status.not_in(_IN_FLIGHT)).values(**values)
         .execution_options(synchronize_session=False)
     )
 
