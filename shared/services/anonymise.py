@@ -219,7 +219,7 @@ def anonymise_cases(ids: list[int], now: datetime) -> list[str]:
     in_cases = Case.id.in_(ids)
     db.session.execute(
         update(Case).where(in_cases).values(
-            resident_id=None, entered_by_id=case((Case.entered_by_id.in_(_not_staff()), None), else_=Case.entered_by_id),
+            resident_id=None, entered_by_id=case((_not_staff(Case.entered_by_id), None), else_=Case.entered_by_id),
             what_happened="", outcome_wanted="", happened_on=None, contact_phone=None,
             contact_address=None, subject_name=None, subject_relationship=None, subject_address=None,
             vulnerability_note=None, support_note=None, closure_reason=None, submission_key=None, definition={},
@@ -231,7 +231,7 @@ def anonymise_cases(ids: list[int], now: datetime) -> list[str]:
                        .execution_options(synchronize_session=False))
     db.session.execute(update(CaseMessage).where(CaseMessage.case_id.in_(ids)).values(body="")
                        .execution_options(synchronize_session=False))
-    db.session.execute(update(CaseMessage).where(CaseMessage.case_id.in_(ids), CaseMessage.author_id.in_(_not_staff()))
+    db.session.execute(update(CaseMessage).where(CaseMessage.case_id.in_(ids), _not_staff(CaseMessage.author_id))
                        .values(author_id=None).execution_options(synchronize_session=False))
     _anonymise_responses(ids)
     db.session.execute(update(InformationRequest).where(InformationRequest.case_id.in_(ids))
@@ -263,12 +263,14 @@ def _anonymise_events(ids: list[int]) -> None:
                        .values(on_behalf_of_id=None).execution_options(synchronize_session=False))
     # Who did what stays for staff (their names are the council's record); residents' and
     # representatives' own actions lose their name.
-    db.session.execute(update(CaseEvent).where(CaseEvent.case_id.in_(ids), CaseEvent.actor_id.in_(_not_staff()))
+    db.session.execute(update(CaseEvent).where(CaseEvent.case_id.in_(ids), _not_staff(CaseEvent.actor_id))
                        .values(actor_id=None).execution_options(synchronize_session=False))
 
 
-def _not_staff():
-    return select(User.id).where(User.role.not_in(STAFF_ROLES))
+def _not_staff(column):
+    """The row's person is a resident or councillor (a correlated lookup by primary key: an IN over
+    every resident's id is slow at a large council's size)."""
+    return exists().where(User.id == column, User.role.not_in(STAFF_ROLES))
 
 
 def _anonymise_responses(ids: list[int]) -> None:

@@ -26,9 +26,16 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('anonymised_at', shared.db.UTCDateTime(timezone=True), nullable=True))
     with op.batch_alter_table('restrictions', schema=None) as batch_op:
         batch_op.add_column(sa.Column('anonymised_at', shared.db.UTCDateTime(timezone=True), nullable=True))
+    # The job and subject-access downloads find a case's, and a person's, outgoing messages.
+    with op.batch_alter_table('outbox_messages', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_outbox_messages_case_id'), ['case_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_outbox_messages_user_id'), ['user_id'], unique=False)
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('outbox_messages', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_outbox_messages_user_id'))
+        batch_op.drop_index(batch_op.f('ix_outbox_messages_case_id'))
     with op.batch_alter_table('restrictions', schema=None) as batch_op:
         batch_op.drop_column('anonymised_at')
     with op.batch_alter_table('users', schema=None) as batch_op:
