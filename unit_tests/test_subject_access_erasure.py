@@ -66,6 +66,7 @@ def test_the_manager_downloads_everything_about_the_person_in_one_zip(client, ma
     assert response.status_code == 200
     assert response.mimetype == "application/zip"
     assert response.headers["Content-Disposition"].startswith(f'attachment; filename="subject-access-{resident.id}-')
+    assert "no-store" in response.headers["Cache-Control"]
     archive = zipfile.ZipFile(io.BytesIO(response.data))
     names = archive.namelist()
     assert {"data.json", "index.html"} <= set(names)
@@ -193,3 +194,12 @@ def test_other_peoples_open_cases_do_not_stop_an_erasure(app, make, session):
     session.commit()
     with app.app_context():
         assert erasure.refusals(make.user()) == []
+
+
+def test_staff_and_councillors_are_not_customers_here(client, make, session):
+    """The person is named in the address: anyone who is not a resident's record is not found."""
+    _manager(client, make, session)
+    a_customer = f"/staff/customers/{make.user().id}"
+    for other in (make.user(Role.OFFICER), make.user(Role.COUNCILLOR)):
+        assert client.get(f"/staff/customers/{other.id}/erase").status_code == 404
+        assert client.submit(f"/staff/customers/{other.id}/subject-access", form_url=a_customer).status_code == 404
