@@ -6,7 +6,7 @@ Audited with the ground and the manager's note. Nothing here commits.
 
 from __future__ import annotations
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import delete, func, or_, select
 
 from shared.clock import utcnow
 from shared.db import db
@@ -64,7 +64,8 @@ def erase(person: User, *, ground: ErasureGround, note: str, actor: User) -> ano
     stored_names = anonymise.anonymise_cases(case_ids, now) if case_ids else []
     counts.cases = len(case_ids)
     # Named on someone else's closed case: that case stays its resident's; the link to this person goes.
-    db.session.execute(CaseRepresentative.__table__.delete().where(CaseRepresentative.representative_id == person.id))
+    db.session.execute(delete(CaseRepresentative).where(CaseRepresentative.representative_id == person.id),
+                       execution_options={"synchronize_session": False})
     restriction_ids = list(db.session.scalars(
         select(Restriction.id).where(Restriction.person_id == person.id, Restriction.anonymised_at.is_(None))))
     if restriction_ids:
