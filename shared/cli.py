@@ -37,6 +37,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(reminders)
     app.cli.add_command(worker)
     app.cli.add_command(housekeeping)
+    app.cli.add_command(anonymise_command)
     app.cli.add_command(report_command)
     app.cli.add_command(import_cases_command)
     app.cli.add_command(export_cases_command)
@@ -315,6 +316,27 @@ def housekeeping() -> None:
     db.session.commit()
     orphans = files.remove_orphans()
     click.echo(f"Deleted {drafts} stale guest drafts, {unsent} unsent reply files and {orphans} orphaned files.")
+
+
+@click.command("anonymise")
+@click.option("--dry-run", is_flag=True, help="Say how many would be anonymised; change nothing.")
+@click.option("--batch", default=500, show_default=True, type=click.IntRange(1, 10000),
+              help="Cases (or people) anonymised and committed at a time.")
+@with_appcontext
+def anonymise_command(dry_run: bool, batch: int) -> None:
+    """Anonymise closed cases kept past their procedure's retention period, ended restrictions kept
+    long enough, and residents' records with nothing left to keep (docs/privacy.md). Run daily from
+    cron: it is idempotent, and a run cut short is finished by the next."""
+    from shared.services import anonymise
+
+    if dry_run:
+        due = anonymise.due()
+        click.echo(f"Would anonymise {due.cases} cases, {due.restrictions} restrictions and {due.people} people "
+                   "(and the people whose last case this run anonymises).")
+        return
+    done = anonymise.run(batch=batch, after_batch=db.session.commit)
+    click.echo(f"Anonymised {done.cases} cases, {done.restrictions} restrictions and {done.people} people; "
+               f"deleted {done.files} files.")
 
 
 @click.command("report")

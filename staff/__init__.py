@@ -98,6 +98,7 @@ from staff.views import (  # noqa: E402,F401  (routes register on import)
     named_employees,
     ombudsman,
     outbox,
+    privacy,
     reports,
     representatives,
     restrictions,

@@ -425,6 +425,10 @@ EXPECTED: dict[str, Route] = {
     "staff.customers_search": Route(GET, "staff:agent,manager,officer", get=only({AGENT, OFFICER, MANAGER}, STAFF_SIGN_IN)),
     "staff.customer_new": Route(GET_POST, "staff:agent,manager,officer", get=only({AGENT, OFFICER, MANAGER}, STAFF_SIGN_IN),
                                 post=only({AGENT: 400, OFFICER: 400, MANAGER: 400}, STAFF_SIGN_IN)),
+    # A person's data (issue 10): the complaints manager only; the sample customer does not exist.
+    "staff.customer_subject_access": Route(POST, "staff:manager", post=only({MANAGER: 404}, STAFF_SIGN_IN)),
+    "staff.customer_erase": Route(GET_POST, "staff:manager", get=only({MANAGER: 404}, STAFF_SIGN_IN),
+                                  post=only({MANAGER: 404}, STAFF_SIGN_IN)),
     **{
         f"staff.{name}": Route(methods, "staff:agent,manager,officer",
                                get=only({AGENT: 404, OFFICER: 404, MANAGER: 404}, STAFF_SIGN_IN) if "GET" in methods else {},

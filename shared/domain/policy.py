@@ -169,3 +169,10 @@ def can_see_named_employees(viewer: _Viewer) -> bool:
     """The complaints team only: not agents or service responders (the person named may be their
     colleague), and never residents, councillors, representatives or admins."""
     return viewer.role in NAMED_EMPLOYEE_ROLES
+
+
+# --- subject access and erasure (issue 10) ---------------------------------------------------------
+
+# The complaints manager answers subject-access requests and decides erasures. Not admins: a download
+# of everything about a person is case content, which admins never read (docs/access.md).
+PRIVACY_ROLES = frozenset({Role.MANAGER})

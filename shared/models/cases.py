@@ -108,7 +108,9 @@ class Case(Base):
     signposted_to_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
     closure_code: Mapped[ClosureCode | None] = mapped_column(enum_column(ClosureCode))
     closure_reason: Mapped[str | None] = mapped_column(Text)
-    closed_at: Mapped[datetime | None]
+    closed_at: Mapped[datetime | None] = mapped_column(index=True)
+    # When the retention job (or an erasure) removed the personal data: shared/services/anonymise.py.
+    anonymised_at: Mapped[datetime | None]
     # Complaining for someone else: who they are and how they agreed (or why they cannot).
     for_someone_else: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     subject_name: Mapped[str | None] = mapped_column(String(200))

@@ -36,8 +36,9 @@ class OutboxMessage(Base):
     locale: Mapped[str] = mapped_column(String(10))
     subject: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text)
-    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))
+    # Indexed for the retention job and subject-access downloads, which find a case's or a person's messages.
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
     created_at: Mapped[datetime]
     # When it last entered the queue (written, or retried by staff): the give-up age counts from here.
     queued_at: Mapped[datetime | None]

@@ -34,6 +34,8 @@ class User(Base):
     address: Mapped[str | None] = mapped_column(Text)
     # They closed their account: signed out everywhere and cannot sign in; their cases are kept.
     closed_at: Mapped[datetime | None]
+    # Their personal details were removed (retention, or erasure): the row stays for the statistics.
+    anonymised_at: Mapped[datetime | None]
     # A councillor's ward (their enquiries default to it; ward counts are theirs to see).
     ward_id: Mapped[int | None] = mapped_column(ForeignKey("wards.id"))
     # They sign in through an identity provider (see UserIdentity), so they have an account

@@ -105,6 +105,8 @@ class Restriction(Base):
     lifted_at: Mapped[datetime | None]
     lifted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     lift_reason: Mapped[str | None] = mapped_column(Text)
+    # Its free text (behaviour, terms, notes, evidence) removed once kept long enough after it ended.
+    anonymised_at: Mapped[datetime | None]
 
     person: Mapped[User] = relationship(foreign_keys=[person_id], lazy="raise")
     named_officer: Mapped[User | None] = relationship(foreign_keys=[named_officer_id], lazy="raise")

@@ -57,50 +57,11 @@ def _file(stored: StoredFile) -> dict[str, Any]:
 
 def export_for(user: User, locale: str = "en") -> dict[str, Any]:
     """The person's account, cases, unfinished feedback, sign-ins and the emails we sent them."""
-    own_cases = select(Case.id).where(Case.resident_id == user.id).scalar_subquery()
     own_drafts = select(FeedbackDraft.id).where(FeedbackDraft.user_id == user.id).scalar_subquery()
-
-    cases = db.session.scalars(
-        select(Case).where(Case.resident_id == user.id).options(joinedload(Case.service))
-        .order_by(Case.received_at, Case.id)
-    ).all()
     drafts = db.session.scalars(
         select(FeedbackDraft).where(FeedbackDraft.user_id == user.id).order_by(FeedbackDraft.created_at, FeedbackDraft.id)
     ).all()
-
-    events: dict[int, list[CaseEvent]] = defaultdict(list)
-    messages: dict[int, list[CaseMessage]] = defaultdict(list)
-    responses: dict[int, list[CaseResponse]] = defaultdict(list)
-    if cases:
-        for event in db.session.scalars(
-            select(CaseEvent).where(CaseEvent.case_id.in_(own_cases), CaseEvent.public.is_(True))
-            .order_by(CaseEvent.at, CaseEvent.id)
-        ):
-            events[event.case_id].append(event)
-        for message in db.session.scalars(
-            select(CaseMessage).where(CaseMessage.case_id.in_(own_cases)).order_by(CaseMessage.created_at, CaseMessage.id)
-        ):
-            messages[message.case_id].append(message)
-        for response in db.session.scalars(
-            select(CaseResponse).where(CaseResponse.case_id.in_(own_cases), CaseResponse.sent_at.is_not(None))
-            .order_by(CaseResponse.stage, CaseResponse.id)
-        ):
-            responses[response.case_id].append(response)
-
-    case_files: dict[int, list[StoredFile]] = defaultdict(list)
-    message_files: dict[int, list[StoredFile]] = defaultdict(list)
-    draft_files: dict[int, list[StoredFile]] = defaultdict(list)
-    if cases or drafts:
-        for stored in db.session.scalars(
-            select(StoredFile).where(or_(StoredFile.case_id.in_(own_cases), StoredFile.draft_id.in_(own_drafts)))
-            .order_by(StoredFile.created_at, StoredFile.id)
-        ):
-            if stored.case_id is not None:
-                case_files[stored.case_id].append(stored)
-                if stored.message_id is not None:
-                    message_files[stored.message_id].append(stored)
-            elif stored.draft_id is not None:
-                draft_files[stored.draft_id].append(stored)
+    cases, draft_files = _cases_where(Case.resident_id == user.id, locale, own_drafts if drafts else None)
 
     sessions = db.session.scalars(
         select(UserSession).where(UserSession.user_id == user.id).order_by(UserSession.created_at, UserSession.id)
@@ -117,10 +78,7 @@ def export_for(user: User, locale: str = "en") -> dict[str, Any]:
         "format_version": FORMAT_VERSION,
         "generated_at": utcnow(),
         "account": _account(user),
-        "cases": [
-            _case(case, locale, events[case.id], messages[case.id], responses[case.id], case_files[case.id], message_files)
-            for case in cases
-        ],
+        "cases": cases,
         "feedback_drafts": [
             {
                 "kind": _value(draft.kind),
@@ -150,6 +108,57 @@ def export_for(user: User, locale: str = "en") -> dict[str, Any]:
             for m in contact_letters
         ],
     }
+
+
+def cases_where(condition, locale: str = "en") -> list[dict[str, Any]]:
+    """The cases matching `condition` as the person's export gives them (a fixed number of queries):
+    for a subject-access request, the cases someone is named on as a representative."""
+    return _cases_where(condition, locale)[0]
+
+
+def _cases_where(condition, locale: str, drafts=None) -> tuple[list[dict[str, Any]], dict[int, list[StoredFile]]]:
+    """Each case matching `condition` with its public timeline, messages, sent responses and files;
+    and the files of the drafts in the `drafts` subquery, by draft (read in the same query)."""
+    matching = select(Case.id).where(condition).scalar_subquery()
+    cases = db.session.scalars(
+        select(Case).where(condition).options(joinedload(Case.service)).order_by(Case.received_at, Case.id)
+    ).all()
+
+    events: dict[int, list[CaseEvent]] = defaultdict(list)
+    messages: dict[int, list[CaseMessage]] = defaultdict(list)
+    responses: dict[int, list[CaseResponse]] = defaultdict(list)
+    if cases:
+        for event in db.session.scalars(
+            select(CaseEvent).where(CaseEvent.case_id.in_(matching), CaseEvent.public.is_(True))
+            .order_by(CaseEvent.at, CaseEvent.id)
+        ):
+            events[event.case_id].append(event)
+        for message in db.session.scalars(
+            select(CaseMessage).where(CaseMessage.case_id.in_(matching)).order_by(CaseMessage.created_at, CaseMessage.id)
+        ):
+            messages[message.case_id].append(message)
+        for response in db.session.scalars(
+            select(CaseResponse).where(CaseResponse.case_id.in_(matching), CaseResponse.sent_at.is_not(None))
+            .order_by(CaseResponse.stage, CaseResponse.id)
+        ):
+            responses[response.case_id].append(response)
+
+    case_files: dict[int, list[StoredFile]] = defaultdict(list)
+    message_files: dict[int, list[StoredFile]] = defaultdict(list)
+    draft_files: dict[int, list[StoredFile]] = defaultdict(list)
+    wanted = [StoredFile.case_id.in_(matching)] if cases else []
+    if drafts is not None:
+        wanted.append(StoredFile.draft_id.in_(drafts))
+    if wanted:
+        for stored in db.session.scalars(select(StoredFile).where(or_(*wanted)).order_by(StoredFile.created_at, StoredFile.id)):
+            if stored.case_id is not None:
+                case_files[stored.case_id].append(stored)
+                if stored.message_id is not None:
+                    message_files[stored.message_id].append(stored)
+            elif stored.draft_id is not None:
+                draft_files[stored.draft_id].append(stored)
+    return ([_case(case, locale, events[case.id], messages[case.id], responses[case.id], case_files[case.id], message_files)
+             for case in cases], draft_files)
 
 
 def _account(user: User) -> dict[str, Any]:

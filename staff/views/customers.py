@@ -10,9 +10,11 @@ from flask_login import current_user
 
 from shared.auth.access import staff
 from shared.domain.enums import ContactMethod, Role
+from shared.domain.policy import PRIVACY_ROLES
 from shared.services import customers
 from staff import bp
 from staff.forms_customers import CustomerEditForm, CustomerForm, CustomerSearchForm, InviteForm
+from staff.forms_privacy import SubjectAccessForm
 from staff.lookups import customer_or_404
 
 CUSTOMER_ROLES = (Role.AGENT, Role.OFFICER, Role.MANAGER)  # who takes calls and logs contacts
@@ -42,6 +44,7 @@ def customer(customer_id: int):
         "staff/customers/customer.html", person=person, email=person.email,
         history=customers.history(person, page), trail=trail,
         invite_form=InviteForm() if customers.can_invite(person) else None,
+        subject_access_form=SubjectAccessForm() if current_user.role in PRIVACY_ROLES else None,
     )
 
 
