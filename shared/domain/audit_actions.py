@@ -37,10 +37,13 @@ GROUPS: tuple[ActionGroup, ...] = (
         "cases.exported": _l("Exported the case list"),
         "report.downloaded": _l("Downloaded a report about named staff"),
         "audit.exported": _l("Exported the audit log"),
+        "customer.subject_access": _l("Downloaded everything held about a person (subject access)"),
     }),
     ActionGroup("people", _l("Records about people"), {
         "customer.created": _l("Customer record made"),
         "customer.updated": _l("Customer details changed"),
+        "customer.erased": _l("Person's details erased"),
+        "retention.anonymised": _l("Old closed cases anonymised"),
         "customer.invited": _l("Customer invited to make an account"),
         "adjustment.added": _l("Adjustment recorded"),
         "adjustment.changed": _l("Adjustment changed"),
