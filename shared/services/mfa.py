@@ -4,7 +4,7 @@ person's account (subject "user"), so their history shows it; nothing here commi
 
 from __future__ import annotations
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, insert, select
 
 from shared.auth import mfa
 from shared.auth.sessions import end_all_sessions
@@ -58,8 +58,8 @@ def _replace_recovery_codes(user: User) -> list[str]:
     db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
     codes = mfa.new_recovery_codes()
     now = utcnow()
-    db.session.add_all(RecoveryCode(user_id=user.id, code_hash=mfa.recovery_hash(code), created_at=now)
-                       for code in codes)
+    db.session.execute(insert(RecoveryCode), [  # one statement for the ten
+        {"user_id": user.id, "code_hash": mfa.recovery_hash(code), "created_at": now} for code in codes])
     return codes
 
 
