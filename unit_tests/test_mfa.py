@@ -340,6 +340,8 @@ def test_an_admin_resets_someones_mfa(client, make, session, required):
     sign_in(client, admin, staff=True)
     _later(seconds=30)
     client.submit("/staff/sign-in/code", {"code": _code(admin_secret)})
+    listed = client.get(f"/staff/admin/users?q={officer.email}").get_data(as_text=True)
+    assert '<td class="govuk-table__cell">On</td>' in listed
     page = client.get(f"/staff/admin/users/{officer.id}").get_data(as_text=True)
     assert "Reset 2-step verification" in page
     assert "Reset 2-step verification" not in client.get(f"/staff/admin/users/{admin.id}").get_data(as_text=True)
@@ -356,6 +358,8 @@ def test_an_admin_resets_someones_mfa(client, make, session, required):
     assert event.actor_id == admin.id and event.subject_id == officer.id
     assert event.details == {"changes": {"mfa": ["on", "off"]}, "sessions_ended": 1}
     assert other.get("/staff/").status_code == 302  # signed out at once
+    listed = client.get(f"/staff/admin/users?q={officer.email}").get_data(as_text=True)
+    assert '<td class="govuk-table__cell">Off</td>' in listed
     sign_in(other, officer, staff=True)  # no code asked: they set it up again
     assert other.get("/staff/").location.endswith("/staff/account/2-step-verification/set-up")
 
@@ -422,3 +426,12 @@ def test_staff_mfa_setting_is_checked(tmp_path):
         load_settings({"REDRESS_INSTANCE_PATH": str(tmp_path), "REDRESS_STAFF_MFA": "sometimes"})
     with pytest.raises(ConfigError, match="REDRESS_REAUTH_MINUTES"):
         load_settings({"REDRESS_INSTANCE_PATH": str(tmp_path), "REDRESS_REAUTH_MINUTES": "0"})
+
+
+def test_sessions_from_before_the_method_was_recorded_are_held_to_the_rules(client, make, session, required):
+    admin = make.user(Role.ADMIN)
+    quick_sign_in(client, session, admin)
+    session.execute(UserSession.__table__.update().where(UserSession.user_id == admin.id)
+                    .values(auth_method=None, authenticated_at=None))
+    session.commit()
+    assert client.get("/staff/").location.endswith("/staff/account/2-step-verification/set-up")

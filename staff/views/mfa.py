@@ -94,8 +94,10 @@ def _flash_codes_left(user: User) -> None:
 
 
 def _signed_in_by_password() -> bool:
+    """Not through the identity provider (sessions from before the method was recorded count as
+    passwords: they are held to the same rules)."""
     user_session = g.get("user_session")
-    return user_session is not None and user_session.auth_method == "password"
+    return user_session is not None and user_session.auth_method != "oidc"
 
 
 def must_enrol(user: User) -> bool:
