@@ -92,8 +92,10 @@ def test_staff_on_passwords_must_set_up_before_any_staff_page(client, make, sess
     session.expire_all()
     stored = session.get(User, officer.id)
     assert stored.mfa_enabled_at is not None and secret not in stored.mfa_secret
-    hashes = set(session.scalars(select(RecoveryCode.code_hash).where(RecoveryCode.user_id == officer.id)))
-    assert hashes == {mfa.recovery_hash(code) for code in codes} and not hashes & set(codes)
+    hashes = list(session.scalars(select(RecoveryCode.code_hash).where(RecoveryCode.user_id == officer.id)
+                                  .order_by(RecoveryCode.id)))
+    assert all(stored.startswith("$argon2id$") for stored in hashes)  # salted: ASVS 6.5.2
+    assert len(set(hashes)) == 10 and all(mfa.recovery_code_matches(h, c) for h, c in zip(hashes, codes, strict=True))
     assert "mfa.enrolled" in _actions(session, officer)
     # never shown again
     assert client.get("/staff/account/2-step-verification/set-up").location.endswith("/staff/account")
@@ -207,6 +209,14 @@ def test_the_tries_are_counted_on_the_server_not_in_the_cookie(client, make, ses
                                                         "csrf_token": client.csrf_token("/staff/sign-in")})
     assert response.location.endswith("/staff/sign-in")
     assert client.get("/staff/").status_code == 302
+
+
+def test_the_code_step_in_welsh(client, make, required):
+    officer = make.user(Role.OFFICER)
+    _enrol(client, officer)
+    sign_in(client, officer, staff=True)
+    page = client.get("/staff/sign-in/code?lang=cy").get_data(as_text=True)
+    assert 'lang="cy"' in page and "Rhowch eich cod diogelwch" in page
 
 
 def test_the_code_step_expires(client, make, required):
@@ -435,3 +445,21 @@ def test_sessions_from_before_the_method_was_recorded_are_held_to_the_rules(clie
                     .values(auth_method=None, authenticated_at=None))
     session.commit()
     assert client.get("/staff/").location.endswith("/staff/account/2-step-verification/set-up")
+
+
+def test_changing_your_own_2_step_verification_needs_a_recent_sign_in(app, client, make, session, monkeypatch):
+    clock.set_now(NOW)
+    officer = make.user(Role.OFFICER)
+    secret, _codes = _enrol(client, officer)
+    sign_in(client, officer, staff=True)
+    _later(seconds=30)
+    client.submit("/staff/sign-in/code", {"code": _code(secret)})
+    _later(minutes=16)
+    made = client.post("/staff/account/2-step-verification/recovery-codes",
+                       data={"csrf_token": client.csrf_token("/staff/account")},
+                       headers={"Referer": "http://localhost/staff/account"})
+    assert made.location.endswith("/staff/confirm-its-you?next=/staff/account")
+    off = client.submit("/staff/account/2-step-verification/turn-off")
+    assert off.location.endswith("/staff/confirm-its-you?next=/staff/account/2-step-verification/turn-off")
+    assert "mfa.recovery_codes_made" not in _actions(session, officer)
+    assert "mfa.turned_off" not in _actions(session, officer)

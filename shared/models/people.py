@@ -94,14 +94,14 @@ class UserSession(Base):
 
 
 class RecoveryCode(Base):
-    """A one-use code for signing in without the authenticator app. Only its SHA-256 is kept: the
-    codes are random (50 bits), so a slow hash would add nothing but time."""
+    """A one-use code for signing in without the authenticator app. Only a salted argon2id hash of
+    it is kept (shared/auth/mfa.py)."""
 
     __tablename__ = "mfa_recovery_codes"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    code_hash: Mapped[str] = mapped_column(String(64))
+    code_hash: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime]
     used_at: Mapped[datetime | None]
 

@@ -59,7 +59,7 @@ def _replace_recovery_codes(user: User) -> list[str]:
     codes = mfa.new_recovery_codes()
     now = utcnow()
     db.session.execute(insert(RecoveryCode), [  # one statement for the ten
-        {"user_id": user.id, "code_hash": mfa.recovery_hash(code), "created_at": now} for code in codes])
+        {"user_id": user.id, "code_hash": mfa.hash_recovery_code(code), "created_at": now} for code in codes])
     return codes
 
 
@@ -79,9 +79,10 @@ def _use_recovery_code(user: User, text: str) -> bool:
     code = mfa.normalise_recovery_code(text)
     if code is None:
         return False
-    found = db.session.scalar(
-        select(RecoveryCode).where(RecoveryCode.user_id == user.id, RecoveryCode.used_at.is_(None),
-                                   RecoveryCode.code_hash == mfa.recovery_hash(code)).with_for_update())
+    unused = db.session.scalars(  # locked: two tabs cannot both spend the same code
+        select(RecoveryCode).where(RecoveryCode.user_id == user.id, RecoveryCode.used_at.is_(None))
+        .order_by(RecoveryCode.id).with_for_update())
+    found = next((row for row in unused if mfa.recovery_code_matches(row.code_hash, code)), None)
     if found is None:
         return False
     found.used_at = utcnow()
