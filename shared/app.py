@@ -55,6 +55,8 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         COUNT_QUERIES=settings.env != "production",
         OIDC=dict(settings.oidc),  # per audience; see shared.auth.sso_flow
         LOCAL_PASSWORDS=dict(settings.local_passwords),
+        STAFF_MFA=settings.staff_mfa,
+        REAUTH_MINUTES=settings.reauth_minutes,
     )
     clock.configure_from_env(settings.production)
     settings.instance_path.mkdir(parents=True, exist_ok=True)

@@ -11,6 +11,7 @@ from pathlib import Path
 
 NATIONS = ("england", "wales", "scotland", "northern-ireland")
 MAIL_BACKENDS = ("log", "smtp", "notify")
+MFA_MODES = ("required", "optional", "off")
 _HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 _CLAMD = re.compile(r"tcp://[^:/\s]+:\d{1,5}|unix:///\S+")
 _HOURS_MINUTES = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
@@ -97,6 +98,9 @@ class Settings:
     @property
     def scanning(self) -> bool:
         return bool(self.clamd)
+    # Multi-factor for staff on local passwords (shared/auth/mfa.py), and how recent a sign-in admin actions need.
+    staff_mfa: str = "required"
+    reauth_minutes: int = 15
 
     @property
     def production(self) -> bool:
@@ -270,6 +274,10 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
     if mail_backend not in MAIL_BACKENDS:
         raise ConfigError("REDRESS_MAIL_BACKEND must be log, smtp or notify")
     delivery = _delivery_settings(env, mail_backend)
+    # Required everywhere but on a developer's machine, where the demo staff sign in with a password alone.
+    staff_mfa = env.get("REDRESS_STAFF_MFA", "optional" if mode == "development" else "required").strip().lower()
+    if staff_mfa not in MFA_MODES:
+        raise ConfigError("REDRESS_STAFF_MFA must be required, optional or off")
 
     return Settings(
         env=mode,
@@ -293,6 +301,8 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         upload_path=Path(env.get("REDRESS_UPLOAD_PATH", instance_path / "uploads")).resolve(),
         sqlite_busy_timeout_ms=int(env.get("REDRESS_SQLITE_BUSY_TIMEOUT_MS", "5000")),
         receipt_cutoff=_cutoff(env.get("REDRESS_RECEIPT_CUTOFF")),
+        staff_mfa=staff_mfa,
+        reauth_minutes=_number(env, "REDRESS_REAUTH_MINUTES", "15", minimum=1),
         **delivery,
         **_sign_in_settings(env),
         **_scanning_settings(env),

@@ -60,6 +60,8 @@ def chrome() -> dict:
         if current_user.role in (Role.OFFICER, Role.MANAGER, Role.ADMIN):
             items.append({"href": url_for("staff.outbox_list"), "text": _("Outbox"),
                           "active": endpoint.startswith("staff.outbox")})
+        items.append({"href": url_for("staff.account"), "text": _("Your account"),
+                      "active": endpoint == "staff.account" or endpoint.startswith("staff.mfa_")})
         items.append({"href": url_for("staff.sign_out"), "text": _("Sign out"), "form": True})
     return {
         "service_name": _("Complaints back office"),
@@ -95,6 +97,7 @@ from staff.views import (  # noqa: E402,F401  (routes register on import)
     home,
     information,
     learning,
+    mfa,
     named_employees,
     ombudsman,
     outbox,

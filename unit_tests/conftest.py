@@ -48,6 +48,8 @@ def app(engine: Engine, tmp_path_factory):
             "REDRESS_SECRET_KEY": "test-secret-key-that-is-long-enough-for-tests",
             "REDRESS_BASE_URL": "http://localhost",
             "REDRESS_MAX_CONTENT_LENGTH": str(1024 * 1024),
+            # Staff sign in with a password alone here; test_mfa*.py switch it to required, as in production.
+            "REDRESS_STAFF_MFA": "optional",
         }
     )
     app = create_app(settings, engine=engine)

@@ -26,9 +26,10 @@ PUBLIC_PAGES = [
     "/feedback", "/feedback/new", "/follow-a-case", "/follow-a-case/check-your-email",
 ]
 # Public, without arguments, but not pages: tested in test_pwa.py, and single sign-on's redirects
-# to and from the identity provider (404 unless configured), tested in test_oidc.py.
+# to and from the identity provider (404 unless configured), tested in test_oidc.py; the staff
+# sign-in's code step, a page only just after a password (test_mfa.py checks it in Welsh).
 NOT_PAGES = {"/manifest.webmanifest", "/sw.js", "/sign-in/oidc", "/sign-in/oidc/callback",
-             "/staff/sign-in/oidc", "/staff/sign-in/oidc/callback"}
+             "/staff/sign-in/oidc", "/staff/sign-in/oidc/callback", "/staff/sign-in/code"}
 HX = {"HX-Request": "true"}
 
 

@@ -182,6 +182,22 @@ EXPECTED: dict[str, Route] = {
     # an invited member of staff chooses their password; the sample token is not valid (404)
     "staff.accept_invitation": Route(GET_POST, "public", get=everyone(404), post=everyone(404)),
     "staff.sign_in_oidc": Route(GET, "public", get=everyone(404)),
+    # 2-step verification (test_mfa.py). The code step without a password just entered goes back to
+    # the password; the visitors are not enrolled (set-up shows; an empty code is refused, 400; no
+    # recovery codes to make; nothing to turn off, 404). "Confirm it's you" shows its form again with
+    # its messages (200: a wrong password there is counted, so the answer commits).
+    "staff.sign_in_code": Route(GET_POST, "public", get=everyone(Redirect("/staff/sign-in")),
+                                post=everyone(Redirect("/staff/sign-in"))),
+    "staff.account": Route(GET, "staff:admin,agent,manager,officer,responder", get=only(STAFF, STAFF_SIGN_IN)),
+    "staff.mfa_setup": Route(GET_POST, "staff:admin,agent,manager,officer,responder", get=only(STAFF, STAFF_SIGN_IN),
+                             post=only({v: 400 for v in STAFF}, STAFF_SIGN_IN)),
+    "staff.mfa_recovery_codes": Route(POST, "staff:admin,agent,manager,officer,responder",
+                                      post=only({v: Redirect("/staff/account") for v in STAFF}, STAFF_SIGN_IN)),
+    "staff.mfa_turn_off": Route(GET_POST, "staff:admin,agent,manager,officer,responder",
+                                get=only({v: 404 for v in STAFF}, STAFF_SIGN_IN),
+                                post=only({v: 404 for v in STAFF}, STAFF_SIGN_IN)),
+    "staff.confirm_identity": Route(GET_POST, "staff:admin,agent,manager,officer,responder",
+                                    get=only(STAFF, STAFF_SIGN_IN), post=only(STAFF, STAFF_SIGN_IN)),
     "staff.oidc_callback": Route(GET, "public", get=everyone(404)),
     "staff.home": Route(GET, "staff:admin,agent,manager,officer,responder", get=only(STAFF, STAFF_SIGN_IN)),
     "staff.triage": Route(GET, "staff:manager,officer", get=only({OFFICER, MANAGER}, STAFF_SIGN_IN)),
@@ -395,6 +411,8 @@ EXPECTED: dict[str, Route] = {
     "staff.outbox_retry": Route(POST, "staff:admin,manager", post=only({MANAGER: 404, ADMIN: 404}, STAFF_SIGN_IN)),
     "staff.outbox_done": Route(POST, "staff:admin,manager", post=only({MANAGER: 404, ADMIN: 404}, STAFF_SIGN_IN)),
     "staff.response_templates": Route(GET, "staff:admin", get=only({ADMIN}, STAFF_SIGN_IN)),
+    # an admin resets someone's 2-step verification; the sample user does not exist
+    "staff.user_mfa_reset": Route(POST, "staff:admin", post=only({ADMIN: 404}, STAFF_SIGN_IN)),
     # An empty form is refused with the form's messages (400).
     "staff.response_template_new": Route(GET_POST, "staff:admin", get=only({ADMIN}, STAFF_SIGN_IN),
                                          post=only({ADMIN: 400}, STAFF_SIGN_IN)),
@@ -497,7 +515,7 @@ def quick_sign_in(client, session, user) -> None:
     token = secrets.token_urlsafe(32)
     now = utcnow()
     session.add(UserSession(token_hash=hashlib.sha256(token.encode()).hexdigest(), user_id=user.id,
-                            created_at=now, last_seen_at=now))
+                            created_at=now, last_seen_at=now, auth_method="password", authenticated_at=now))
     session.commit()
     with client.session_transaction() as cookie_session:
         cookie_session["sid"] = token

@@ -337,7 +337,7 @@ def test_enabling_lets_them_sign_in_again(client, admin, session, make):
     response = admin.submit(f"/staff/admin/users/{person.id}/enable", {}, form_url=f"/staff/admin/users/{person.id}")
     assert response.status_code == 302
     sign_in(client, _user(session, person.email), staff=True)
-    assert [e.action for e in _events(session, person.id)] == ["user.enabled"]
+    assert [e.action for e in _events(session, person.id)] == ["user.enabled", "user.signed_in"]  # sign-ins are audited
     assert "Status: Disabled → Active" in admin.get(f"/staff/admin/users/{person.id}").get_data(as_text=True)
 
 

@@ -6,7 +6,7 @@ import hashlib
 import secrets
 from datetime import timedelta
 
-from flask import request, session
+from flask import g, request, session
 from flask_login import LoginManager, login_user, logout_user
 from sqlalchemy import select, update
 
@@ -24,7 +24,9 @@ def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def start_session(user: User) -> None:
+def start_session(user: User, method: str = "password") -> None:
+    """Sign this browser in. `method` is how they proved who they are ("password", with its second
+    factor if they have one, or "oidc"): multi-factor and recent sign-in checks read it."""
     token = secrets.token_urlsafe(32)
     now = utcnow()
     db.session.add(
@@ -34,6 +36,8 @@ def start_session(user: User) -> None:
             created_at=now,
             last_seen_at=now,
             user_agent=(request.user_agent.string or "")[:300],
+            auth_method=method,
+            authenticated_at=now,
         )
     )
     user.last_sign_in_at = now
@@ -83,6 +87,7 @@ def _load_user(_user_id: str) -> User | None:
     if row is None:
         return None
     user_session, user, identity = row
+    g.user_session = user_session  # shared.auth.mfa's checks read how and when it was signed in to
     council.remember(identity)
     if not user.is_active:
         return None

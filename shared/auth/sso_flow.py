@@ -82,6 +82,6 @@ def finish(audience: str, callback_endpoint: str, landing: Callable[[object], st
     except sso.SignInRefused as refused:
         current_app.logger.warning("OIDC sign-in (%s) not let in: %s", audience, refused)
         return problem(audience, config, refused.kind, 403, email=claims.get("email"))
-    start_session(user)
+    start_session(user, method="oidc")
     sso.record_sign_in(user, config)
     return redirect(safe_next(pending.next_url, landing(user)))

@@ -41,6 +41,13 @@ class User(Base):
     # They sign in through an identity provider (see UserIdentity), so they have an account
     # without a password of ours.
     signs_in_elsewhere: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # Multi-factor (shared/auth/mfa.py): the TOTP secret, encrypted; set when enrolment starts and
+    # in use once confirmed (mfa_enabled_at). The last accepted time step stops a code being used twice;
+    # failures count wrong codes since the password was last entered.
+    mfa_secret: Mapped[str | None] = mapped_column(String(500))
+    mfa_enabled_at: Mapped[datetime | None]
+    mfa_last_step: Mapped[int | None]
+    mfa_failures: Mapped[int] = mapped_column(default=0, server_default="0")
 
     sessions: Mapped[list[UserSession]] = relationship(back_populates="user", lazy="raise")
 
@@ -80,8 +87,25 @@ class UserSession(Base):
     last_seen_at: Mapped[datetime]
     revoked_at: Mapped[datetime | None]
     user_agent: Mapped[str | None] = mapped_column(String(300))
+    # How it was signed in to ("password", "oidc") and when its owner last proved who they are
+    # (signing in, or confirming it's them before an admin action).
+    auth_method: Mapped[str | None] = mapped_column(String(20))
+    authenticated_at: Mapped[datetime | None]
 
     user: Mapped[User] = relationship(back_populates="sessions", lazy="raise")
+
+
+class RecoveryCode(Base):
+    """A one-use code for signing in without the authenticator app. Only a salted argon2id hash of
+    it is kept (shared/auth/mfa.py)."""
+
+    __tablename__ = "mfa_recovery_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
 
 
 class UserIdentity(Base):

@@ -1,4 +1,5 @@
-"""Staff sign-in and sign-out: local passwords and, where configured, the council's identity provider;
+"""Staff sign-in and sign-out: local passwords (with a security code for those using 2-step
+verification, staff/views/mfa.py) and, where configured, the council's identity provider;
 choosing a first password from an admin's invitation."""
 
 from __future__ import annotations
@@ -7,15 +8,17 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from shared.auth import sso_flow
+from shared.auth import mfa, sso_flow
 from shared.auth.access import public
 from shared.auth.sessions import end_session, start_session
 from shared.domain.enums import STAFF_ROLES
 from shared.services import accounts
+from shared.services import mfa as mfa_service
 from shared.web import invitations
 from shared.web.redirects import safe_next
 from staff import bp
 from staff.forms import StaffSignInForm
+from staff.views import mfa as staff_mfa
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
@@ -28,9 +31,13 @@ def sign_in():
             user = accounts.authenticate(form.email.data, form.password.data, roles=STAFF_ROLES)
         except accounts.EmailNotConfirmed:
             user = None  # staff accounts are created confirmed; an unconfirmed one is not staff
+        if user is not None and mfa.enrolled(user):
+            staff_mfa.begin_second_step(user, request.args.get("next"))
+            return redirect(url_for("staff.sign_in_code"))
         if user is not None:
+            mfa_service.password_entered(user)
             start_session(user)
-            accounts.signed_in(user, method="password")
+            mfa_service.record_sign_in(user, None)
             return redirect(safe_next(request.args.get("next"), url_for("staff.home")))
         form.email.errors.append(_("Enter the email address and password for your staff account"))
     return render_template("staff/sign_in.html", form=form, passwords=passwords, provider=sso_flow.provider_for("staff"))

@@ -10,15 +10,17 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from shared.auth import mfa
 from shared.auth.access import staff
 from shared.domain.enums import AccountStatus, Role
 from shared.domain.user_admin import MANAGED_ROLES
+from shared.services import mfa as mfa_service
 from shared.services import user_admin
 from staff import bp
 from staff.forms_users import LANGUAGES, NONE, ROLE_HINTS, ButtonForm, UserForm
 
 FIELDS = {"full_name": _l("Name"), "email": _l("Email address"), "role": _l("Role"), "service": _l("Service"),
-          "ward": _l("Ward"), "locale": _l("Language for emails"), "status": _l("Status")}
+          "ward": _l("Ward"), "locale": _l("Language for emails"), "status": _l("Status"), "mfa": _l("2-step verification")}
 ACTIONS = {
     "user.created": _l("Account made from the command line"),
     "user.invited": _l("Invited"),
@@ -28,6 +30,15 @@ ACTIONS = {
     "user.disabled": _l("Disabled"),
     "user.enabled": _l("Enabled again"),
     "user.signed_out": _l("Signed out everywhere"),
+    "user.signed_in": _l("Signed in"),
+    "user.identity_confirmed": _l("Confirmed it was them before an admin action"),
+    "user.confirm_failed": _l("Wrong password when confirming it was them"),
+    "mfa.enrolled": _l("2-step verification set up"),
+    "mfa.recovery_codes_made": _l("New recovery codes made"),
+    "mfa.recovery_code_used": _l("Recovery code used"),
+    "mfa.failed": _l("Wrong security code"),
+    "mfa.turned_off": _l("2-step verification turned off"),
+    "mfa.reset": _l("2-step verification reset"),
 }
 _ROLES = {role.value: role for role in MANAGED_ROLES}
 _STATUSES = {status.value: status for status in AccountStatus}
@@ -41,6 +52,8 @@ def shown_value(field: str, value: object) -> object:
         return _STATUSES[value].label  # type: ignore[index]
     if field == "locale":
         return dict(LANGUAGES).get(value, value)  # type: ignore[arg-type]
+    if field == "mfa":
+        return _("On") if value == "on" else _("Off")
     return value
 
 
@@ -107,7 +120,8 @@ def _user_page(user_id: int, form: ButtonForm | None = None, status: int = 200):
         abort(404)
     return render_template("staff/admin/user.html", account=account, history=user_admin.history(user_id),
                            fields=FIELDS, actions=ACTIONS, shown_value=shown_value, form=form,
-                           is_self=account.user.id == current_user.id, locale=str(get_locale())), status
+                           is_self=account.user.id == current_user.id, locale=str(get_locale()),
+                           mfa_offered=mfa.offered_to(account.user), mfa_required=mfa.required_for(account.user)), status
 
 
 @bp.get("/admin/users/<int:user_id>")
@@ -223,3 +237,23 @@ def user_resend_invitation(user_id: int):
 def user_sign_out(user_id: int):
     return _button_action(user_id, user_admin.sign_out_everywhere, "account-status",
                           _("%(name)s has been signed out everywhere."))
+
+
+@bp.post("/admin/users/<int:user_id>/2-step-verification/reset")
+@staff(Role.ADMIN)
+def user_mfa_reset(user_id: int):
+    """For someone who lost their phone: they set 2-step verification up again at their next sign-in."""
+    person = _found(user_id)
+    form = ButtonForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        ended = mfa_service.reset(current_user, person)
+    except mfa_service.Refused:
+        abort(404)  # the button is not offered on your own account
+    flash(_("%(name)s’s 2-step verification is reset: they set it up again when they next sign in.",
+            name=person.full_name))
+    if ended:
+        flash(ngettext("They were signed out of %(num)s session at once.",
+                       "They were signed out of %(num)s sessions at once.", ended))
+    return redirect(url_for("staff.user", user_id=person.id))
