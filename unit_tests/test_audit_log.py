@@ -49,7 +49,7 @@ def test_a_password_sign_in_and_sign_out_are_recorded(client, session, make):
     client.submit("/staff/sign-out", {}, form_url="/staff/")
     signed_in, = _events(session, "user.signed_in")
     signed_out, = _events(session, "session.ended")
-    assert (signed_in.actor_id, signed_in.person_id, signed_in.details) == (officer.id, officer.id, {"method": "password"})
+    assert (signed_in.actor_id, signed_in.person_id, signed_in.details) == (officer.id, officer.id, {"method": "password", "second_factor": None})
     assert (signed_out.actor_id, signed_out.details) == (officer.id, {"how": "signed_out"})
 
 

@@ -19,6 +19,10 @@ GROUPS: tuple[ActionGroup, ...] = (
     ActionGroup("signing_in", _l("Signing in and out"), {
         "user.signed_in": _l("Signed in"),
         "user.sign_in_failed": _l("Sign-in failed"),
+        "mfa.failed": _l("Wrong 2-step verification code"),
+        "mfa.recovery_code_used": _l("Signed in with a recovery code"),
+        "user.identity_confirmed": _l("Confirmed it was them (recent sign-in)"),
+        "user.confirm_failed": _l("Failed to confirm it was them"),
         "session.ended": _l("Signed out"),
         "account.created_by_sign_in": _l("Account made by single sign-on"),
     }),
@@ -71,6 +75,10 @@ GROUPS: tuple[ActionGroup, ...] = (
         "user.disabled": _l("Disabled"),
         "user.enabled": _l("Enabled again"),
         "user.signed_out": _l("Signed out everywhere"),
+        "mfa.enrolled": _l("2-step verification set up"),
+        "mfa.recovery_codes_made": _l("New recovery codes made"),
+        "mfa.turned_off": _l("2-step verification turned off"),
+        "mfa.reset": _l("2-step verification reset by an admin"),
     }),
     ActionGroup("configuration", _l("Configuration changes"), {
         "council.initialised": _l("Council set up"),
