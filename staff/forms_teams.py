@@ -7,6 +7,7 @@ from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovCheckboxIn
 from wtforms import BooleanField, SelectMultipleField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, Optional
 
+from shared.domain.enums import Role
 from shared.web.forms import RedressForm, select_choices
 
 
@@ -35,6 +36,12 @@ class TeamForm(RedressForm):
         self.members.choices = select_choices((str(p.id), p.full_name) for p in people)
         self.people = {str(p.id): p for p in people}
         self.service_rows = {str(s.id): s for s in services}
+        names = {s.id: s.display_name(locale) for s in services}
+        # Each person's role, and a responder's own service (the only one whose cases they see).
+        self.member_hints = {
+            str(p.id): _l("%(role)s, %(service)s", role=p.role.label, service=names[p.service_id])
+            if p.role is Role.RESPONDER and p.service_id in names else p.role.label
+            for p in people}
 
     def chosen_services(self):
         return [self.service_rows[value] for value in self.services.data or () if value in self.service_rows]
