@@ -23,7 +23,7 @@ from shared.models.followup import (
     learning_action_cases,
 )
 from shared.models.outbox import MessageTemplateOverride, OutboxMessage
-from shared.models.people import User, UserIdentity, UserSession
+from shared.models.people import KeptForm, User, UserIdentity, UserSession
 from shared.models.procedures import Procedure, ProcedureStage
 from shared.models.representation import CaseRepresentative, Ward
 from shared.models.safeguards import Adjustment, AuditEvent, Restriction, Signpost, SupportService
@@ -36,4 +36,4 @@ __all__ = [
     "OmbudsmanReferral",
     "ResponseTemplate",
     "learning_action_cases",
-    "Case", "CaseEvent", "ComplaintReason", "NamedEmployee", "CaseResponse", "Organisation", "CaseStage", "Procedure", "ProcedureStage", "ClosureDay", "CouncilIdentity", "RetentionPeriod", "FeedbackDraft", "CaseMessage", "StoredFile", "CaseAccessLink", "ThrottleHit", "CaseRepresentative", "Ward", "Adjustment", "AuditEvent", "Restriction", "Signpost", "SupportService", "OutboxMessage", "MessageTemplateOverride", "Service", "User", "UserIdentity", "UserSession"]
+    "Case", "CaseEvent", "ComplaintReason", "NamedEmployee", "CaseResponse", "Organisation", "CaseStage", "Procedure", "ProcedureStage", "ClosureDay", "CouncilIdentity", "RetentionPeriod", "FeedbackDraft", "CaseMessage", "StoredFile", "CaseAccessLink", "ThrottleHit", "CaseRepresentative", "Ward", "Adjustment", "AuditEvent", "Restriction", "Signpost", "SupportService", "OutboxMessage", "MessageTemplateOverride", "Service", "User", "UserIdentity", "UserSession", "KeptForm"]
