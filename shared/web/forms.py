@@ -32,7 +32,7 @@ class RedressForm(FlaskForm):
 
         kept = kept_formdata({field.name for field in self})
         if kept is not None:
-            self.process(kept, kwargs.pop("obj", None), **kwargs)
+            self.process(kept, kwargs.get("obj"), data=kwargs.get("data"))
 
 
 def error_summary_params(form: FlaskForm) -> dict:
