@@ -25,17 +25,18 @@ export function startTimeoutWarning (dialog) {
   let lastSaid = ''
   let returnFocus = null
 
-  // Whole minutes until the last one, then seconds (as GOV.UK and HMRC count).
+  // Whole minutes down to the last one, then seconds (as GOV.UK and HMRC count).
   const timeLeft = (ms) => {
     const secs = Math.max(0, Math.ceil(ms / 1000))
-    return secs > 60 ? minutes.format(Math.ceil(secs / 60)) : seconds.format(secs)
+    return secs >= 60 ? minutes.format(Math.ceil(secs / 60)) : seconds.format(secs)
   }
   const sentence = (ms) => dialog.dataset.textCountdown.replace('{time}', timeLeft(ms))
-  // Screen readers hear the time when the dialog opens, when the minutes change, and at 30 and 10 seconds.
+  // Screen readers hear the time when the dialog opens, when the minutes change, and at 30 and 10
+  // seconds: never every second.
   const spoken = (ms) => {
     const secs = Math.max(0, Math.ceil(ms / 1000))
-    if (secs > 60) return sentence(Math.ceil(secs / 60) * 60000)
-    return sentence((secs > 30 ? 60 : secs > 10 ? 30 : 10) * 1000)
+    const said = secs > 60 ? Math.ceil(secs / 60) * 60 : secs > 30 ? 60 : secs > 10 ? 30 : 10
+    return sentence(said * 1000)
   }
 
   const ask = async (url, init) => {

@@ -34,7 +34,8 @@ from shared.web.redirects import safe_next
 _SKIPPED = ("static", "health.")
 
 
-def _cookie_name() -> str:
+def kept_cookie_name() -> str:
+    """The cookie naming what was kept for this browser (listed on the cookies page)."""
     # __Secure- rather than __Host-: the cookie is scoped to the form's own path, so it travels with
     # no other request.
     return "__Secure-redress-kept" if current_app.config["SETTINGS"].production else "redress-kept"
@@ -77,7 +78,7 @@ def _answer_ended(ended: sessions.EndedSession) -> Response:
     else:
         response = redirect(target)
     if token:
-        response.set_cookie(_cookie_name(), token, max_age=int(current_app.config["SETTINGS"].kept_form_lifetime.total_seconds()),
+        response.set_cookie(kept_cookie_name(), token, max_age=int(current_app.config["SETTINGS"].kept_form_lifetime.total_seconds()),
                             path=urlsplit(path).path, secure=current_app.config["SETTINGS"].production,
                             httponly=True, samesite="Lax")
     return response
@@ -105,7 +106,7 @@ def init_app(app: Flask) -> None:
 
     @app.before_request
     def give_back_kept_form():
-        token = request.cookies.get(_cookie_name())
+        token = request.cookies.get(kept_cookie_name())
         if not token or request.method != "GET" or request.headers.get("HX-Request") or not current_user.is_authenticated:
             return None
         fields = kept_forms.take(token, current_user.id, request.full_path.rstrip("?"))
@@ -126,7 +127,7 @@ def init_app(app: Flask) -> None:
     @app.after_request
     def forget_kept_cookie(response: Response) -> Response:
         if g.get("forget_kept_cookie"):
-            response.delete_cookie(_cookie_name(), path=request.path, secure=current_app.config["SETTINGS"].production,
+            response.delete_cookie(kept_cookie_name(), path=request.path, secure=current_app.config["SETTINGS"].production,
                                    httponly=True, samesite="Lax")
         return response
 
@@ -155,8 +156,8 @@ def timeout_settings() -> dict | None:
     return {
         "expires_in": left,
         "warn_before": int(limits.warning.total_seconds()),
-        "warning": format_timedelta(limits.warning, threshold=1),
-        "idle": format_timedelta(limits.idle_for(current_user.role), threshold=1),
+        "warning": format_timedelta(limits.warning, threshold=2),
+        "idle": format_timedelta(limits.idle_for(current_user.role), threshold=2),
     }
 
 
@@ -192,8 +193,8 @@ def signed_out_page(sign_in_endpoint: str):
     return render_template(
         "shared/signed_out.html",
         reason=reason if reason in {r.value for r in EndReason} else None,
-        idle=format_timedelta(limits.admin_idle if request.args.get("admin") == "1" else limits.idle, threshold=1),
-        absolute=format_timedelta(limits.absolute, threshold=1),
+        idle=format_timedelta(limits.admin_idle if request.args.get("admin") == "1" else limits.idle, threshold=2),
+        absolute=format_timedelta(limits.absolute, threshold=2),
         staff=sign_in_endpoint.startswith("staff."),
         kept=request.args.get("kept") == "1",
         sign_in_url=url_for(sign_in_endpoint, next=next_path or None),
