@@ -22,13 +22,14 @@ from unit_tests.factories import PASSWORD, separate_app, sign_in
 PUBLIC_PAGES = [
     "/", "/accessibility", "/privacy", "/cookies", "/contact", "/sign-in", "/register", "/forgotten-password",
     "/check-your-email", "/check-your-email?sent=reset", "/staff/sign-in", "/you-said-we-did",
-    "/offline", "/account-closed",
+    "/offline", "/account-closed", "/signed-out?reason=idle", "/staff/signed-out?reason=absolute",
     "/feedback", "/feedback/new", "/follow-a-case", "/follow-a-case/check-your-email",
 ]
 # Public, without arguments, but not pages: tested in test_pwa.py, and single sign-on's redirects
-# to and from the identity provider (404 unless configured), tested in test_oidc.py.
+# to and from the identity provider (404 unless configured), tested in test_oidc.py; the timeout
+# warning's JSON answers, tested in test_session_timeouts.py.
 NOT_PAGES = {"/manifest.webmanifest", "/sw.js", "/sign-in/oidc", "/sign-in/oidc/callback",
-             "/staff/sign-in/oidc", "/staff/sign-in/oidc/callback"}
+             "/staff/sign-in/oidc", "/staff/sign-in/oidc/callback", "/session", "/staff/session"}
 HX = {"HX-Request": "true"}
 
 
