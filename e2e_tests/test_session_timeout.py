@@ -143,7 +143,7 @@ def test_the_warning_comes_in_time_is_announced_and_escape_stays_signed_in(brows
 
     # The countdown moves every second on screen; what is read out changes only at the minute. (The
     # browser's clock stops here, so only run_for moves it.)
-    page.clock.pause_at(page.evaluate("() => Date.now()") + 1000)
+    page.clock.pause_at(page.evaluate("() => Date.now()") / 1000 + 1)  # seconds since the epoch
     countdown = page.locator("[data-countdown]")
     for _ in range(120):
         if re.fullmatch(r"We will sign you out in \d+ seconds\.", countdown.inner_text().strip()):
