@@ -117,7 +117,9 @@ const vendorJs = [
 for (const [from, name] of vendorJs) {
   write(join(dist, name), withoutSourceMap(readFileSync(from, 'utf8')))
 }
-copy(join(src, 'js', 'app.mjs'), join(dist, 'app.mjs'))
+for (const name of ['app.mjs', 'timeout.mjs']) {
+  copy(join(src, 'js', name), join(dist, name))
+}
 
 function listFiles (dir) {
   return readdirSync(dir).sort().flatMap((entry) => {

@@ -55,4 +55,5 @@ from portal.views import (  # noqa: E402,F401  (routes register on import)
     pages,
     profile,
     pwa,
+    session,
 )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
 from pathlib import Path
 
 from flask import Flask, Response, g
@@ -20,7 +19,7 @@ from shared.config import Settings, load_settings
 from shared.db import db, make_engine
 from shared.domain.enums import Channel, RefusalGround
 from shared.extensions import babel, csrf, htmx, wtforms_helpers
-from shared.web import chrome, errors, filters, querycount, security
+from shared.web import chrome, errors, filters, querycount, security, session_timeout
 from shared.web.forms import error_summary_params
 from shared.web.locale import LANGUAGES, select_locale, text_direction
 
@@ -46,7 +45,9 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         SESSION_COOKIE_SECURE=settings.production,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
-        PERMANENT_SESSION_LIFETIME=timedelta(hours=12),
+        # The cookie outlives the session it names (shared/auth/sessions.py ends that after its idle or
+        # absolute limit), so a form sent after the end is still recognised and what it says kept.
+        PERMANENT_SESSION_LIFETIME=settings.session_limits.absolute + settings.kept_form_lifetime,
         # A form's token lives as long as the session it belongs to (WCAG 2.2.1: a long complaint
         # typed over an evening is not refused for its age; the session's own limit still applies).
         WTF_CSRF_TIME_LIMIT=None,
@@ -135,6 +136,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.register_blueprint(staff_bp, url_prefix="/staff")
     chrome.register(app, "/", portal_chrome)
     chrome.register(app, "/staff/", staff_chrome)
+    session_timeout.init_app(app)  # after CSRF's check, before the access rules
     access.init_app(app)
 
     from shared.cli import register_commands

@@ -308,14 +308,17 @@ def worker(once: bool, batch: int, idle_sleep: float, with_reminders: bool) -> N
 @with_appcontext
 def housekeeping() -> None:
     """Delete what nobody will come back for: guests' drafts untouched for a week, files added to
-    replies never sent, and bytes on disk left by rolled-back requests. Safe to run daily from cron."""
-    from shared.services import files, intake, reply_files
+    replies never sent, typed text kept after a session ended and not collected, and bytes on disk
+    left by rolled-back requests. Safe to run daily from cron."""
+    from shared.services import files, intake, kept_forms, reply_files
 
     drafts = intake.delete_stale_guest_drafts()
     unsent = reply_files.delete_stale()
+    kept = kept_forms.delete_expired()
     db.session.commit()
     orphans = files.remove_orphans()
-    click.echo(f"Deleted {drafts} stale guest drafts, {unsent} unsent reply files and {orphans} orphaned files.")
+    click.echo(f"Deleted {drafts} stale guest drafts, {unsent} unsent reply files, {kept} uncollected kept forms "
+               f"and {orphans} orphaned files.")
 
 
 @click.command("anonymise")

@@ -6,8 +6,10 @@ import os
 import re
 import secrets
 from dataclasses import dataclass, field
-from datetime import time
+from datetime import time, timedelta
 from pathlib import Path
+
+from shared.domain.session_limits import SessionLimits
 
 NATIONS = ("england", "wales", "scotland", "northern-ireland")
 MAIL_BACKENDS = ("log", "smtp", "notify")
@@ -101,6 +103,11 @@ class Settings:
     # Multi-factor for staff on local passwords (shared/auth/mfa.py), and how recent a sign-in admin actions need.
     staff_mfa: str = "required"
     reauth_minutes: int = 15
+
+    # Sessions: the idle and absolute limits, the warning before them, and how long typed text is kept
+    # for someone whose session ended (see docs/configuration.md, Sessions).
+    session_limits: SessionLimits = field(default_factory=SessionLimits)
+    kept_form_lifetime: timedelta = timedelta(hours=24)
 
     @property
     def production(self) -> bool:
@@ -246,6 +253,22 @@ def _sign_in_settings(env) -> dict:
     return {"oidc": oidc, "local_passwords": local}
 
 
+def _session_settings(env) -> dict:
+    """The session limits; minutes may have decimals (tests use seconds-long limits)."""
+    limits = SessionLimits(
+        idle=timedelta(minutes=_number(env, "REDRESS_SESSION_IDLE_MINUTES", "30", float, 0.05)),
+        admin_idle=timedelta(minutes=_number(env, "REDRESS_SESSION_ADMIN_IDLE_MINUTES", "15", float, 0.05)),
+        absolute=timedelta(hours=_number(env, "REDRESS_SESSION_ABSOLUTE_HOURS", "12", float, 0.01)),
+        warning=timedelta(minutes=_number(env, "REDRESS_SESSION_WARNING_MINUTES", "2", float, 0)),
+    )
+    if limits.warning >= min(limits.idle, limits.admin_idle):
+        raise ConfigError("REDRESS_SESSION_WARNING_MINUTES must be shorter than both idle limits")
+    if limits.absolute < max(limits.idle, limits.admin_idle):
+        raise ConfigError("REDRESS_SESSION_ABSOLUTE_HOURS must be at least as long as the idle limits")
+    kept = timedelta(hours=_number(env, "REDRESS_KEPT_FORM_HOURS", "24", float, 0.01))
+    return {"session_limits": limits, "kept_form_lifetime": kept}
+
+
 def load_settings(environ: dict[str, str] | None = None) -> Settings:
     env = os.environ if environ is None else environ
     mode = env.get("REDRESS_ENV", "development").strip().lower()
@@ -306,4 +329,5 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         **delivery,
         **_sign_in_settings(env),
         **_scanning_settings(env),
+        **_session_settings(env),
     )

@@ -105,5 +105,6 @@ from staff.views import (  # noqa: E402,F401  (routes register on import)
     reports,
     representatives,
     restrictions,
+    session,
     triage,
 )

@@ -140,6 +140,7 @@ def test_filters_each_find_the_right_cases(client, session, make, officer, servi
 
 def test_due_soon_and_overdue_use_working_days(client, session, make, officer, service):
     clock.set_now(TODAY)
+    quick_sign_in(client, session, officer)  # signed in today (a session from months ago has timed out)
     today = date(2027, 3, 10)
     overdue = make.case(None, service, status=CaseStatus.WITH_TEAM, respond_by=today - timedelta(days=1))
     due_today = make.case(None, service, status=CaseStatus.WITH_TEAM, respond_by=today)
@@ -212,6 +213,7 @@ def test_case_readers_have_the_cases_link_and_a_search_on_home(client, officer):
 
 def test_sorting_both_ways(client, session, make, officer, service):
     clock.set_now(TODAY)
+    quick_sign_in(client, session, officer)  # signed in today (a session from months ago has timed out)
     now = utcnow()
     a = make.case(None, service, status=CaseStatus.WITH_TEAM, received_at=now - timedelta(days=3),
                   respond_by=date(2027, 3, 20))
@@ -270,6 +272,7 @@ def test_five_hundred_cases_within_the_query_budget(client, session, make, offic
 
 def test_saved_views_are_presets_of_the_filters(client, session, make, officer, service):
     clock.set_now(TODAY)
+    quick_sign_in(client, session, officer)  # signed in today (a session from months ago has timed out)
     mine = make.case(None, service, status=CaseStatus.WITH_TEAM, officer_id=officer.id, respond_by=date(2027, 4, 1))
     mine_closed = make.case(None, service, status=CaseStatus.CLOSED, officer_id=officer.id)
     someone_elses = make.case(None, service, status=CaseStatus.WITH_TEAM, officer_id=make.user(Role.OFFICER).id,
@@ -295,6 +298,7 @@ def test_saved_views_are_presets_of_the_filters(client, session, make, officer, 
 
 def test_member_enquiries_have_their_own_queue_soonest_due_first(client, session, make, officer, service):
     clock.set_now(TODAY)
+    quick_sign_in(client, session, officer)  # signed in today (a session from months ago has timed out)
     later = make.case(None, service, kind=CaseKind.MEMBER_ENQUIRY, status=CaseStatus.WITH_TEAM,
                       respond_by=date(2027, 4, 9))
     sooner = make.case(None, service, kind=CaseKind.MEMBER_ENQUIRY, status=CaseStatus.WITH_TEAM,

@@ -102,6 +102,7 @@ def test_after_the_window_the_page_says_why_not_and_keeps_what_was_typed(client,
     form_page = client.get(f"/cases/{case.reference}/escalate")
     assert form_page.status_code == 200
     clock.set_now("2027-01-21T09:00:00")  # the page was left open past the window's last day
+    quick_sign_in(client, session, resident)  # and its session timed out: signed in again, same form
 
     response = _post(client, f"/cases/{case.reference}/escalate",
                      {"version": str(case.version), "reason": "The repair was never done."})

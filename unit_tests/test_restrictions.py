@@ -277,8 +277,10 @@ def test_the_lifecycle_from_proposal_to_expiry(app, session, world):
 
     # On its end date it still applies; the day after it does not, before anyone runs anything.
     clock.set_now("2027-07-31T12:00")
+    officer = as_user(app, session, world["officer"])  # months later: a new session
     assert "Restriction on contact in place" in officer.get(case_url).get_data(as_text=True)
     clock.set_now("2027-08-01T09:00")
+    officer = as_user(app, session, world["officer"])
     assert "Restriction on contact in place" not in officer.get(case_url).get_data(as_text=True)
     assert restrictions_of(session, world["resident"].id)[0].status is RestrictionStatus.ACTIVE
     result = app.test_cli_runner().invoke(args=["reminders"])

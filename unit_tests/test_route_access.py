@@ -99,6 +99,11 @@ EXPECTED: dict[str, Route] = {
     "portal.manifest": Route(GET, "public", get=everyone(200)),
     "portal.service_worker": Route(GET, "public", get=everyone(200)),
     "portal.offline": Route(GET, "public", get=everyone(200)),
+    # The session's own answers (unit_tests/test_session_timeouts.py): each is about the asking browser's
+    # session only, so anyone may ask; "signed in: false" for visitors without one.
+    "portal.session_status": Route(GET, "public", get=everyone(200)),
+    "portal.session_keep_alive": Route(POST, "public", post=everyone(200)),
+    "portal.signed_out": Route(GET, "public", get=everyone(200)),
     # portal: residents only
     "portal.your_cases": Route(GET, "portal:resident", get=only({RESIDENT}, PORTAL_SIGN_IN)),
     # portal: a resident's case, for its resident or a browser holding its guest link. Anonymous
@@ -179,6 +184,9 @@ EXPECTED: dict[str, Route] = {
     # back office
     "staff.sign_in": Route(GET_POST, "public", get=everyone(200), post=everyone(200)),
     "staff.sign_out": Route(POST, "public", post=everyone(Redirect("/staff/sign-in"))),
+    "staff.session_status": Route(GET, "public", get=everyone(200)),
+    "staff.session_keep_alive": Route(POST, "public", post=everyone(200)),
+    "staff.signed_out": Route(GET, "public", get=everyone(200)),
     # an invited member of staff chooses their password; the sample token is not valid (404)
     "staff.accept_invitation": Route(GET_POST, "public", get=everyone(404), post=everyone(404)),
     "staff.sign_in_oidc": Route(GET, "public", get=everyone(404)),

@@ -19,6 +19,7 @@ import {
   initAll,
   isSupported
 } from './govuk-frontend.min.js'
+import { startTimeoutWarning } from './timeout.mjs'
 
 const components = [
   Accordion,
@@ -86,6 +87,15 @@ if (window.htmx) {
     if ((status === 400 || status === 409) && event.detail.requestConfig?.verb === 'post') {
       event.detail.shouldSwap = true
       event.detail.isError = false
+    }
+  })
+
+  // A section that refreshes itself (data-refresh-while-idle) is a background request: the server
+  // does not count it as the person doing something, so it never keeps a session alive.
+  document.addEventListener('htmx:configRequest', (event) => {
+    const element = event.detail.elt
+    if (element instanceof HTMLElement && element.hasAttribute('data-refresh-while-idle') && event.detail.verb === 'get') {
+      event.detail.headers['X-Redress-Background'] = '1'
     }
   })
 
@@ -174,6 +184,12 @@ if (window.htmx) {
   }
   hideUploadFallbacks(document.body)
   document.addEventListener('htmx:load', (event) => hideUploadFallbacks(event.target))
+}
+
+// Signed-in pages carry the timeout warning (shared/templates/shared/_session_timeout.html).
+const timeoutDialog = document.querySelector('dialog[data-session-timeout]')
+if (timeoutDialog instanceof HTMLDialogElement && typeof timeoutDialog.showModal === 'function') {
+  startTimeoutWarning(timeoutDialog)
 }
 
 // The service worker (served by the app at /sw.js, so its scope is the whole portal) makes the

@@ -11,6 +11,7 @@ from portal import bp
 from shared.auth.access import public
 from shared.domain.enums import Role
 from shared.services import council, learning, logos, retention
+from shared.web import session_timeout
 
 # Update when the statement is reviewed (the regulations ask for at least a yearly review).
 ACCESSIBILITY_STATEMENT_PREPARED = date(2026, 11, 23)
@@ -52,7 +53,7 @@ def council_logo(logo_name: str):
 @bp.get("/cookies")
 @public
 def cookies():
-    return render_template("portal/cookies.html")
+    return render_template("portal/cookies.html", kept_cookie_name=session_timeout.kept_cookie_name())
 
 
 @bp.get("/contact")

@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 
 from portal import bp
 from shared.auth.access import public
+from shared.auth.sessions import background
 from shared.services.council import council
 from shared.web.locale import text_direction
 
@@ -50,6 +51,7 @@ def _hashed_asset_urls(endpoint: str, values: dict) -> None:
 
 @bp.get("/manifest.webmanifest")
 @public
+@background  # fetched by the browser itself (install, updates, precache): not the person at work
 def manifest():
     identity = council()
     locale = str(get_locale())
@@ -85,6 +87,7 @@ def manifest():
 
 @bp.get("/sw.js")
 @public
+@background  # fetched by the browser itself (install, updates, precache): not the person at work
 def service_worker():
     precache = precache_manifest()
     assets = [url_for("static", filename=f"dist/{name}") for name in sorted(precache["files"])]
@@ -99,5 +102,6 @@ def service_worker():
 
 @bp.get("/offline")
 @public
+@background  # fetched by the browser itself (install, updates, precache): not the person at work
 def offline():
     return render_template("portal/offline.html")

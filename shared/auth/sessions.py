@@ -1,27 +1,66 @@
-"""Server-side sessions: the browser holds a random token, the database holds its hash."""
+"""Server-side sessions: the browser holds a random token, the database holds its hash.
+
+A session ends by itself after the idle limit without a request from its person, or the absolute
+limit after sign-in (shared.domain.session_limits). Background requests (a section refreshing
+itself, the timeout warning asking how long is left) are marked as such and never extend it.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import secrets
+from dataclasses import dataclass
 from datetime import timedelta
 
-from flask import g, request, session
+from flask import current_app, g, request, session
 from flask_login import LoginManager, login_user, logout_user
 from sqlalchemy import select, update
 
 from shared.clock import utcnow
 from shared.db import db
+from shared.domain.enums import Role
+from shared.domain.session_limits import EndReason, SessionLimits
 from shared.models import User, UserSession
 
 SESSION_KEY = "sid"
+# last_seen_at is written at most this often, so most pages cost no UPDATE. The idle limit counts from
+# the stored value, and pages are told that same deadline, so a session never outlives its limit and
+# the warning matches the server (it may end up to this much sooner after the last click).
 _TOUCH_EVERY = timedelta(minutes=1)
+# Sent by the page's own scripts on requests nobody asked for (frontend/js/app.mjs): they do not extend
+# the session.
+BACKGROUND_HEADER = "X-Redress-Background"
 
 login_manager = LoginManager()
 
 
+@dataclass(frozen=True)
+class EndedSession:
+    """A session the service ended by itself, still named by this browser's cookie."""
+
+    user_id: int
+    role: Role
+    reason: EndReason
+
+
 def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+def limits() -> SessionLimits:
+    return current_app.config["SETTINGS"].session_limits
+
+
+def background(view):
+    """Mark a view only the page's scripts call, unasked (it must not extend the session)."""
+    view.background_request = True
+    return view
+
+
+def is_background() -> bool:
+    """Whether this request was made by the page by itself: a marked view, or the marker header."""
+    view = current_app.view_functions.get(request.endpoint) if request.endpoint else None
+    return bool(getattr(view, "background_request", False)) or request.headers.get(BACKGROUND_HEADER) == "1"
 
 
 def start_session(user: User, method: str = "password") -> None:
@@ -68,6 +107,34 @@ def end_all_sessions(user_id: int) -> int:
     return result.rowcount or 0
 
 
+def ended_session() -> EndedSession | None:
+    """The session this browser's cookie names, if the service ended it by itself (on this request or
+    an earlier one). Only meaningful once the user has been loaded."""
+    return g.get("ended_session")
+
+
+def forget_ended_session() -> None:
+    """Stop naming the ended session, so only one answer says "you were signed out"."""
+    session.pop(SESSION_KEY, None)
+    g.ended_session = None
+
+
+def seconds_left() -> int | None:
+    """How long the signed-in session has before it ends unless used, as the server counts it."""
+    user_session = g.get("user_session")
+    if user_session is None:
+        return None
+    expires = limits().expires_at(g.session_role, user_session.created_at, user_session.last_seen_at)
+    return max(0, int((expires - utcnow()).total_seconds()))
+
+
+def extend() -> None:
+    """The person asked to stay signed in: the idle limit starts again now (the absolute one never)."""
+    user_session = g.get("user_session")
+    if user_session is not None:
+        user_session.last_seen_at = utcnow()
+
+
 @login_manager.user_loader
 def _load_user(_user_id: str) -> User | None:
     token = session.get(SESSION_KEY)
@@ -76,22 +143,34 @@ def _load_user(_user_id: str) -> User | None:
     from shared.services import council
 
     # The council's identity comes in the same statement: every page shows it, and a signed-in
-    # person's pages are the ones near the query budget (shared/services/council.py).
+    # person's pages are the ones near the query budget (shared/services/council.py). Revoked rows
+    # come too, to tell a session that timed out from one that was signed out.
     row = db.session.execute(
         council.with_identity(
             select(UserSession, User)
             .join(User, User.id == UserSession.user_id)
-            .where(UserSession.token_hash == _hash(token), UserSession.revoked_at.is_(None))
+            .where(UserSession.token_hash == _hash(token))
         )
     ).first()
     if row is None:
         return None
     user_session, user, identity = row
-    g.user_session = user_session  # shared.auth.mfa's checks read how and when it was signed in to
     council.remember(identity)
+    if user_session.revoked_at is not None:
+        if user_session.ended_because:
+            g.ended_session = EndedSession(user.id, user.role, EndReason(user_session.ended_because))
+        return None
     if not user.is_active:
         return None
     now = utcnow()
-    if now - user_session.last_seen_at > _TOUCH_EVERY:
+    reason = limits().ended_because(user.role, user_session.created_at, user_session.last_seen_at, now)
+    if reason is not None:
+        user_session.revoked_at = now
+        user_session.ended_because = reason.value
+        g.ended_session = EndedSession(user.id, user.role, reason)
+        return None
+    if not is_background() and now - user_session.last_seen_at >= _TOUCH_EVERY:
         user_session.last_seen_at = now
+    g.user_session = user_session  # shared.auth.mfa's checks read how and when it was signed in to
+    g.session_role = user.role
     return user

@@ -23,7 +23,7 @@ from shared.models.followup import (
     learning_action_cases,
 )
 from shared.models.outbox import MessageTemplateOverride, OutboxMessage
-from shared.models.people import RecoveryCode, User, UserIdentity, UserSession
+from shared.models.people import KeptForm, RecoveryCode, User, UserIdentity, UserSession
 from shared.models.procedures import Procedure, ProcedureStage
 from shared.models.representation import CaseRepresentative, Ward
 from shared.models.safeguards import Adjustment, AuditEvent, Restriction, Signpost, SupportService
@@ -37,4 +37,4 @@ __all__ = [
     "OmbudsmanReferral",
     "ResponseTemplate",
     "learning_action_cases",
-    "Case", "CaseEvent", "ComplaintReason", "NamedEmployee", "CaseResponse", "Organisation", "CaseStage", "Procedure", "ProcedureStage", "ClosureDay", "CouncilIdentity", "RetentionPeriod", "FeedbackDraft", "CaseMessage", "StoredFile", "CaseAccessLink", "ThrottleHit", "CaseRepresentative", "Ward", "Adjustment", "AuditEvent", "Restriction", "Signpost", "SupportService", "OutboxMessage", "MessageTemplateOverride", "Service", "RecoveryCode", "Team", "team_members", "team_services", "User", "UserIdentity", "UserSession"]
+    "Case", "CaseEvent", "ComplaintReason", "NamedEmployee", "CaseResponse", "Organisation", "CaseStage", "Procedure", "ProcedureStage", "ClosureDay", "CouncilIdentity", "RetentionPeriod", "FeedbackDraft", "CaseMessage", "StoredFile", "CaseAccessLink", "ThrottleHit", "CaseRepresentative", "Ward", "Adjustment", "AuditEvent", "Restriction", "Signpost", "SupportService", "OutboxMessage", "MessageTemplateOverride", "Service", "RecoveryCode", "Team", "team_members", "team_services", "User", "UserIdentity", "UserSession", "KeptForm"]

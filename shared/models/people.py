@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint, false, func
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint, false, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from shared.db import Base, enum_column
@@ -86,6 +86,9 @@ class UserSession(Base):
     created_at: Mapped[datetime]
     last_seen_at: Mapped[datetime]
     revoked_at: Mapped[datetime | None]
+    # Set when the service ended it by itself ("idle", "absolute": shared.domain.session_limits), so
+    # the browser's next request says "you were signed out" and keeps what it was sending.
+    ended_because: Mapped[str | None] = mapped_column(String(20))
     user_agent: Mapped[str | None] = mapped_column(String(300))
     # How it was signed in to ("password", "oidc") and when its owner last proved who they are
     # (signing in, or confirming it's them before an admin action).
@@ -106,6 +109,24 @@ class RecoveryCode(Base):
     code_hash: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime]
     used_at: Mapped[datetime | None]
+
+
+class KeptForm(Base):
+    """What someone had typed into a form when their session ended, kept until they sign in again.
+
+    Only the person whose session it was gets it back, in the browser holding the cookie whose token
+    hashes to `token_hash`; it is deleted when given back or after `expires_at`.
+    """
+
+    __tablename__ = "kept_forms"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    path: Mapped[str] = mapped_column(String(2000))  # the page the form was on
+    fields: Mapped[list] = mapped_column(JSON)  # [name, value] pairs, in the order sent
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime] = mapped_column(index=True)
 
 
 class UserIdentity(Base):

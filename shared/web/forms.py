@@ -21,7 +21,18 @@ from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Leng
 
 
 class RedressForm(FlaskForm):
-    """All forms: CSRF on, GOV.UK widgets, messages translated lazily."""
+    """All forms: CSRF on, GOV.UK widgets, messages translated lazily; shown again with what was typed
+    into them when a session had ended before they were sent (shared/web/session_timeout.py)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if self.is_submitted():
+            return
+        from shared.web.session_timeout import kept_formdata  # it needs the models; forms are imported early
+
+        kept = kept_formdata({field.name for field in self})
+        if kept is not None:
+            self.process(kept, kwargs.get("obj"), data=kwargs.get("data"))
 
 
 def error_summary_params(form: FlaskForm) -> dict:
