@@ -12,7 +12,7 @@ from shared.models.cases import (
     Organisation,
     Service,
 )
-from shared.models.correspondence import CaseAccessLink, CaseMessage, FeedbackDraft, StoredFile, ThrottleHit
+from shared.models.correspondence import CaseAccessLink, CaseMessage, FeedbackDraft, StoredFile
 from shared.models.council import CouncilIdentity, RetentionPeriod
 from shared.models.followup import (
     InformationRequest,
@@ -36,4 +36,4 @@ __all__ = [
     "OmbudsmanReferral",
     "ResponseTemplate",
     "learning_action_cases",
-    "Case", "CaseEvent", "ComplaintReason", "NamedEmployee", "CaseResponse", "Organisation", "CaseStage", "Procedure", "ProcedureStage", "ClosureDay", "CouncilIdentity", "RetentionPeriod", "FeedbackDraft", "CaseMessage", "StoredFile", "CaseAccessLink", "ThrottleHit", "CaseRepresentative", "Ward", "Adjustment", "AuditEvent", "Restriction", "Signpost", "SupportService", "OutboxMessage", "MessageTemplateOverride", "Service", "User", "UserIdentity", "UserSession"]
+    "Case", "CaseEvent", "ComplaintReason", "NamedEmployee", "CaseResponse", "Organisation", "CaseStage", "Procedure", "ProcedureStage", "ClosureDay", "CouncilIdentity", "RetentionPeriod", "FeedbackDraft", "CaseMessage", "StoredFile", "CaseAccessLink", "CaseRepresentative", "Ward", "Adjustment", "AuditEvent", "Restriction", "Signpost", "SupportService", "OutboxMessage", "MessageTemplateOverride", "Service", "User", "UserIdentity", "UserSession"]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.main import wtforms_errors as _wtforms_errors
 from govuk_frontend_wtf.wtforms_widgets import (
@@ -19,9 +20,33 @@ from wtforms import EmailField, PasswordField, RadioField, StringField, SubmitFi
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, Optional
 
+from shared.web import ratelimits
+
 
 class RedressForm(FlaskForm):
-    """All forms: CSRF on, GOV.UK widgets, messages translated lazily."""
+    """All forms: CSRF on, GOV.UK widgets, messages translated lazily.
+
+    `rate_limits` (shared.web.ratelimits rules) are counted once what was typed is otherwise valid;
+    over a limit, the form is invalid with an error on its first field saying when to try again.
+    """
+
+    rate_limits: tuple = ()
+
+    def validate(self, extra_validators=None) -> bool:
+        if not super().validate(extra_validators):
+            return False
+        if not self.rate_limits:
+            return True
+        refusal = ratelimits.attempt(self.rate_limits, self)
+        if refusal is None:
+            return True
+        first = next(field for field in self if field.type not in {"CSRFTokenField", "HiddenField"})
+        first.errors = [*first.errors, ngettext(
+            "You have tried too many times. Wait %(num)d minute, then try again.",
+            "You have tried too many times. Wait %(num)d minutes, then try again.",
+            refusal.minutes,
+        )]
+        return False
 
 
 def error_summary_params(form: FlaskForm) -> dict:
