@@ -7,7 +7,7 @@ from __future__ import annotations
 import hashlib
 from datetime import date, timedelta
 
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import force_locale
 from itsdangerous import BadSignature, SignatureExpired, TimestampSigner, URLSafeTimedSerializer
 from sqlalchemy import func, select
@@ -19,6 +19,7 @@ from shared.db import db
 from shared.domain.enums import Role
 from shared.models import Service, User
 from shared.services import audit, outbox, retention
+from shared.web.links import absolute_url
 
 CONFIRM_MAX_AGE = 3 * 24 * 3600
 RESET_MAX_AGE = 3600
@@ -109,8 +110,8 @@ def register_resident(email: str, full_name: str, password: str, locale: str) ->
             locale=existing.locale or locale,
             user_id=existing.id,
             name=existing.full_name,
-            sign_in_url=url_for("portal.sign_in", _external=True),
-            reset_url=url_for("portal.forgotten_password", _external=True),
+            sign_in_url=absolute_url("portal.sign_in"),
+            reset_url=absolute_url("portal.forgotten_password"),
         )
         return
     user = create_user(email, full_name, Role.RESIDENT, password, confirmed=False, locale=locale)
@@ -122,7 +123,7 @@ def finish_account_url(user: User) -> str:
     carries a fingerprint of the password hash, here of none), given the confirmation link's
     lifetime, as a guest may not read the email within the hour."""
     token = _serializer("reset").dumps({"u": user.id, "p": _password_fingerprint(user), "finish": True})
-    return url_for("portal.reset_password", token=token, _external=True)
+    return absolute_url("portal.reset_password", token=token)
 
 
 def send_finish_account(user: User, locale: str) -> None:
@@ -146,7 +147,7 @@ def send_confirmation(user: User, locale: str) -> None:
         locale=user.locale or locale,
         user_id=user.id,
         name=user.full_name,
-        confirm_url=url_for("portal.confirm_email", token=token, _external=True),
+        confirm_url=absolute_url("portal.confirm_email", token=token),
     )
 
 
@@ -196,7 +197,7 @@ def request_password_reset(email: str, locale: str) -> None:
         locale=user.locale or locale,
         user_id=user.id,
         name=user.full_name,
-        reset_url=url_for("portal.reset_password", token=token, _external=True),
+        reset_url=absolute_url("portal.reset_password", token=token),
     )
 
 
@@ -241,7 +242,7 @@ def invitation_url(user: User) -> tuple[str, date]:
     token = _serializer("invite").dumps({"u": user.id, "p": _password_fingerprint(user)})
     endpoint = "staff.accept_invitation" if user.is_staff else "portal.accept_invitation"
     expires_on = to_london(utcnow() + timedelta(seconds=INVITATION_MAX_AGE)).date()
-    return url_for(endpoint, token=token, _external=True), expires_on
+    return absolute_url(endpoint, token=token), expires_on
 
 
 def user_for_invitation(token: str, *, staff: bool) -> User | None:
@@ -305,12 +306,12 @@ def request_email_change(user: User, new_email: str, password: str) -> bool:
         locale=locale,
         user_id=user.id,
         name=user.full_name,
-        reset_url=url_for("portal.forgotten_password", _external=True),
-        contact_url=url_for("portal.contact", _external=True),
+        reset_url=absolute_url("portal.forgotten_password"),
+        contact_url=absolute_url("portal.contact"),
     )
     if find_by_email(new_email) is not None:
         outbox.queue("email_in_use", recipient=new_email, locale=locale, name=user.full_name,
-                     sign_in_url=url_for("portal.sign_in", _external=True))
+                     sign_in_url=absolute_url("portal.sign_in"))
         return True
     token = _serializer("change-email").dumps({"u": user.id, "f": user.email, "e": new_email})
     outbox.queue(
@@ -319,7 +320,7 @@ def request_email_change(user: User, new_email: str, password: str) -> bool:
         locale=locale,
         user_id=user.id,
         name=user.full_name,
-        confirm_url=url_for("portal.confirm_new_email", token=token, _external=True),
+        confirm_url=absolute_url("portal.confirm_new_email", token=token),
     )
     return True
 
@@ -343,7 +344,7 @@ def confirm_email_change(token: str) -> User | None:
     for recipient in (old_email, new_email):
         outbox.queue("email_changed", recipient=recipient, locale=user.locale or "en", user_id=user.id,
                      name=user.full_name, old_email=old_email, new_email=new_email,
-                     contact_url=url_for("portal.contact", _external=True))
+                     contact_url=absolute_url("portal.contact"))
     return user
 
 
@@ -354,7 +355,7 @@ def change_password(user: User, current_password: str, new_password: str) -> boo
     user.password_hash = hash_password(new_password)
     end_all_sessions(user.id)
     outbox.queue("password_changed", recipient=user.email, locale=user.locale or "en", user_id=user.id,
-                 name=user.full_name, reset_url=url_for("portal.forgotten_password", _external=True))
+                 name=user.full_name, reset_url=absolute_url("portal.forgotten_password"))
     return True
 
 
@@ -369,6 +370,6 @@ def close_account(user: User, password: str) -> bool:
     with force_locale(locale):
         years = retention.summary().years_text  # "6", or "6 to 10" when procedures differ
     outbox.queue("account_closed", recipient=user.email, locale=locale, user_id=user.id,
-                 name=user.full_name, contact_url=url_for("portal.contact", _external=True),
+                 name=user.full_name, contact_url=absolute_url("portal.contact"),
                  retention_years=years)
     return True

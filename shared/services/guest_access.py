@@ -12,7 +12,7 @@ import hashlib
 import secrets
 from datetime import timedelta
 
-from flask import session, url_for
+from flask import session
 from sqlalchemy import select
 
 from shared.clock import to_london, utcnow
@@ -20,6 +20,7 @@ from shared.db import db
 from shared.domain.enums import Role
 from shared.models import Case, CaseAccessLink, User
 from shared.services import outbox
+from shared.web.links import absolute_url
 
 LINK_LIFETIME = timedelta(days=90)
 GRANT_LIFETIME = timedelta(hours=4)
@@ -36,7 +37,7 @@ def issue_link(case: Case, person: User, *, locale: str) -> str:
     now = utcnow()
     db.session.add(CaseAccessLink(case_id=case.id, token_hash=_hash(token), created_at=now, expires_at=now + LINK_LIFETIME))
     db.session.flush()
-    url = url_for("portal.follow_case", token=token, _external=True)
+    url = absolute_url("portal.follow_case", token=token)
     outbox.queue(
         "guest_case_link",
         recipient=person.email,
