@@ -9,7 +9,7 @@ export REDRESS_INSTANCE_PATH ?= $(CURDIR)/instance
 
 .DEFAULT_GOAL := help
 .PHONY: help run serve install install-test assets translations compile-translations browser lint \
-        test unit e2e test-postgres lock bench bench-report-server bench-pages bench-drain bench-csv bench-load \
+        audit test unit e2e test-postgres lock bench bench-report-server bench-pages bench-drain bench-csv bench-load \
         screenshots clean
 
 help:
@@ -70,7 +70,15 @@ e2e: install-test assets compile-translations browser node_modules/.installed
 lint: install-test
 	$(BIN)/ruff check .
 
-test: lint install-test assets compile-translations browser node_modules/.installed
+# Security checks, failing `make test` on any finding: bandit over our code (skips, each with its
+# reason, in pyproject.toml [tool.bandit]) and pip-audit over the installed packages. pip-audit asks
+# PyPI's JSON API about each package; --strict fails when it cannot ask about one, rather than
+# passing without having checked (a mirror that serves only /simple/ cannot answer it).
+audit: install-test
+	$(BIN)/bandit -q -c pyproject.toml -r portal staff shared
+	$(BIN)/pip-audit --strict --skip-editable --progress-spinner off
+
+test: lint audit install-test assets compile-translations browser node_modules/.installed
 	$(BIN)/python -m pytest unit_tests e2e_tests -q
 
 test-postgres: install-test assets compile-translations node_modules/.installed
