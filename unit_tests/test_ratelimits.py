@@ -204,3 +204,20 @@ def test_with_redis_two_apps_count_the_same_attempts(tmp_path, engine, redis_sto
             assert refused_by.submit("/forgotten-password", {"email": "jane@example.com"}).status_code == 429
     keys = redis.Redis.from_url(redis_storage).keys("LIMITS:LIMITER/redress/password-reset-account/*")
     assert len(keys) == 1 and b"jane@example.com" not in keys[0]  # the address is kept only as a hash
+
+
+def test_the_refusal_is_in_the_persons_language(client):
+    for _ in range(_amount(ratelimits.PASSWORD_RESET, "password-reset-account") + 1):
+        response = client.submit("/forgotten-password?lang=cy", {"email": "jane@example.com"})
+    assert response.status_code == 429
+    assert "Arhoswch 60 munud, yna rhowch gynnig arall arni." in response.get_data(as_text=True)
+
+
+def test_when_redis_does_not_answer_each_process_still_counts(tmp_path, engine, caplog):
+    settings = _settings(tmp_path, REDRESS_RATELIMIT_STORAGE_URL="redis://127.0.0.1:1/7")  # nothing listens there
+    with separate_app(settings, engine) as cut_off:
+        client = cut_off.test_client()
+        for _ in range(_amount(ratelimits.PASSWORD_RESET, "password-reset-account")):
+            assert client.submit("/forgotten-password", {"email": "jane@example.com"}).status_code == 302
+        assert client.submit("/forgotten-password", {"email": "jane@example.com"}).status_code == 429
+    assert "rate-limit storage unavailable, counting in memory" in caplog.text

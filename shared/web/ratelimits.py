@@ -20,6 +20,8 @@ from flask import Flask, Response, current_app, g, request
 from flask_limiter import Limiter
 from flask_login import current_user
 from limits import RateLimitItem, parse
+from limits.storage import MemoryStorage
+from limits.strategies import MovingWindowRateLimiter, RateLimiter
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 
@@ -137,15 +139,14 @@ def attempt(rules: Sequence[Rule], form) -> Refusal | None:
     Every rule is counted, so that an address over its limit cannot spend an account's attempts for
     free either. An attempt refused by a rule is not counted against it: waiting always works.
     """
-    counter = limiter().limiter
     refusals = []
     for rule in rules:
         key = rule.key(form)
         if key is None:
             continue
-        if not counter.hit(rule.item, KEY_PREFIX, rule.scope, key):
-            reset_at, _remaining = counter.get_window_stats(rule.item, KEY_PREFIX, rule.scope, key)
-            refusals.append(Refusal(rule, max(1, math.ceil(reset_at - time.time()))))
+        retry_after = _count(rule, key)
+        if retry_after is not None:
+            refusals.append(Refusal(rule, retry_after))
     if not refusals:
         return None
     refusal = max(refusals, key=lambda found: found.retry_after)
@@ -153,15 +154,39 @@ def attempt(rules: Sequence[Rule], form) -> Refusal | None:
     return refusal
 
 
+def _count(rule: Rule, key: str) -> int | None:
+    """Seconds to wait if `rule` refuses this attempt, else None (and the attempt is counted).
+
+    If the shared storage (Redis) does not answer, this process counts in its own memory meanwhile:
+    limits still hold per process, and nobody is refused for an outage they did not cause.
+    """
+    counter = limiter().limiter
+    try:
+        return _hit(counter, rule, key)
+    except counter.storage.base_exceptions as error:
+        current_app.logger.error("rate-limit storage unavailable, counting in memory: %s", error)
+        return _hit(current_app.extensions["redress_limiter_fallback"], rule, key)
+
+
+def _hit(counter: RateLimiter, rule: Rule, key: str) -> int | None:
+    if counter.hit(rule.item, KEY_PREFIX, rule.scope, key):
+        return None
+    reset_at, _remaining = counter.get_window_stats(rule.item, KEY_PREFIX, rule.scope, key)
+    return max(1, math.ceil(reset_at - time.time()))
+
+
 def init_app(app: Flask, *, storage_url: str, trusted_proxies: int) -> None:
     """Bind the limiter to its storage, trust the configured proxies, and answer a refused form with 429."""
     if trusted_proxies:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=trusted_proxies, x_proto=trusted_proxies)
+    if not storage_url and app.config["SETTINGS"].production:
+        app.logger.warning("REDRESS_RATELIMIT_STORAGE_URL is not set: rate limits are counted per process")
     app.config["RATELIMIT_STORAGE_URI"] = storage_url or "memory://"
     app.config["RATELIMIT_HEADERS_ENABLED"] = False  # Retry-After is set below, only when refused
     limiter = Limiter(key_func=signed_in_staff_or_client, strategy="moving-window", key_prefix=KEY_PREFIX)
     limiter.init_app(app)
     app.extensions["redress_limiter"] = limiter
+    app.extensions["redress_limiter_fallback"] = MovingWindowRateLimiter(MemoryStorage())
 
     @app.after_request
     def refused_with_429(response: Response) -> Response:
