@@ -64,6 +64,22 @@ def test_sign_in_is_limited_per_account_even_from_many_addresses_and_keeps_what_
     assert session.scalar(select(func.count()).select_from(UserSession).where(UserSession.user_id == user.id)) == 0
 
 
+def test_signing_in_correctly_costs_no_attempt(app, make):
+    """Only failures count: a council office signing in every morning from one address is never held."""
+    user = make.user(email="jane@example.com")
+    for _ in range(_amount(ratelimits.SIGN_IN, "sign-in-account") + 2):
+        browser = app.test_client()
+        assert browser.submit("/sign-in", {"email": user.email, "password": PASSWORD}).status_code == 302
+
+
+def test_staff_sign_in_is_limited_too(client, make):
+    officer = make.user(Role.OFFICER)
+    for _ in range(_amount(ratelimits.SIGN_IN, "sign-in-account")):
+        assert client.submit("/staff/sign-in", {"email": officer.email, "password": "wrong"}).status_code == 200
+    refused = client.submit("/staff/sign-in", {"email": officer.email, "password": PASSWORD})
+    assert refused.status_code == 429 and "Wait 15 minutes" in refused.get_data(as_text=True)
+
+
 def test_another_account_from_the_same_address_is_not_held_up_by_one_being_limited(client, make):
     make.user(email="jane@example.com")
     other = make.user(email="omar@example.com")

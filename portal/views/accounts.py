@@ -38,6 +38,7 @@ def sign_in():
         if user is not None:
             start_session(user)
             return redirect(safe_next(request.args.get("next"), _landing(user)))
+        form.failed()
         form.email.errors.append(_("Enter the email address and password for your account"))
     return render_template("portal/sign_in.html", form=form, passwords=passwords,
                            provider=sso_flow.provider_for("residents"))

@@ -48,6 +48,10 @@ class RedressForm(FlaskForm):
         )]
         return False
 
+    def failed(self) -> None:
+        """The attempt was wrong (a password, a code): count it against the failures-only limits."""
+        ratelimits.failed(self.rate_limits, self)
+
 
 def error_summary_params(form: FlaskForm) -> dict:
     params = _wtforms_errors(form, {"titleText": str(_l("There is a problem"))})

@@ -31,9 +31,10 @@ def client_address() -> str:
     return request.remote_addr or "unknown"
 
 
-def signed_in_staff_or_client() -> str:
-    """Per person for signed-in staff (a contact centre shares one address), per address otherwise."""
-    if current_user.is_authenticated and current_user.is_staff:
+def signed_in_person_or_client() -> str:
+    """Per person for anyone signed in (a contact centre's agents, or a library's visitors, share one
+    address; an account answers for itself), per address otherwise."""
+    if current_user.is_authenticated:
         return f"user:{current_user.id}"
     return f"client:{client_address()}"
 
@@ -62,7 +63,7 @@ def by_client(_form) -> str:
 
 
 def by_actor(_form) -> str:
-    return signed_in_staff_or_client()
+    return signed_in_person_or_client()
 
 
 def by_field(name: str) -> Key:
@@ -85,6 +86,7 @@ class Rule:
     scope: str  # what is limited, shared by the forms that count together ("sign-in")
     limit: str  # in Flask-Limiter's notation, "10 per 15 minutes"
     key: Key
+    failures_only: bool = False  # counted by `failed()` when the view finds the attempt wrong
 
     @property
     def item(self) -> RateLimitItem:
@@ -93,9 +95,11 @@ class Rule:
 
 # The limits, in one place. Per account as well as per client, so neither many addresses against one
 # account nor one address against many accounts gets far.
+# Signing in counts failures only: guessing is failing, and a council office signing in every
+# morning from one address must not lock itself out.
 SIGN_IN = (
-    Rule("sign-in-account", "10 per 15 minutes", by_field("email")),
-    Rule("sign-in-client", "60 per 15 minutes", by_client),  # generous: a council office shares one address
+    Rule("sign-in-account", "10 per 15 minutes", by_field("email"), failures_only=True),
+    Rule("sign-in-client", "60 per 15 minutes", by_client, failures_only=True),
 )
 REGISTER = (Rule("register", "10 per hour", by_client),)
 PASSWORD_RESET = (
@@ -113,10 +117,11 @@ REPLY = (Rule("reply", "30 per hour", by_actor),)
 
 def mfa_code(user_id: int) -> tuple[Rule, ...]:
     """For a form asking for a one-time code: set `form.rate_limits = mfa_code(user.id)` before
-    validating. Per account (a code is six digits) and per client."""
+    validating, and call `form.failed()` on a wrong code. Per account (a code is six digits) and
+    per client."""
     return (
-        Rule("mfa-code-account", "5 per 5 minutes", by_value(f"user:{user_id}")),
-        Rule("mfa-code-client", "30 per 5 minutes", by_client),
+        Rule("mfa-code-account", "5 per 5 minutes", by_value(f"user:{user_id}"), failures_only=True),
+        Rule("mfa-code-client", "30 per 5 minutes", by_client, failures_only=True),
     )
 
 
@@ -138,13 +143,14 @@ def attempt(rules: Sequence[Rule], form) -> Refusal | None:
 
     Every rule is counted, so that an address over its limit cannot spend an account's attempts for
     free either. An attempt refused by a rule is not counted against it: waiting always works.
+    A failures-only rule is not counted here, only checked: `failed()` counts it.
     """
     refusals = []
     for rule in rules:
         key = rule.key(form)
         if key is None:
             continue
-        retry_after = _count(rule, key)
+        retry_after = _count(rule, key, check_only=rule.failures_only)
         if retry_after is not None:
             refusals.append(Refusal(rule, retry_after))
     if not refusals:
@@ -154,22 +160,32 @@ def attempt(rules: Sequence[Rule], form) -> Refusal | None:
     return refusal
 
 
-def _count(rule: Rule, key: str) -> int | None:
-    """Seconds to wait if `rule` refuses this attempt, else None (and the attempt is counted).
+def failed(rules: Sequence[Rule], form) -> None:
+    """Count a failed attempt (a wrong password) against the failures-only rules."""
+    for rule in rules:
+        key = rule.key(form)
+        if rule.failures_only and key is not None:
+            _count(rule, key)
+
+
+def _count(rule: Rule, key: str, *, check_only: bool = False) -> int | None:
+    """Seconds to wait if `rule` refuses this attempt, else None (and, unless `check_only`, the
+    attempt is counted).
 
     If the shared storage (Redis) does not answer, this process counts in its own memory meanwhile:
     limits still hold per process, and nobody is refused for an outage they did not cause.
     """
     counter = limiter().limiter
     try:
-        return _hit(counter, rule, key)
+        return _hit(counter, rule, key, check_only)
     except counter.storage.base_exceptions as error:
         current_app.logger.error("rate-limit storage unavailable, counting in memory: %s", error)
-        return _hit(current_app.extensions["redress_limiter_fallback"], rule, key)
+        return _hit(current_app.extensions["redress_limiter_fallback"], rule, key, check_only)
 
 
-def _hit(counter: RateLimiter, rule: Rule, key: str) -> int | None:
-    if counter.hit(rule.item, KEY_PREFIX, rule.scope, key):
+def _hit(counter: RateLimiter, rule: Rule, key: str, check_only: bool) -> int | None:
+    allowed = counter.test if check_only else counter.hit
+    if allowed(rule.item, KEY_PREFIX, rule.scope, key):
         return None
     reset_at, _remaining = counter.get_window_stats(rule.item, KEY_PREFIX, rule.scope, key)
     return max(1, math.ceil(reset_at - time.time()))
@@ -183,7 +199,7 @@ def init_app(app: Flask, *, storage_url: str, trusted_proxies: int) -> None:
         app.logger.warning("REDRESS_RATELIMIT_STORAGE_URL is not set: rate limits are counted per process")
     app.config["RATELIMIT_STORAGE_URI"] = storage_url or "memory://"
     app.config["RATELIMIT_HEADERS_ENABLED"] = False  # Retry-After is set below, only when refused
-    limiter = Limiter(key_func=signed_in_staff_or_client, strategy="moving-window", key_prefix=KEY_PREFIX)
+    limiter = Limiter(key_func=signed_in_person_or_client, strategy="moving-window", key_prefix=KEY_PREFIX)
     limiter.init_app(app)
     app.extensions["redress_limiter"] = limiter
     app.extensions["redress_limiter_fallback"] = MovingWindowRateLimiter(MemoryStorage())
