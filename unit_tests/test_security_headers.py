@@ -46,16 +46,16 @@ def assert_page(response, status: int) -> None:
     nonce = re.search(r"'nonce-([A-Za-z0-9_-]{24})'", policy).group(1)
     assert policy == PAGE_POLICY.format(nonce=nonce)
     assert response.headers["Cache-Control"] == "no-store"
-    assert response.mimetype == "text/html"
+    assert response.headers["Content-Type"] == "text/html; charset=utf-8"
     body = response.get_data(as_text=True)
     if status != 302:
         assert f'nonce="{nonce}"' in body  # the inline script that the policy allows carries it
 
 
-def assert_download(response, mimetype: str, filename_pattern: str) -> None:
+def assert_download(response, content_type: str, filename_pattern: str) -> None:
     assert response.status_code == 200
     assert_common(response)
-    assert response.mimetype == mimetype
+    assert response.headers["Content-Type"] == content_type  # text with its charset (ASVS 4.1.1)
     assert response.headers["Content-Security-Policy"] == DOWNLOAD_POLICY
     assert response.headers["Cache-Control"] == "no-store"
     assert re.fullmatch(filename_pattern, response.headers["Content-Disposition"]), response.headers["Content-Disposition"]
@@ -130,13 +130,13 @@ def test_the_personal_data_export(client, session, make):
 
 def test_a_csv_download(client, session, make):
     quick_sign_in(client, session, make.user(Role.MANAGER))
-    assert_download(client.get("/staff/cases.csv"), "text/csv",
+    assert_download(client.get("/staff/cases.csv"), "text/csv; charset=utf-8",
                     r'attachment; filename="cases-\d{4}-\d{2}-\d{2}-\d{4}\.csv"')
 
 
 def test_a_report_csv_download(client, session, make):
     quick_sign_in(client, session, make.user(Role.MANAGER))
-    assert_download(client.get("/staff/reports/timeliness.csv"), "text/csv", r'attachment; filename="[a-z0-9_-]+\.csv"')
+    assert_download(client.get("/staff/reports/timeliness.csv"), "text/csv; charset=utf-8", r'attachment; filename="[a-z0-9_-]+\.csv"')
 
 
 def test_a_case_file_download(app, client, session, make):
@@ -144,7 +144,8 @@ def test_a_case_file_download(app, client, session, make):
     case = make.case(resident, make.service(name="Waste"))
     _message, (stored,) = make.message(app, case, attachments=(("notes.txt", b"Damp since March."),))
     quick_sign_in(client, session, resident)
-    assert_download(client.get(f"/cases/{case.reference}/files/{stored}"), "text/plain", r"attachment; filename=notes\.txt")
+    assert_download(client.get(f"/cases/{case.reference}/files/{stored}"), "text/plain; charset=utf-8",
+                    r"attachment; filename=notes\.txt")
 
 
 # --- static files, the manifest and the service worker ----------------------------------------------
@@ -153,16 +154,17 @@ def test_a_case_file_download(app, client, session, make):
 def test_a_static_file(client):
     response = client.get("/static/dist/portal.css")
     assert response.status_code == 200
+    assert response.headers["Content-Type"] == "text/css; charset=utf-8"
     assert_common(response)
     assert response.headers["Cache-Control"] == "no-cache"  # revalidated; the URLs carry a content hash
     assert response.headers["Content-Security-Policy"].startswith("default-src 'self';")
 
 
-@pytest.mark.parametrize(("url", "mimetype"), [("/manifest.webmanifest", "application/manifest+json"),
-                                               ("/sw.js", "text/javascript")])
-def test_the_manifest_and_service_worker(client, url, mimetype):
+@pytest.mark.parametrize(("url", "content_type"), [("/manifest.webmanifest", "application/manifest+json"),
+                                                   ("/sw.js", "text/javascript; charset=utf-8")])
+def test_the_manifest_and_service_worker(client, url, content_type):
     response = client.get(url)
-    assert response.status_code == 200 and response.mimetype == mimetype
+    assert response.status_code == 200 and response.headers["Content-Type"] == content_type
     assert_common(response)
     assert response.headers["Cache-Control"] == "no-cache"
     # The worker runs under its script's policy: it may fetch our own pages and assets, nothing else.

@@ -6,6 +6,11 @@ its limits in `rate_limits`; each is counted when the form is otherwise valid, s
 was typed never costs an attempt. A form over a limit fails validation with an error saying when to
 try again: the view re-renders it with everything typed kept and does nothing, and the answer
 becomes a 429 with Retry-After (see `init_app`), which also rolls the request's transaction back.
+Failures-only rules (signing in, one-time codes) are checked there but counted by `form.failed()`.
+
+Flask-Limiter gives the storage, the moving-window strategy and their configuration. Its route
+decorators are not used: they refuse before the view runs, and a refused form must come back with
+what was typed in it.
 """
 
 from __future__ import annotations
