@@ -7,6 +7,7 @@ from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovSubmitInput,
 from wtforms import EmailField, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired
 
+from shared.web import ratelimits
 from shared.web.forms import RedressForm, confirm_password_field, email_field, new_password_field, short_text
 
 
@@ -20,6 +21,8 @@ def full_name_field(label=None) -> StringField:
 
 
 class SignInForm(RedressForm):
+    rate_limits = ratelimits.SIGN_IN
+
     email = EmailField(
         _l("Email address"),
         widget=GovTextInput(),
@@ -30,6 +33,8 @@ class SignInForm(RedressForm):
 
 
 class RegisterForm(RedressForm):
+    rate_limits = ratelimits.REGISTER
+
     full_name = full_name_field()
     email = email_field(
         _l("Email address"),
@@ -46,6 +51,8 @@ class RegisterForm(RedressForm):
 
 
 class ForgottenPasswordForm(RedressForm):
+    rate_limits = ratelimits.PASSWORD_RESET
+
     email = email_field(_l("Email address"), _l("Enter your email address"))
     submit = SubmitField(_l("Send me a link"), widget=GovSubmitInput())
 

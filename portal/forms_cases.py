@@ -8,12 +8,15 @@ from wtforms import HiddenField, MultipleFileField, SubmitField
 
 from shared.services import files as uploads
 from shared.services import messages
+from shared.web import ratelimits
 from shared.web.forms import RedressForm, long_text
 
 MAX_REASON = 5_000
 
 
 class ReplyForm(RedressForm):
+    rate_limits = ratelimits.REPLY
+
     body = long_text(
         _l("Your message"),
         _l("Your message must be 10,000 characters or fewer"),

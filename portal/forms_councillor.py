@@ -15,6 +15,7 @@ from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from shared.domain.enums import ConsentMethod
 from shared.services import member_enquiries, messages
+from shared.web import ratelimits
 from shared.web.forms import (
     RedressForm,
     email_field,
@@ -116,10 +117,14 @@ class EnquiryForm(RedressForm):
 
 
 class ConfirmForm(RedressForm):
+    rate_limits = ratelimits.FEEDBACK
+
     submit = SubmitField(_l("Send enquiry"), widget=GovSubmitInput())
 
 
 class ChaseForm(RedressForm):
+    rate_limits = ratelimits.REPLY
+
     body = long_text(
         _l("Your message"),
         _l("Your message must be 10,000 characters or fewer"),

@@ -20,6 +20,7 @@ from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Optio
 
 from shared.domain import feedback, references
 from shared.domain.enums import CaseKind, ConsentMethod, ContactMethod
+from shared.web import ratelimits
 from shared.web.fields import GovukDateField
 from shared.web.forms import (
     RedressForm,
@@ -292,6 +293,8 @@ class FilesForm(RedressForm):
 
 
 class SubmitFeedbackForm(RedressForm):
+    rate_limits = ratelimits.FEEDBACK
+
     submit = SubmitField(widget=GovSubmitInput())
 
     _BUTTON = {
@@ -316,6 +319,8 @@ class RemoveFileForm(RedressForm):
 
 class FollowCaseForm(RedressForm):
     """Ask for a new link to follow a case: the reference and the email address it was sent to."""
+
+    rate_limits = ratelimits.GUEST_LINK
 
     reference = StringField(
         _l("Case reference"),

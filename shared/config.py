@@ -73,6 +73,8 @@ class Settings:
     upload_path: Path | None = None  # where uploaded files are kept; outside static/, never served directly
     extra: dict = field(default_factory=dict)
     receipt_cutoff: time | None = None  # London time; received at or after it counts from the next working day
+    ratelimit_storage_url: str = ""  # Redis (redis://…) so limits hold across processes; memory when empty
+    trusted_proxies: int = 0  # reverse proxies in front whose X-Forwarded-For may be believed
     # Delivery of the outbox (see docs/configuration.md): the provider's own settings, then the worker's.
     mail_from_name: str = ""
     smtp_username: str = ""
@@ -267,6 +269,17 @@ def _session_settings(env) -> dict:
         raise ConfigError("REDRESS_SESSION_ABSOLUTE_HOURS must be at least as long as the idle limits")
     kept = timedelta(hours=_number(env, "REDRESS_KEPT_FORM_HOURS", "24", float, 0.01))
     return {"session_limits": limits, "kept_form_lifetime": kept}
+def _ratelimit_storage(url: str) -> str:
+    url = url.strip()
+    if url and not url.startswith(("redis://", "rediss://", "redis+unix://")):
+        raise ConfigError("REDRESS_RATELIMIT_STORAGE_URL must be a Redis address like redis://127.0.0.1:6379/1")
+    return url
+
+
+def _trusted_proxies(text: str) -> int:
+    if not text.strip().isdigit():
+        raise ConfigError(f"REDRESS_TRUSTED_PROXIES must be a whole number of proxies (0 or more), not {text!r}")
+    return int(text)
 
 
 def load_settings(environ: dict[str, str] | None = None) -> Settings:
@@ -326,6 +339,8 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         receipt_cutoff=_cutoff(env.get("REDRESS_RECEIPT_CUTOFF")),
         staff_mfa=staff_mfa,
         reauth_minutes=_number(env, "REDRESS_REAUTH_MINUTES", "15", minimum=1),
+        ratelimit_storage_url=_ratelimit_storage(env.get("REDRESS_RATELIMIT_STORAGE_URL", "")),
+        trusted_proxies=_trusted_proxies(env.get("REDRESS_TRUSTED_PROXIES", "0")),
         **delivery,
         **_sign_in_settings(env),
         **_scanning_settings(env),

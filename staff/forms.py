@@ -19,11 +19,14 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from shared.domain.references import normalise
+from shared.web import ratelimits
 from shared.web.fields import GovukDateField
 from shared.web.forms import RedressForm
 
 
 class StaffSignInForm(RedressForm):
+    rate_limits = ratelimits.SIGN_IN
+
     email = EmailField(
         _l("Work email address"),
         widget=GovTextInput(),

@@ -10,6 +10,7 @@ from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Valid
 from shared.domain import feedback
 from shared.domain.enums import AdjustmentKind, CaseKind, ConsentMethod, ContactMethod
 from shared.services.assisted import ASSISTED_CHANNELS, CUSTOMER, MAX_OTHER_ISSUES, SOMEONE
+from shared.web import ratelimits
 from shared.web.fields import GovukDateField
 from shared.web.forms import RedressForm, is_phone_number, select_choices
 from staff.forms_adjustments import AdjustmentForm
@@ -230,6 +231,8 @@ for _number in range(1, MAX_OTHER_ISSUES + 1):
 
 
 class CheckForm(RedressForm):
+    rate_limits = ratelimits.FEEDBACK  # per agent: a contact centre shares one address
+
     submit = SubmitField(widget=GovSubmitInput())
 
     _BUTTON = {

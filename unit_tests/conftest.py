@@ -15,6 +15,7 @@ from shared.app import create_app
 from shared.config import load_settings
 from shared.db import db, make_engine
 from shared.services import message_templates
+from shared.web import ratelimits
 from unit_tests import factories
 from unit_tests.strict_client import StrictClient
 
@@ -74,6 +75,7 @@ def _transaction(app, engine: Engine) -> Iterator[None]:
         connection.close()
         clock.set_now(None)
         with app.app_context():
+            ratelimits.limiter().reset()  # memory storage outlives the test: each starts with no attempts
             if not message_templates.is_pristine():  # a test saved wording: its rollback undid the rows
                 message_templates.warm()
 

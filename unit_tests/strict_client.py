@@ -87,7 +87,9 @@ class StrictClient(FlaskClient):
         assert match, f"no CSRF token on {url}"
         return match.group(1)
 
-    def submit(self, url: str, data: dict | None = None, *, follow_redirects: bool = False, form_url: str | None = None):
+    def submit(self, url: str, data: dict | None = None, *, follow_redirects: bool = False, form_url: str | None = None,
+               headers: dict | None = None):
         """POST a form the way a browser would: fetch the page for its CSRF token first."""
         token = self.csrf_token(form_url or url)
-        return self.post(url, data={**(data or {}), "csrf_token": token}, follow_redirects=follow_redirects)
+        return self.post(url, data={**(data or {}), "csrf_token": token}, follow_redirects=follow_redirects,
+                         headers=headers)

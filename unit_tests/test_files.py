@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import io
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from PIL import Image
 from werkzeug.datastructures import FileStorage
 
-from shared import clock
-from shared.services import files, throttle
+from shared.services import files
 from unit_tests import crafted_files as crafted
 from unit_tests.crafted_files import PDF, docx, odt, photo_with_everything, zip_of
 
@@ -145,18 +143,6 @@ def test_orphaned_bytes_are_removed(app, session, make):
         assert files.remove_orphans() >= 1
         assert not orphan.exists()
         assert (files.upload_dir() / kept.stored_name).exists()
-
-
-def test_throttle_allows_up_to_the_limit_then_refuses_until_the_window_passes(app, session):
-    clock.set_now(clock.utcnow().replace(microsecond=0))
-    with app.app_context():
-        window = timedelta(hours=1)
-        assert all(throttle.allow("test", "Someone@Example.com", limit=3, window=window) for _ in range(3))
-        assert not throttle.allow("test", "someone@example.com ", limit=3, window=window)
-        assert throttle.allow("test", "other@example.com", limit=3, window=window)
-        assert throttle.allow("other-scope", "someone@example.com", limit=3, window=window)
-        clock.set_now(clock.utcnow() + window + timedelta(seconds=1))
-        assert throttle.allow("test", "someone@example.com", limit=3, window=window)
 
 
 def test_a_refused_file_name_is_plain_text_so_templates_escape_it(app):

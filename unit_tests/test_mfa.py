@@ -9,6 +9,7 @@ from datetime import timedelta
 
 import pyotp
 import pytest
+from limits import parse as parse_limit
 from sqlalchemy import func, select
 
 from shared import clock
@@ -16,6 +17,7 @@ from shared.auth import mfa
 from shared.config import ConfigError, load_settings
 from shared.domain.enums import Role
 from shared.models import AuditEvent, RecoveryCode, User, UserSession
+from shared.web import ratelimits
 from unit_tests.factories import PASSWORD, sign_in
 from unit_tests.test_route_access import quick_sign_in
 
@@ -186,7 +188,7 @@ def test_a_code_cannot_be_used_twice(client, make, session, required):
     assert _actions(session, officer)[-1] == "mfa.failed"
 
 
-def test_five_wrong_codes_and_the_password_is_asked_again(client, make, session, required):
+def test_five_wrong_codes_and_the_password_is_asked_again(app, client, make, session, required):
     officer = make.user(Role.OFFICER)
     secret, _codes = _enrol(client, officer)
     sign_in(client, officer, staff=True)
@@ -199,8 +201,35 @@ def test_five_wrong_codes_and_the_password_is_asked_again(client, make, session,
     assert client.get("/staff/sign-in/code").location.endswith("/staff/sign-in")
     assert _actions(session, officer).count("mfa.failed") == 5
     _later(seconds=30)
-    sign_in(client, officer, staff=True)  # the password again: five more tries
+    sign_in(client, officer, staff=True)  # the password again does not buy more tries at once
+    held = client.submit("/staff/sign-in/code", {"code": _code(secret)})
+    assert held.status_code == 429 and int(held.headers["Retry-After"]) > 0
+    page = held.get_data(as_text=True)
+    assert "You have tried too many times. Wait 5 minutes, then try again." in page
+    assert client.get("/staff/").status_code == 302  # not signed in
+    with app.app_context():
+        ratelimits.limiter().reset()  # the five minutes have passed
+    sign_in(client, officer, staff=True)
     assert client.submit("/staff/sign-in/code", {"code": _code(secret)}).location.endswith("/staff/")
+
+
+def test_wrong_codes_from_one_address_are_limited_across_accounts(client, make, required):
+    """Someone holding many staff passwords cannot try codes for each in turn from one address."""
+    allowed = next(parse_limit(rule.limit).amount for rule in ratelimits.mfa_code(0) if rule.scope == "mfa-code-client")
+    people = [make.user(Role.OFFICER) for _ in range(allowed // 4 + 1)]
+    for person in people:
+        _enrol(client, person)
+    tries = 0
+    for person in people:
+        sign_in(client, person, staff=True)
+        for _ in range(4):
+            answer = client.submit("/staff/sign-in/code", {"code": "123456"})
+            tries += 1
+            if tries > allowed:
+                assert answer.status_code == 429
+                return
+            assert answer.status_code == 200
+    raise AssertionError("the address was never limited")
 
 
 def test_the_tries_are_counted_on_the_server_not_in_the_cookie(client, make, session, required):

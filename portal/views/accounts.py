@@ -39,6 +39,7 @@ def sign_in():
             start_session(user)
             accounts.signed_in(user, method="password")
             return redirect(safe_next(request.args.get("next"), _landing(user)))
+        form.failed()
         form.email.errors.append(_("Enter the email address and password for your account"))
     return render_template("portal/sign_in.html", form=form, passwords=passwords,
                            provider=sso_flow.provider_for("residents"))

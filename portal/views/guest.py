@@ -1,12 +1,13 @@
 """Following a case without an account: open the emailed link, or ask for a new one.
 
 Asking for a link always gets the same answer, whether or not the details match a case, so the
-form cannot be used to find out who has complained; only a rate limit gets a different one.
+form cannot be used to find out who has complained; only a rate limit gets a different one (the form
+again, saying when to try again).
 """
 
 from __future__ import annotations
 
-from flask import abort, redirect, render_template, request, url_for
+from flask import redirect, render_template, url_for
 from flask_babel import get_locale
 
 from portal import bp
@@ -30,11 +31,7 @@ def follow_case(token: str):
 def follow_a_case():
     form = FollowCaseForm()
     if form.validate_on_submit():
-        sent = guest_access.re_request(
-            form.reference.data, form.email.data, client=request.remote_addr or "unknown", locale=str(get_locale())
-        )
-        if not sent:
-            abort(429)
+        guest_access.re_request(form.reference.data, form.email.data, locale=str(get_locale()))
         return redirect(url_for("portal.follow_link_sent"))
     return render_template("portal/guest/follow_a_case.html", form=form)
 

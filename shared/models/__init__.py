@@ -12,7 +12,7 @@ from shared.models.cases import (
     Organisation,
     Service,
 )
-from shared.models.correspondence import CaseAccessLink, CaseMessage, FeedbackDraft, StoredFile, ThrottleHit
+from shared.models.correspondence import CaseAccessLink, CaseMessage, FeedbackDraft, StoredFile
 from shared.models.council import CouncilIdentity, RetentionPeriod
 from shared.models.followup import (
     InformationRequest,
@@ -37,4 +37,4 @@ __all__ = [
     "OmbudsmanReferral",
     "ResponseTemplate",
     "learning_action_cases",
-    "Case", "CaseEvent", "ComplaintReason", "NamedEmployee", "CaseResponse", "Organisation", "CaseStage", "Procedure", "ProcedureStage", "ClosureDay", "CouncilIdentity", "RetentionPeriod", "FeedbackDraft", "CaseMessage", "StoredFile", "CaseAccessLink", "ThrottleHit", "CaseRepresentative", "Ward", "Adjustment", "AuditEvent", "Restriction", "Signpost", "SupportService", "OutboxMessage", "MessageTemplateOverride", "Service", "RecoveryCode", "Team", "team_members", "team_services", "User", "UserIdentity", "UserSession", "KeptForm"]
+    "Case", "CaseEvent", "ComplaintReason", "NamedEmployee", "CaseResponse", "Organisation", "CaseStage", "Procedure", "ProcedureStage", "ClosureDay", "CouncilIdentity", "RetentionPeriod", "FeedbackDraft", "CaseMessage", "StoredFile", "CaseAccessLink", "CaseRepresentative", "Ward", "Adjustment", "AuditEvent", "Restriction", "Signpost", "SupportService", "OutboxMessage", "MessageTemplateOverride", "Service", "RecoveryCode", "Team", "team_members", "team_services", "User", "UserIdentity", "UserSession", "KeptForm"]

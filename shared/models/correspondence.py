@@ -88,15 +88,3 @@ class CaseAccessLink(Base):
     created_at: Mapped[datetime]
     expires_at: Mapped[datetime]
     last_used_at: Mapped[datetime | None]
-
-
-class ThrottleHit(Base):
-    """One attempt at something rate-limited, kept in the database so every app server counts it."""
-
-    __tablename__ = "throttle_hits"
-    __table_args__ = (Index("ix_throttle_hits_scope_key_hash_at", "scope", "key_hash", "at"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    scope: Mapped[str] = mapped_column(String(40))
-    key_hash: Mapped[str] = mapped_column(String(64))
-    at: Mapped[datetime]

@@ -8,7 +8,7 @@ import hashlib
 import hmac
 from datetime import date, timedelta
 
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import force_locale
 from itsdangerous import BadSignature, SignatureExpired, TimestampSigner, URLSafeTimedSerializer
 from sqlalchemy import func, select
@@ -20,6 +20,7 @@ from shared.db import db
 from shared.domain.enums import Role
 from shared.models import Service, User
 from shared.services import audit, outbox, retention
+from shared.web.links import absolute_url
 
 CONFIRM_MAX_AGE = 3 * 24 * 3600
 RESET_MAX_AGE = 3600
@@ -110,8 +111,8 @@ def register_resident(email: str, full_name: str, password: str, locale: str) ->
             locale=existing.locale or locale,
             user_id=existing.id,
             name=existing.full_name,
-            sign_in_url=url_for("portal.sign_in", _external=True),
-            reset_url=url_for("portal.forgotten_password", _external=True),
+            sign_in_url=absolute_url("portal.sign_in"),
+            reset_url=absolute_url("portal.forgotten_password"),
         )
         return
     user = create_user(email, full_name, Role.RESIDENT, password, confirmed=False, locale=locale)
@@ -123,7 +124,7 @@ def finish_account_url(user: User) -> str:
     carries a fingerprint of the password hash, here of none), given the confirmation link's
     lifetime, as a guest may not read the email within the hour."""
     token = _serializer("reset").dumps({"u": user.id, "p": _password_fingerprint(user), "finish": True})
-    return url_for("portal.reset_password", token=token, _external=True)
+    return absolute_url("portal.reset_password", token=token)
 
 
 def send_finish_account(user: User, locale: str) -> None:
@@ -147,7 +148,7 @@ def send_confirmation(user: User, locale: str) -> None:
         locale=user.locale or locale,
         user_id=user.id,
         name=user.full_name,
-        confirm_url=url_for("portal.confirm_email", token=token, _external=True),
+        confirm_url=absolute_url("portal.confirm_email", token=token),
     )
 
 
@@ -227,7 +228,7 @@ def request_password_reset(email: str, locale: str) -> None:
         locale=user.locale or locale,
         user_id=user.id,
         name=user.full_name,
-        reset_url=url_for("portal.reset_password", token=token, _external=True),
+        reset_url=absolute_url("portal.reset_password", token=token),
     )
 
 
@@ -272,7 +273,7 @@ def invitation_url(user: User) -> tuple[str, date]:
     token = _serializer("invite").dumps({"u": user.id, "p": _password_fingerprint(user)})
     endpoint = "staff.accept_invitation" if user.is_staff else "portal.accept_invitation"
     expires_on = to_london(utcnow() + timedelta(seconds=INVITATION_MAX_AGE)).date()
-    return url_for(endpoint, token=token, _external=True), expires_on
+    return absolute_url(endpoint, token=token), expires_on
 
 
 def user_for_invitation(token: str, *, staff: bool) -> User | None:
@@ -336,12 +337,12 @@ def request_email_change(user: User, new_email: str, password: str) -> bool:
         locale=locale,
         user_id=user.id,
         name=user.full_name,
-        reset_url=url_for("portal.forgotten_password", _external=True),
-        contact_url=url_for("portal.contact", _external=True),
+        reset_url=absolute_url("portal.forgotten_password"),
+        contact_url=absolute_url("portal.contact"),
     )
     if find_by_email(new_email) is not None:
         outbox.queue("email_in_use", recipient=new_email, locale=locale, name=user.full_name,
-                     sign_in_url=url_for("portal.sign_in", _external=True))
+                     sign_in_url=absolute_url("portal.sign_in"))
         return True
     token = _serializer("change-email").dumps({"u": user.id, "f": user.email, "e": new_email})
     outbox.queue(
@@ -350,7 +351,7 @@ def request_email_change(user: User, new_email: str, password: str) -> bool:
         locale=locale,
         user_id=user.id,
         name=user.full_name,
-        confirm_url=url_for("portal.confirm_new_email", token=token, _external=True),
+        confirm_url=absolute_url("portal.confirm_new_email", token=token),
     )
     return True
 
@@ -374,7 +375,7 @@ def confirm_email_change(token: str) -> User | None:
     for recipient in (old_email, new_email):
         outbox.queue("email_changed", recipient=recipient, locale=user.locale or "en", user_id=user.id,
                      name=user.full_name, old_email=old_email, new_email=new_email,
-                     contact_url=url_for("portal.contact", _external=True))
+                     contact_url=absolute_url("portal.contact"))
     return user
 
 
@@ -385,7 +386,7 @@ def change_password(user: User, current_password: str, new_password: str) -> boo
     user.password_hash = hash_password(new_password)
     end_all_sessions(user.id)
     outbox.queue("password_changed", recipient=user.email, locale=user.locale or "en", user_id=user.id,
-                 name=user.full_name, reset_url=url_for("portal.forgotten_password", _external=True))
+                 name=user.full_name, reset_url=absolute_url("portal.forgotten_password"))
     return True
 
 
@@ -400,6 +401,6 @@ def close_account(user: User, password: str) -> bool:
     with force_locale(locale):
         years = retention.summary().years_text  # "6", or "6 to 10" when procedures differ
     outbox.queue("account_closed", recipient=user.email, locale=locale, user_id=user.id,
-                 name=user.full_name, contact_url=url_for("portal.contact", _external=True),
+                 name=user.full_name, contact_url=absolute_url("portal.contact"),
                  retention_years=years)
     return True

@@ -757,7 +757,8 @@ def _plan_people(new: dict[str, list[_Row]], lookups: _Lookups, now: datetime) -
         if not values["name"] or values["email"] in lookups.people or person_key in to_make:
             continue
         to_make[person_key] = {
-            "email": values["email"], "full_name": values["name"][:200], "password_hash": None,
+            "email": values["email"], "full_name": values["name"][:200],
+            "password_hash": None,  # nosec B105  # an imported person has no password
             "role": Role.RESIDENT, "phone": values["phone"], "address": values["address"],
             "preferred_contact": _contact_method(values), "created_at": now,
         }

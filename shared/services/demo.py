@@ -27,7 +27,7 @@ from shared.models import ComplaintReason, Organisation, ResponseTemplate, Servi
 from shared.services import engine, reason_admin, responses
 from shared.services.demo_support import load_support_services
 
-DEMO_PASSWORD = "demo-password-2026"
+DEMO_PASSWORD = "demo-password-2026"  # nosec B105  # the demo's published password (README)
 
 SERVICES = [
     ("housing-repairs", "Housing repairs", "Atgyweirio tai",
@@ -381,7 +381,7 @@ def load_standard_data() -> dict[str, Service]:
 
 
 def load(*, cases: int = 300, seed: int = 2026, nation: str = "england") -> str:
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # nosec B311  # repeatable demo data, not secrets
     calendar = WorkingCalendar(nation)
     now = utcnow()
     services = load_standard_data()

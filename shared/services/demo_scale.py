@@ -169,7 +169,7 @@ def _shifted(row: dict, shift: timedelta) -> dict:
 
 
 def load(*, cases: int, seed: int = 2026, nation: str = "england") -> str:
-    rng = random.Random(seed)  # noqa: S311 - demo data, not secrets
+    rng = random.Random(seed)  # noqa: S311  # nosec B311  # demo data, not secrets
     now = utcnow()
     _extra_templates(rng, nation)
     db.session.flush()
@@ -377,6 +377,6 @@ def _reset_sequences(tables) -> None:
             continue
         # Table names from the models' metadata, never from input.
         db.session.execute(text(
-            f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "  # noqa: S608
+            f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "  # noqa: S608  # nosec B608  # names from the models
             f"COALESCE((SELECT MAX(id) FROM {table.name}), 1))"))
         db.session.execute(text(f"ANALYZE {table.name}"))  # planner statistics after a bulk load

@@ -12,20 +12,19 @@ import hashlib
 import secrets
 from datetime import timedelta
 
-from flask import session, url_for
+from flask import session
 from sqlalchemy import select
 
 from shared.clock import to_london, utcnow
 from shared.db import db
 from shared.domain.enums import Role
 from shared.models import Case, CaseAccessLink, User
-from shared.services import outbox, throttle
+from shared.services import outbox
+from shared.web.links import absolute_url
 
 LINK_LIFETIME = timedelta(days=90)
 GRANT_LIFETIME = timedelta(hours=4)
 SESSION_KEY = "guest_cases"
-RE_REQUEST_LIMIT = 3  # per email address and per case, an hour
-RE_REQUEST_LIMIT_PER_CLIENT = 10  # per browser address, an hour
 
 
 def _hash(token: str) -> str:
@@ -38,7 +37,7 @@ def issue_link(case: Case, person: User, *, locale: str) -> str:
     now = utcnow()
     db.session.add(CaseAccessLink(case_id=case.id, token_hash=_hash(token), created_at=now, expires_at=now + LINK_LIFETIME))
     db.session.flush()
-    url = url_for("portal.follow_case", token=token, _external=True)
+    url = absolute_url("portal.follow_case", token=token)
     outbox.queue(
         "guest_case_link",
         recipient=person.email,
@@ -86,21 +85,14 @@ def forget() -> None:
     session.pop(SESSION_KEY, None)
 
 
-def re_request(reference: str, email: str, client: str, *, locale: str) -> bool:
-    """Send a new link if the reference and email match a case; say False only when rate-limited.
+def re_request(reference: str, email: str, *, locale: str) -> None:
+    """Send a new link if the reference and email match a case.
 
     The caller shows the same page whether or not they matched, so nobody can use this to find
-    out whether someone has a case.
+    out whether someone has a case; its form is rate-limited (shared.web.ratelimits.GUEST_LINK).
     """
     reference = reference.strip().upper()
     email = email.strip().lower()
-    window = timedelta(hours=1)
-    if not throttle.allow("guest-link-client", client, limit=RE_REQUEST_LIMIT_PER_CLIENT, window=window):
-        return False
-    if not throttle.allow_all(
-        "guest-link", [f"email:{email}", f"case:{reference}"], limit=RE_REQUEST_LIMIT, window=window
-    ):
-        return False
     row = db.session.execute(
         select(Case, User).join(User, Case.resident_id == User.id).where(Case.reference == reference)
     ).first()
@@ -108,4 +100,3 @@ def re_request(reference: str, email: str, client: str, *, locale: str) -> bool:
         case, person = row
         if person.role is Role.RESIDENT and person.email and person.email.lower() == email:
             issue_link(case, person, locale=locale)
-    return True

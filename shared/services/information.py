@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from flask import current_app, g
+from flask import g
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import false, func, or_, select
 from sqlalchemy.orm import joinedload
@@ -26,6 +26,7 @@ from shared.services import engine, notifications, outbox
 from shared.services.calendar import council_calendar
 from shared.services.cases import Page
 from shared.web.filters import govuk_date
+from shared.web.links import absolute_url
 
 DEFAULT_WORKING_DAYS = 5
 PAGE_SIZE = 50
@@ -191,8 +192,7 @@ def _responders_of(service_id: int) -> list[User]:
 
 def _link(request: InformationRequest) -> str:
     # Built from the configured address, not the current request's, so the CLI's reminders work too.
-    path = current_app.url_map.bind("localhost").build("staff.information_request", {"request_id": request.id})
-    return current_app.config["SETTINGS"].base_url + path
+    return absolute_url("staff.information_request", request_id=request.id)
 
 
 def _mail(template: str, recipient: User, request: InformationRequest, case: Case) -> None:

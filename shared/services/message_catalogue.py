@@ -12,12 +12,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from types import SimpleNamespace
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from shared.domain.enums import EventType, Ombudsman, Role
 from shared.domain.ombudsman_contacts import ombudsman_for
 from shared.services.council import council
+from shared.web.links import absolute_url
 
 TEXT, DATE, FLAG, LINK, BLOCK = "text", "date", "flag", "link", "block"
 
@@ -164,9 +164,7 @@ SAMPLE_REFERENCE = "RDR-7K2M-9QXD"
 _EXAMPLE = "sample-token"  # in links that would carry a secret: shows where it goes
 
 
-def _url(endpoint: str, **values) -> str:
-    path = current_app.url_map.bind("localhost").build(endpoint, values)
-    return current_app.config["SETTINGS"].base_url + path
+_url = absolute_url
 
 
 def _ombudsman() -> Ombudsman:

@@ -9,7 +9,6 @@ complaint's text or anything about the person's health.
 
 from __future__ import annotations
 
-from flask import current_app
 from sqlalchemy import select
 
 from shared.db import db
@@ -19,12 +18,9 @@ from shared.domain.enums import EventType, MessageChannel, MessageFormat, Role
 from shared.models import Case, CaseStage, OutboxMessage, User
 from shared.services import adjustments as adjustment_register
 from shared.services import outbox, representatives
+from shared.web.links import absolute_url
 
-
-def link(endpoint: str, **values) -> str:
-    """An absolute link at the configured address (not the request's Host), so it also works from the CLI."""
-    path = current_app.url_map.bind("localhost").build(endpoint, values)
-    return current_app.config["SETTINGS"].base_url + path
+link = absolute_url  # an absolute link at the configured address (not the request's Host)
 
 
 # --- how to reach a person -------------------------------------------------------------------------

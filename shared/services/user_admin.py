@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import url_for
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 
@@ -27,6 +26,7 @@ from shared.domain.user_admin import (
 from shared.models import Case, Service, User, UserSession, Ward
 from shared.services import accounts, audit, outbox
 from shared.services.cases import Page
+from shared.web.links import absolute_url
 
 PAGE_SIZE = 25
 SUBJECT = "user"
@@ -219,7 +219,7 @@ def _send_invitation(user: User) -> None:
         role=user.role.label,
         invite_url=invite_url,
         expires_on=expires_on,
-        sign_in_url=url_for("staff.sign_in" if user.is_staff else "portal.sign_in", _external=True),
+        sign_in_url=absolute_url("staff.sign_in" if user.is_staff else "portal.sign_in"),
     )
 
 

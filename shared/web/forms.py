@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.main import wtforms_errors as _wtforms_errors
 from govuk_frontend_wtf.wtforms_widgets import (
@@ -19,10 +20,19 @@ from wtforms import EmailField, PasswordField, RadioField, StringField, SubmitFi
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, Optional
 
+from shared.web import ratelimits
+
 
 class RedressForm(FlaskForm):
     """All forms: CSRF on, GOV.UK widgets, messages translated lazily; shown again with what was typed
-    into them when a session had ended before they were sent (shared/web/session_timeout.py)."""
+    into them when a session had ended before they were sent (shared/web/session_timeout.py).
+
+    `rate_limits` (shared.web.ratelimits rules) are counted once what was typed is otherwise valid;
+    over a limit, the form is invalid with an error on its first field saying when to try again.
+    """
+
+    rate_limits: tuple = ()
+
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -33,6 +43,26 @@ class RedressForm(FlaskForm):
         kept = kept_formdata({field.name for field in self})
         if kept is not None:
             self.process(kept, kwargs.get("obj"), data=kwargs.get("data"))
+
+    def validate(self, extra_validators=None) -> bool:
+        if not super().validate(extra_validators):
+            return False
+        if not self.rate_limits:
+            return True
+        refusal = ratelimits.attempt(self.rate_limits, self)
+        if refusal is None:
+            return True
+        first = next(field for field in self if field.type not in {"CSRFTokenField", "HiddenField"})
+        first.errors = [*first.errors, ngettext(
+            "You have tried too many times. Wait %(num)d minute, then try again.",
+            "You have tried too many times. Wait %(num)d minutes, then try again.",
+            refusal.minutes,
+        )]
+        return False
+
+    def failed(self) -> None:
+        """The attempt was wrong (a password, a code): count it against the failures-only limits."""
+        ratelimits.failed(self.rate_limits, self)
 
 
 def error_summary_params(form: FlaskForm) -> dict:

@@ -1,4 +1,8 @@
-"""Security headers and the per-request CSP nonce."""
+"""Security headers and the per-request CSP nonce.
+
+Every response gets the same set; downloads (anything sent as an attachment: files, CSV, the
+personal data export) get a sandboxing policy instead of the pages' one and are never stored.
+"""
 
 from __future__ import annotations
 
@@ -30,23 +34,36 @@ def content_security_policy(nonce: str) -> str:
     )
 
 
+# For a download: nothing in it may run, load or be framed, even if a browser were to render it.
+DOWNLOAD_POLICY = "default-src 'none'; sandbox"
+PERMISSIONS_POLICY = "camera=(), geolocation=(), microphone=(), payment=(), usb=()"
+
+
+def _is_download(response: Response) -> bool:
+    return response.headers.get("Content-Disposition", "").startswith("attachment")
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.globals["csp_nonce"] = csp_nonce
 
     @app.after_request
     def add_security_headers(response: Response) -> Response:
         headers = response.headers
-        headers.setdefault("Content-Security-Policy", content_security_policy(csp_nonce()))
+        download = _is_download(response)
+        if download:
+            headers["Content-Security-Policy"] = DOWNLOAD_POLICY
+        else:
+            headers.setdefault("Content-Security-Policy", content_security_policy(csp_nonce()))
         headers["X-Content-Type-Options"] = "nosniff"
         headers["X-Frame-Options"] = "DENY"
         headers["Referrer-Policy"] = "same-origin"
         headers["Cross-Origin-Opener-Policy"] = "same-origin"
         headers["Cross-Origin-Resource-Policy"] = "same-origin"
-        headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=(), interest-cohort=()"
+        headers["Permissions-Policy"] = PERMISSIONS_POLICY
         if app.config.get("SESSION_COOKIE_SECURE"):
             headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
-        if response.mimetype == "text/html" or response.mimetype == "application/json":
-            # Pages hold personal data: never keep them in shared or browser caches.
+        if download or response.mimetype in {"text/html", "application/json"}:
+            # Pages and downloads hold personal data: never keep them in shared or browser caches.
             headers["Cache-Control"] = "no-store"
         headers.setdefault("Vary", "Cookie")
         return response

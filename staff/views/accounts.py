@@ -39,6 +39,7 @@ def sign_in():
             start_session(user)
             mfa_service.record_sign_in(user, None)
             return redirect(safe_next(request.args.get("next"), url_for("staff.home")))
+        form.failed()
         form.email.errors.append(_("Enter the email address and password for your staff account"))
     return render_template("staff/sign_in.html", form=form, passwords=passwords, provider=sso_flow.provider_for("staff"))
 

@@ -171,14 +171,14 @@ def assisted_check(draft_id: int):
     services = assisted.services_by_slug()
     summary = assisted.summary(draft, services)
     form = CheckForm(kind=summary.received_as)
-    if request.method == "POST":
-        if not form.validate():
-            abort(400)
+    if request.method == "POST" and form.validate():
         try:
             created = assisted.submit(draft, customer, current_user, locale=_locale())
         except assisted.Incomplete as incomplete:
             return redirect(_step_url(draft, incomplete.step))
         return redirect(url_for("staff.assisted_done", reference=created[0].reference))
+    # A refused POST (only a rate limit can refuse it: the token is checked before any view) is the
+    # page again with the error, answered 429.
     order = assisted.steps(summary.kind, draft.answers)
     return render_template("staff/assisted/check.html", draft=draft, customer=customer, summary=summary, form=form,
                            discard_form=DiscardForm(), answers=draft.answers, back_url=_step_url(draft, order[-1]),

@@ -22,6 +22,7 @@ from shared.domain.enums import STAFF_ROLES, Role
 from shared.models import User
 from shared.services import audit, council
 from shared.services import mfa as mfa_service
+from shared.web import ratelimits
 from shared.web.redirects import safe_next
 from staff import bp
 from staff.forms_mfa import ConfirmIdentityForm, EnrolmentForm, SecurityCodeForm
@@ -67,6 +68,7 @@ def sign_in_code():
     if mfa_service.locked_out(user):
         return _start_again(_("You entered a wrong security code too many times. Sign in again."))
     form = SecurityCodeForm()
+    form.rate_limits = ratelimits.mfa_code(user.id)
     if form.validate_on_submit():
         used = mfa_service.check_code(user, form.code.data, purpose="sign_in")
         if used is not None:
@@ -75,6 +77,7 @@ def sign_in_code():
             if used == mfa_service.RECOVERY_CODE:
                 _flash_codes_left(user)
             return redirect(safe_next(pending.get("next"), url_for("staff.home")))
+        form.failed()
         if mfa_service.locked_out(user):
             return _start_again(_("You entered a wrong security code too many times. Sign in again."))
         form.code.errors.append(_("The security code is not right: enter the newest code from your app, "
@@ -154,10 +157,12 @@ def mfa_setup():
         abort(404)
     secret = mfa_service.pending_secret(user)
     form = EnrolmentForm()
+    form.rate_limits = ratelimits.mfa_code(user.id)
     if form.validate_on_submit():
         codes = mfa_service.confirm_enrolment(user, form.code.data)
         if codes is not None:
             return render_template("staff/mfa/recovery_codes.html", codes=codes, first=True)
+        form.failed()
         form.code.errors.append(_("The code is not right: enter the newest code your app shows for Redress"))
     uri = mfa.provisioning_uri(secret, user.email or str(user.id), council.council().name)
     return render_template("staff/mfa/setup.html", form=form, qr_code=mfa.qr_code(uri), secret=mfa.spaced(secret),
@@ -216,13 +221,16 @@ def confirm_identity():
     form = ConfirmIdentityForm()
     if not mfa.enrolled(user):
         form.without_code()
+    form.rate_limits = ratelimits.mfa_code(user.id)
     if form.validate_on_submit():
         if not verify_password(user.password_hash, form.password.data):
             user.mfa_failures += 1
             audit.record("user.confirm_failed", actor=user, subject_type="user", subject_id=user.id,
                          person_id=user.id, failures=user.mfa_failures)
             form.password.errors.append(_("The password is not right"))
+            form.failed()
         elif "code" in form and mfa_service.check_code(user, form.code.data, purpose="confirm") is None:
+            form.failed()
             form.code.errors.append(_("The security code is not right: enter the newest code from your app, "
                                       "or a recovery code you have not used"))
         else:
