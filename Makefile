@@ -9,7 +9,7 @@ export REDRESS_INSTANCE_PATH ?= $(CURDIR)/instance
 
 .DEFAULT_GOAL := help
 .PHONY: help run serve install install-test assets translations compile-translations browser clamd lint \
-        audit test unit e2e test-postgres lock bench bench-report-server bench-pages bench-drain bench-csv bench-load \
+        audit test unit e2e test-postgres lock bench bench-report-server bench-pages bench-drain bench-csv bench-load bench-lighthouse \
         screenshots clean
 
 help:
@@ -100,8 +100,9 @@ lock: $(BIN)/python
 
 # The demo-scale pages in-process; then, on generated data, every report under gunicorn
 # (BENCH_DATABASE_URL) and the main pages under gunicorn (BENCH_PAGES_DATABASE_URL, a copy: it writes).
-bench: install-test assets compile-translations
+bench: install-test assets compile-translations node_modules/.installed
 	$(BIN)/python -m bench
+	$(BIN)/python -m bench.lighthouse
 	$(if $(BENCH_DATABASE_URL),$(BIN)/python -m bench.report_server $(BENCH_DATABASE_URL))
 	$(if $(BENCH_PAGES_DATABASE_URL),$(BIN)/python -m bench.pages $(BENCH_PAGES_DATABASE_URL))
 
@@ -121,6 +122,10 @@ bench-report-server: install-test compile-translations
 # The main pages under gunicorn against issue 11's targets, beside a floor, on a COPY of generated
 # data (it signs in, sends complaints and may add notes):
 #   createdb -T gen_big bench_pages; BENCH_PAGES_DATABASE_URL=postgresql://…/bench_pages
+# Lighthouse (npm, a devDependency) with Debian Chromium on the resident pages: see bench/README.md.
+bench-lighthouse: install-test assets compile-translations node_modules/.installed
+	$(BIN)/python -m bench.lighthouse
+
 bench-pages: install-test assets compile-translations
 	$(BIN)/python -m bench.pages $(BENCH_PAGES_DATABASE_URL)
 

@@ -18,12 +18,36 @@ from shared.auth.sessions import login_manager
 from shared.config import Settings, load_settings
 from shared.db import db, make_engine
 from shared.domain.enums import Channel, RefusalGround
-from shared.extensions import babel, csrf, htmx, wtforms_helpers
+from shared.extensions import babel, compress, csrf, htmx, wtforms_helpers
 from shared.web import chrome, errors, filters, querycount, ratelimits, security, session_timeout
 from shared.web.forms import error_summary_params
 from shared.web.locale import LANGUAGES, select_locale, text_direction
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+# Compressed: the style sheets, scripts and images (a resident page's first visit, issue 11). Never
+# a page: HTML holds the CSRF token beside text the visitor typed, what BREACH reads through a
+# compressed response's length.
+COMPRESSED_TYPES = ("text/css", "text/javascript", "application/javascript", "image/svg+xml",
+                    "application/manifest+json")
+
+
+def _compress_assets(app: Flask) -> None:
+    # Static files are sent as streams (a file wrapper), so streams are compressed too; the CSV
+    # downloads, also streamed, are not of these types.
+    # Flask-Compress's own hook would add "Vary: Accept-Encoding" to every answer, pages included;
+    # it runs here only for the types it may compress, so a page's Vary stays exactly "Cookie".
+    app.config.update(COMPRESS_MIMETYPES=list(COMPRESSED_TYPES), COMPRESS_ALGORITHM=["br", "gzip"],
+                      COMPRESS_STREAMS=True, COMPRESS_ALGORITHM_STREAMING=["br", "deflate"],
+                      COMPRESS_REGISTER=False)
+    compress.init_app(app)
+
+    @app.after_request
+    def compress_assets(response):
+        if response.mimetype in COMPRESSED_TYPES:
+            return compress.after_request(response)
+        return response
 
 
 def create_app(settings: Settings | None = None, *, engine: Engine | None = None) -> Flask:
@@ -83,6 +107,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         ]
     )
 
+    _compress_assets(app)  # first, so that it runs after every other after_request
     engine = engine or make_engine(settings.database_url, busy_timeout_ms=settings.sqlite_busy_timeout_ms)
     db.init_app(app, engine)
     if app.config["COUNT_QUERIES"]:

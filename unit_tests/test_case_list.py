@@ -352,3 +352,44 @@ def test_a_search_that_is_too_long_is_a_govuk_error(client, officer, make, servi
     assert "There is a problem" in page and "Search must be 200 characters or fewer" in page
     assert "<title>Error:" in page
     assert case.reference in page  # the list without the search
+
+
+# ---------------------------------------------------------------------------------------------
+# Search at scale (issue 11): the same answers from the UNION of id lists the indexes serve
+
+
+@pytest.mark.parametrize("q", ["+44 7700 900123", "0044 7700 900123", "(07700) 900-123", "0770 0900 123"])
+def test_search_finds_a_phone_number_however_it_is_typed(client, officer, people, q):
+    jane_case, omar_case = people
+    assert listed(client, {"q": q}) == [jane_case.reference]
+
+
+def test_search_finds_a_phone_stored_with_dashes_and_brackets(client, officer, make, service, people):
+    lee = make.user(Role.RESIDENT, full_name="Lee Parry", phone="(01632) 960-777")
+    case = make.case(lee, service)
+    assert listed(client, {"q": "01632960777"}) == [case.reference]
+
+
+def test_search_words_may_be_in_the_person_and_in_the_case(client, officer, people):
+    jane_case, omar_case = people
+    assert listed(client, {"q": "jane boiler"}) == [jane_case.reference]
+    assert listed(client, {"q": "boiler jane"}) == [jane_case.reference]
+    # each word somewhere, but not all in one case or its person
+    assert listed(client, {"q": "jane fly-tipping"}) == []
+    assert listed(client, {"q": "omar boiler"}) == []
+
+
+def test_search_lists_the_case_whose_reference_it_is_first(client, session, officer, make, service, people):
+    jane_case, omar_case = people
+    mention = make.case(None, service, what_happened=f"Follows on from {jane_case.reference}.",
+                        received_at=utcnow())
+    assert listed(client, {"q": jane_case.reference}) == [jane_case.reference, mention.reference]
+    assert listed(client, {"q": jane_case.reference, "sort": "reference", "order": "desc"})[0] == jane_case.reference
+
+
+def test_the_due_sort_puts_undated_cases_last_both_ways(client, officer, make, service):
+    soon = make.case(None, service, status=CaseStatus.ACKNOWLEDGED, respond_by=date(2027, 3, 12))
+    later = make.case(None, service, status=CaseStatus.ACKNOWLEDGED, respond_by=date(2027, 4, 12))
+    closed = make.case(None, service, status=CaseStatus.CLOSED, respond_by=date(2027, 1, 12))
+    assert listed(client, {"sort": "due", "order": "asc"}) == [soon.reference, later.reference, closed.reference]
+    assert listed(client, {"sort": "due", "order": "desc"}) == [later.reference, soon.reference, closed.reference]

@@ -9,12 +9,12 @@ from sqlalchemy import inspect
 
 import shared.models  # noqa: F401  (registers every table on the metadata)
 from shared import migrate
-from shared.db import Base, make_engine
+from shared.db import Base, include_in_comparison, make_engine
 
 
 def _differences(engine) -> list:
     with engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        context = MigrationContext.configure(connection, opts={"compare_type": True, "include_object": include_in_comparison})
         return compare_metadata(context, Base.metadata)
 
 

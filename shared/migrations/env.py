@@ -5,7 +5,7 @@ from __future__ import annotations
 from alembic import context
 
 import shared.models  # noqa: F401  (registers every table on the metadata)
-from shared.db import Base
+from shared.db import Base, include_in_comparison
 
 config = context.config
 connection = config.attributes.get("connection")
@@ -17,6 +17,7 @@ context.configure(
     target_metadata=Base.metadata,
     render_as_batch=connection.dialect.name == "sqlite",
     compare_type=True,
+    include_object=include_in_comparison,
 )
 with context.begin_transaction():
     context.run_migrations()

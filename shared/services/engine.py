@@ -99,6 +99,7 @@ def receive(
     contact_phone: str | None = None,
     contact_address: str | None = None,
     procedure_slug: str | None = None,
+    procedure: Procedure | None = None,
     at: datetime | None = None,
     on_behalf_of: User | None = None,
     asked_before: bool | None = None,
@@ -115,10 +116,11 @@ def receive(
     """Record a new contact (any channel) under its procedure, with its first clocks set.
 
     The optional details (someone else's, support, asked before) are what a channel asks about;
-    the case is written once, complete, so it starts at version 1.
+    the case is written once, complete, so it starts at version 1. `procedure`, when given, is the
+    current one already read with its stages (intake reads it with the service, in one query).
     """
     at = at or utcnow()
-    procedure = current_procedure(procedure_slug or default_procedure(kind))
+    procedure = procedure or current_procedure(procedure_slug or default_procedure(kind))
     first = procedure.rules().stages[0]
     case = Case(
         kind=kind,

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 from werkzeug.datastructures import FileStorage
@@ -20,7 +20,7 @@ from shared.clock import utcnow
 from shared.db import db
 from shared.domain import feedback
 from shared.domain.enums import CaseKind, Channel, ConsentMethod, ContactMethod, EventType, Role
-from shared.models import Case, FeedbackDraft, OutboxMessage, Service, StoredFile, User
+from shared.models import Case, FeedbackDraft, OutboxMessage, Procedure, Service, StoredFile, User
 from shared.services import accounts, engine, files, guest_access, notifications, signposting
 
 # A guest cannot come back to a draft once their session cookie has gone, so old ones are clutter.
@@ -234,17 +234,16 @@ def submit(draft: FeedbackDraft, *, user: User | None, locale: str) -> Case:
     missing = feedback.first_unanswered(kind, answers, guest=guest)
     if missing:
         raise IncompleteFeedback(missing)
-    service = db.session.scalar(select(Service).where(Service.slug == answers["service"], Service.active.is_(True)))
-    if service is None:
-        raise IncompleteFeedback("service")
+    received_as = feedback.case_kind(kind, answers)
+    service, procedure = _service_and_procedure(answers["service"], received_as)
     person = user or _guest_person(answers["your_name"], answers["your_email"], locale)
 
     wants_reply = feedback.wants_reply(kind, answers)
     method = ContactMethod(answers["contact_method"]) if wants_reply else ContactMethod.EMAIL
-    received_as = feedback.case_kind(kind, answers)
     case = engine.receive(
         kind=received_as,
         service=service,
+        procedure=procedure,
         resident=person,
         entered_by=person,
         channel=Channel.ONLINE,
@@ -263,6 +262,23 @@ def submit(draft: FeedbackDraft, *, user: User | None, locale: str) -> Case:
     acknowledge(case, person, received_as, method, guest=guest, locale=locale)
     db.session.flush()
     return case
+
+
+def _service_and_procedure(slug: str, kind: CaseKind) -> tuple[Service, Procedure]:
+    """The chosen service, if still offered, and the current procedure for the kind: one query."""
+    procedure_slug = engine.default_procedure(kind)
+    row = db.session.execute(
+        select(Service, Procedure)
+        .outerjoin(Procedure, and_(Procedure.slug == procedure_slug, Procedure.is_current.is_(True)))
+        .where(Service.slug == slug, Service.active.is_(True))
+        .options(joinedload(Procedure.stages))
+    ).unique().one_or_none()
+    if row is None:
+        raise IncompleteFeedback("service")
+    service, procedure = row
+    if procedure is None:
+        raise LookupError(f"no current procedure {procedure_slug!r}; run `redress db upgrade` to load the presets")
+    return service, procedure
 
 
 def _complaint_details(answers: dict[str, Any]) -> dict[str, Any]:

@@ -7,7 +7,19 @@ from dataclasses import dataclass
 from dataclasses import replace as _replace
 from datetime import date
 
-from sqlalchemy import ColumnElement, and_, case, false, func, or_, select, true
+from sqlalchemy import (
+    ColumnElement,
+    and_,
+    bindparam,
+    case,
+    false,
+    func,
+    literal_column,
+    or_,
+    select,
+    true,
+    union,
+)
 from sqlalchemy.orm import aliased, joinedload
 
 from shared.db import db
@@ -29,6 +41,9 @@ DEFAULT_ORDER = {"received": "desc", "due": "asc", "reference": "asc", "status":
 OPEN_STATUSES = tuple(s for s in CaseStatus if s.is_open)
 # Statuses whose next date is the acknowledgement (as Case.next_date).
 _ACKNOWLEDGING = (CaseStatus.RECEIVED, CaseStatus.TRIAGED, CaseStatus.ESCALATED)
+# In a fixed order (a frozenset's changes between processes): next_date_column() must be, word for
+# word, the expression PostgreSQL's index ix_cases_next_date was built on (migration c7e2a94b1d58).
+_CLOSED_IN_ORDER = tuple(s for s in CaseStatus if s in CLOSED_STATUSES)
 _STATUS_ORDER = {status: n for n, status in enumerate(CaseStatus)}
 
 
@@ -65,11 +80,16 @@ def visible_to(viewer: User) -> ColumnElement[bool]:
     return false()
 
 
+def _status_in(statuses: tuple[CaseStatus, ...]) -> ColumnElement[bool]:
+    # Written into the SQL, not bound: an index on an expression only serves that same expression.
+    return Case.status.in_(bindparam(None, [s.value for s in statuses], expanding=True, literal_execute=True))
+
+
 def next_date_column() -> ColumnElement:
     """Case.next_date in SQL: the acknowledgement date while one is due, else the response date."""
     return case(
-        (Case.status.in_(CLOSED_STATUSES), None),
-        (Case.status.in_(_ACKNOWLEDGING), func.coalesce(Case.acknowledge_by, Case.respond_by)),
+        (_status_in(_CLOSED_IN_ORDER), None),
+        (_status_in(_ACKNOWLEDGING), func.coalesce(Case.acknowledge_by, Case.respond_by)),
         else_=Case.respond_by,
     )
 
@@ -92,39 +112,93 @@ def _like(text: str) -> str:
     return f"%{escaped}%"
 
 
-def _search(q: str, resident) -> ColumnElement[bool]:
-    """Every word must appear in one of the fields; a whole reference, however typed, also matches."""
+# The separator between a document's fields: a search word never holds whitespace, so never spans two.
+_SPACE = literal_column("' '")
+_PHONE_PUNCTUATION = (" ", "-", "(", ")")
+
+
+def _text(column) -> ColumnElement:
+    return func.coalesce(column, literal_column("''"))
+
+
+def _compact(column, characters=(" ",)) -> ColumnElement:
+    """The column without spaces (and, for phone numbers, dashes and brackets): "SA1 1AA" as "SA11AA"."""
+    expression = _text(column)
+    for character in characters:
+        expression = func.replace(expression, literal_column(f"'{character}'"), literal_column("''"))
+    return expression
+
+
+def _document(*parts) -> ColumnElement:
+    expression = parts[0]
+    for part in parts[1:]:
+        expression = expression.op("||")(_SPACE).op("||")(part)
+    return expression
+
+
+def case_document() -> ColumnElement:
+    """Everything a case is searched by, one text: PostgreSQL's trigram index ix_cases_search is on
+    exactly this expression (migration c7e2a94b1d58), so keep the two the same."""
+    return _document(_text(Case.reference), _text(Case.contact_phone), _text(Case.contact_address),
+                     _text(Case.what_happened), _compact(Case.contact_address),
+                     _compact(Case.contact_phone, _PHONE_PUNCTUATION))
+
+
+def person_document(person=User) -> ColumnElement:
+    """Everything a case's person is searched by (index ix_users_search, the same expression)."""
+    return _document(_text(person.full_name), _text(person.email), _text(person.phone),
+                     _compact(person.phone, _PHONE_PUNCTUATION))
+
+
+def _phone_form(compact: str) -> str:
+    """A UK number typed internationally ("+44 7700 900123", "0044…") as it is written at home."""
+    compact = re.sub(r"[-()]", "", compact)
+    return re.sub(r"^(\+|00)44", "0", compact)
+
+
+def _matching(texts: list[str]) -> list:
+    """Two selects of the ids of the cases in which every text appears (in any case) in a field of
+    the case or of its person: those whose person has every one — the resident's trigram index, then
+    their cases — and those where at least one is in the case's own fields (the cases' trigram index),
+    each text then checked in the case or its person."""
+    patterns = [_like(text) for text in texts]
+    people = select(User.id).where(*(person_document().ilike(p, escape="\\") for p in patterns))
+    person = aliased(User)
+    in_case = [case_document().ilike(p, escape="\\") for p in patterns]
+    in_either = [] if len(texts) == 1 else [  # one text: it is in the case's fields already
+        or_(own, person_document(person).ilike(p, escape="\\")) for own, p in zip(in_case, patterns, strict=True)]
+    return [select(Case.id).where(Case.resident_id.in_(people)),
+            select(Case.id).outerjoin(person, person.id == Case.resident_id).where(or_(*in_case), *in_either)]
+
+
+def _search(q: str) -> ColumnElement[bool]:
+    """Every word must appear in one of the fields; a whole reference, however typed, also matches,
+    as does a postcode or phone number typed with other spaces ("sw1a1aa", "+44 7700 900 123").
+
+    One UNION of id lists, so that PostgreSQL reads each from an index: the reference from its
+    unique index, the words from the trigram indexes on the cases and on the people."""
     words = q.split()[:MAX_SEARCH_WORDS]
-    per_word = []
-    for word in words:
-        pattern = _like(word)
-        fields = [
-            Case.reference.ilike(pattern, escape="\\"),
-            resident.full_name.ilike(pattern, escape="\\"),
-            resident.email.ilike(pattern, escape="\\"),
-            resident.phone.ilike(pattern, escape="\\"),
-            Case.contact_phone.ilike(pattern, escape="\\"),
-            Case.contact_address.ilike(pattern, escape="\\"),
-            Case.what_happened.ilike(pattern, escape="\\"),
-        ]
-        per_word.append(or_(*fields))
-    # A postcode or phone number typed without its spaces ("sw1a1aa", "07700900123").
-    compact = re.sub(r"\s+", "", q)
-    if len(compact) >= 5 and len(words) == 1:
-        pattern = _like(compact)
-        per_word = [or_(per_word[0],
-                        func.replace(Case.contact_address, " ", "").ilike(pattern, escape="\\"),
-                        func.replace(Case.contact_phone, " ", "").ilike(pattern, escape="\\"),
-                        func.replace(resident.phone, " ", "").ilike(pattern, escape="\\"))]
-    matched = and_(*per_word) if per_word else true()
+    if not words:
+        return true()
+    parts = _matching(words)
+    compact = _phone_form(re.sub(r"\s+", "", q))
+    if len(compact) >= 5 and (len(words) > 1 or compact != words[0]):
+        parts += _matching([compact])
     reference = normalise(q)
-    return or_(Case.reference == reference, matched) if reference else matched
+    if reference:
+        parts.append(select(Case.id).where(Case.reference == reference))
+    return Case.id.in_(union(*parts))
 
 
-def _conditions(viewer: User, filters: CaseFilters, due: DueThresholds, resident) -> list[ColumnElement[bool]]:
+def _exact_reference_first(q: str) -> list:
+    reference = normalise(q)
+    return [case((Case.reference == reference, 0), else_=1)] if reference else []
+
+
+def _conditions(viewer: User, filters: CaseFilters, due: DueThresholds) -> list[ColumnElement[bool]]:
     conditions = [visible_to(viewer)]
     if filters.q:
-        conditions.append(_search(filters.q, resident))
+        conditions.append(_search(filters.q))
     if filters.statuses:
         conditions.append(Case.status.in_(filters.statuses))
     if filters.state == "open":
@@ -157,12 +231,14 @@ def _conditions(viewer: User, filters: CaseFilters, due: DueThresholds, resident
 
 
 def _order_by(filters: CaseFilters) -> list:
+    """The chosen order; a search puts the case whose reference it is first."""
+    first = _exact_reference_first(filters.q) if filters.q else []
     descending = filters.order == "desc"
     match filters.sort:
         case "due":
             column = next_date_column()
-            # undated cases last, whichever way the dates run
-            return [column.is_(None), column.desc() if descending else column.asc(), Case.id]
+            # Undated cases last, whichever way the dates run; ascending, ix_cases_next_date serves it.
+            return [*first, (column.desc() if descending else column.asc()).nulls_last(), Case.id]
         case "reference":
             column = Case.reference
         case "status":
@@ -170,26 +246,21 @@ def _order_by(filters: CaseFilters) -> list:
         case _:
             column = Case.received_at
     if descending:
-        return [column.desc(), Case.id.desc()]
-    return [column.asc(), Case.id.asc()]
+        return [*first, column.desc(), Case.id.desc()]
+    return [*first, column.asc(), Case.id.asc()]
 
 
 def find_cases(viewer: User, filters: CaseFilters, due: DueThresholds, per_page: int = PAGE_SIZE) -> Page:
     """One page of the cases this viewer may see that match: a count and a page of rows (two queries)."""
-    resident = aliased(User)
-    where = _conditions(viewer, filters, due, resident)
-
-    def _from(query):
-        return query.outerjoin(resident, resident.id == Case.resident_id) if filters.q else query
-
-    total = db.session.scalar(_from(select(func.count(Case.id)).select_from(Case)).where(*where)) or 0
+    where = _conditions(viewer, filters, due)
+    total = db.session.scalar(select(func.count(Case.id)).where(*where)) or 0
     pages = max(1, -(-total // per_page))
     page = min(max(1, filters.page), pages)
     from shared.services.adjustments import has_adjustments  # it needs Page
     from shared.services.restrictions import restricted_exists  # it needs the outbox, which needs Page
 
     rows = db.session.execute(
-        _from(select(Case, restricted_exists(Case.resident_id), has_adjustments(Case.resident_id)))
+        select(Case, restricted_exists(Case.resident_id), has_adjustments(Case.resident_id))
         .where(*where)
         .options(
             joinedload(Case.service),
@@ -208,11 +279,7 @@ def find_cases(viewer: User, filters: CaseFilters, due: DueThresholds, per_page:
 
 def matching_ids(viewer: User, filters: CaseFilters, due: DueThresholds):
     """The ids of every case this viewer may see that matches (no page): a subquery, for exports."""
-    resident = aliased(User)
-    statement = select(Case.id).where(*_conditions(viewer, filters, due, resident))
-    if filters.q:
-        statement = statement.outerjoin(resident, resident.id == Case.resident_id)
-    return statement.scalar_subquery()
+    return select(Case.id).where(*_conditions(viewer, filters, due)).scalar_subquery()
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,82 @@
+"""PostgreSQL's expression indexes (migration c7e2a94b1d58) serve the case list's own SQL.
+
+An index on an expression is only used for that expression, word for word, so these EXPLAIN the
+statements find_cases really sends (sequential scans — and, for the order, sorts — off, as a
+200,000-case council's planner would choose) and look for each index: with sorting off, an index
+that could not give the order would leave a Sort in the plan. SQLite has none of them: there the same statements must run and
+find the same cases, which test_case_list.py checks.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy import event, inspect, select, text
+
+from shared.db import EXPRESSION_INDEXES, db
+from shared.domain.enums import CaseKind, Role
+from shared.models import User
+from shared.services import search
+
+TODAY = search.DueThresholds(today=date(2027, 3, 10), soon_before=date(2027, 3, 13))
+
+
+def _plans(app, filters: search.CaseFilters, *costly: str) -> tuple[str, list[str]]:
+    """The database's name, and find_cases' statements for these filters (on PostgreSQL their EXPLAIN)."""
+    sent: list[tuple[str, object]] = []
+
+    def capture(conn, cursor, statement, parameters, context, executemany):
+        sent.append((statement, parameters))
+
+    with app.test_request_context():
+        connection = db.session.connection()
+        officer = db.session.scalar(select(User).where(User.role == Role.OFFICER).limit(1))
+        event.listen(connection, "before_cursor_execute", capture)
+        try:
+            search.find_cases(officer, filters, TODAY)
+        finally:
+            event.remove(connection, "before_cursor_execute", capture)
+        if connection.dialect.name != "postgresql":
+            return connection.dialect.name, [statement for statement, _ in sent]
+        for plan in ("seqscan", *costly):  # what a large table's planner would not choose
+            connection.execute(text(f"SET LOCAL enable_{plan} = off"))
+        return "postgresql", ["\n".join(row[0] for row in connection.exec_driver_sql(f"EXPLAIN {statement}", parameters))
+                              for statement, parameters in sent]
+
+
+@pytest.fixture
+def data(make):
+    service = make.service(name="Housing repairs")
+    make.user(Role.OFFICER, full_name="Olive Officer")
+    jane = make.user(Role.RESIDENT, full_name="Jane Whitfield", email="jane@example.com", phone="07700 900123")
+    make.case(jane, service, what_happened="The boiler broke.")
+
+
+def test_the_expression_indexes_exist_on_postgresql_only(engine):
+    with engine.connect() as connection:
+        names = {index["name"] for table in ("cases", "users")
+                 for index in inspect(connection).get_indexes(table) if index["name"] in EXPRESSION_INDEXES}
+        expected = EXPRESSION_INDEXES if connection.dialect.name == "postgresql" else set()
+    assert names == expected
+
+
+@pytest.mark.parametrize("q", ["whitfield", "jane boiler", "07700 900 123"])
+def test_a_search_reads_the_trigram_indexes(app, data, q):
+    database, statements = _plans(app, search.CaseFilters(q=q))
+    assert len(statements) == 2  # the count and the page
+    for statement in statements:
+        if database == "postgresql":
+            assert "ix_cases_search" in statement and "ix_users_search" in statement, statement
+            assert "Seq Scan on cases" not in statement, statement
+        else:
+            assert "UNION SELECT cases.id" in statement
+
+
+def test_the_due_sort_reads_the_next_date_index(app, data):
+    database, (count, page) = _plans(app, search.CaseFilters(state="open", kind=CaseKind.COMPLAINT,
+                                                                sort="due", order="asc"), "sort", "bitmapscan")
+    if database == "postgresql":
+        assert "Index Scan using ix_cases_next_date" in page and "Sort" not in page, page
+    else:
+        assert "ORDER BY CASE WHEN" in page
