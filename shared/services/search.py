@@ -10,7 +10,7 @@ from datetime import date
 from sqlalchemy import ColumnElement, and_, case, false, func, or_, select, true
 from sqlalchemy.orm import aliased, joinedload
 
-from shared.db import db
+from shared.db import LIKE_ESCAPE, contains_pattern, db
 from shared.domain.calendar import WorkingCalendar
 from shared.domain.enums import CLOSED_STATUSES, CaseKind, CaseStatus, Role
 from shared.domain.references import normalise
@@ -85,35 +85,30 @@ class DueThresholds:
         return cls(today=today, soon_before=calendar.add(today, DUE_SOON_DAYS + 1))
 
 
-def _like(text: str) -> str:
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
 def _search(q: str, resident) -> ColumnElement[bool]:
     """Every word must appear in one of the fields; a whole reference, however typed, also matches."""
     words = q.split()[:MAX_SEARCH_WORDS]
     per_word = []
     for word in words:
-        pattern = _like(word)
+        pattern = contains_pattern(word)
         fields = [
-            Case.reference.ilike(pattern, escape="\\"),
-            resident.full_name.ilike(pattern, escape="\\"),
-            resident.email.ilike(pattern, escape="\\"),
-            resident.phone.ilike(pattern, escape="\\"),
-            Case.contact_phone.ilike(pattern, escape="\\"),
-            Case.contact_address.ilike(pattern, escape="\\"),
-            Case.what_happened.ilike(pattern, escape="\\"),
+            Case.reference.ilike(pattern, escape=LIKE_ESCAPE),
+            resident.full_name.ilike(pattern, escape=LIKE_ESCAPE),
+            resident.email.ilike(pattern, escape=LIKE_ESCAPE),
+            resident.phone.ilike(pattern, escape=LIKE_ESCAPE),
+            Case.contact_phone.ilike(pattern, escape=LIKE_ESCAPE),
+            Case.contact_address.ilike(pattern, escape=LIKE_ESCAPE),
+            Case.what_happened.ilike(pattern, escape=LIKE_ESCAPE),
         ]
         per_word.append(or_(*fields))
     # A postcode or phone number typed without its spaces ("sw1a1aa", "07700900123").
     compact = re.sub(r"\s+", "", q)
     if len(compact) >= 5 and len(words) == 1:
-        pattern = _like(compact)
+        pattern = contains_pattern(compact)
         per_word = [or_(per_word[0],
-                        func.replace(Case.contact_address, " ", "").ilike(pattern, escape="\\"),
-                        func.replace(Case.contact_phone, " ", "").ilike(pattern, escape="\\"),
-                        func.replace(resident.phone, " ", "").ilike(pattern, escape="\\"))]
+                        func.replace(Case.contact_address, " ", "").ilike(pattern, escape=LIKE_ESCAPE),
+                        func.replace(Case.contact_phone, " ", "").ilike(pattern, escape=LIKE_ESCAPE),
+                        func.replace(resident.phone, " ", "").ilike(pattern, escape=LIKE_ESCAPE))]
     matched = and_(*per_word) if per_word else true()
     reference = normalise(q)
     return or_(Case.reference == reference, matched) if reference else matched
