@@ -65,18 +65,19 @@ def live_payloads(body: str) -> list[str]:
     for element in document.iter():
         if not isinstance(element.tag, str):
             continue
-        for name, value in element.attrib.items():
-            name = name.lower()
-            if _HANDLER.match(name) and "alert(" in value:
-                found.append(f"<{element.tag} {name}={value!r}>")
-            elif name.startswith(("hx-", "data-hx-")) and ("/xss" in value or "alert(" in value):
-                found.append(f"<{element.tag} {name}={value!r}>")
-            elif name in ("href", "src", "action", "formaction", "hx-get", "hx-post") and \
-                    value.strip().lower().startswith("javascript:"):
-                found.append(f"<{element.tag} {name}={value!r}>")
+        found += [f"<{element.tag} {name}={value!r}>" for name, value in element.attrib.items()
+                  if _live_attribute(name.lower(), value)]
         if element.tag == "img" and element.get("src") == "x":
             found.append("<img src=x>")
     return found
+
+
+def _live_attribute(name: str, value: str) -> bool:
+    if _HANDLER.match(name):
+        return "alert(" in value
+    if name.startswith(("hx-", "data-hx-")) and ("/xss" in value or "alert(" in value):
+        return True
+    return name in ("href", "src", "action", "formaction") and value.strip().lower().startswith("javascript:")
 
 
 def evaluated(body: str) -> bool:
