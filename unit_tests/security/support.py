@@ -91,3 +91,53 @@ def same_site(location: str | None) -> bool:
     parts = urlsplit(location)
     return parts.scheme in ("", "http", "https") and parts.netloc in ("", "localhost") and \
         not location.startswith(("//", "/\\", "\\"))
+
+
+_TEXT_TYPES = {"text", "search", "email", "tel", "url", "password", "number", None, ""}
+
+
+def post_form(body: str, path: str) -> dict[str, list[str]] | None:
+    """The fields of the page's POST form that sends to `path` (or of its only POST form), each with
+    what a browser would send untouched: values, the chosen option, the first radio, ticked boxes."""
+    document = html5lib.parse(body, namespaceHTMLElements=False)
+    forms = [f for f in document.iter("form") if (f.get("method") or "").lower() == "post"]
+    matching = [f for f in forms if urlsplit(f.get("action") or path).path == path] or forms[:1]
+    if not matching:
+        return None
+    fields: dict[str, list[str]] = {}
+    for element in matching[0].iter():
+        name = element.get("name") if isinstance(element.tag, str) else None
+        if not name:
+            continue
+        kind = (element.get("type") or "").lower()
+        if element.tag == "textarea":
+            fields.setdefault(name, []).append(element.text or "")
+        elif element.tag == "select":
+            options = list(element.iter("option"))
+            chosen = [o for o in options if o.get("selected") is not None] or options[:1]
+            fields[name] = [o.get("value", o.text or "") for o in chosen]
+        elif element.tag == "input" and kind == "radio":
+            if name not in fields or element.get("checked") is not None:
+                fields[name] = [element.get("value", "on")]
+        elif element.tag == "input" and kind == "checkbox":
+            if element.get("checked") is not None:
+                fields.setdefault(name, []).append(element.get("value", "on"))
+        elif element.tag == "input" and kind not in ("submit", "button", "file", "image", "reset"):
+            fields.setdefault(name, []).append(element.get("value", ""))
+    return fields
+
+
+def text_field_names(body: str, path: str) -> dict[str, str]:
+    """The form's free-text fields, by name, with their input type ("textarea" for a text area)."""
+    document = html5lib.parse(body, namespaceHTMLElements=False)
+    forms = [f for f in document.iter("form") if (f.get("method") or "").lower() == "post"]
+    matching = [f for f in forms if urlsplit(f.get("action") or path).path == path] or forms[:1]
+    names: dict[str, str] = {}
+    for form in matching[:1]:
+        for element in form.iter():
+            if element.tag == "textarea" and element.get("name"):
+                names[element.get("name")] = "textarea"
+            elif element.tag == "input" and element.get("name") and (element.get("type") or "").lower() in _TEXT_TYPES:
+                names[element.get("name")] = (element.get("type") or "text").lower()
+    names.pop("csrf_token", None)
+    return names
