@@ -10,6 +10,7 @@ from shared.services import files as uploads
 from shared.services import messages
 from shared.web import ratelimits
 from shared.web.forms import RedressForm, long_text
+from shared.web.numbers import whole_number
 
 MAX_REASON = 5_000
 
@@ -40,7 +41,7 @@ class _CaseChangeForm(RedressForm):
     version = HiddenField()
 
     def expected_version(self) -> int | None:
-        return int(self.version.data) if (self.version.data or "").isdigit() else None
+        return whole_number(self.version.data)
 
 
 class EscalateForm(_CaseChangeForm):

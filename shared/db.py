@@ -50,6 +50,16 @@ class UTCDateTime(TypeDecorator):
         return value.astimezone(UTC)
 
 
+LIKE_ESCAPE = "\\"
+
+
+def contains_pattern(text: str) -> str:
+    """A LIKE pattern matching `text` anywhere, its `%`, `_` and backslash taken literally
+    (use with `escape=LIKE_ESCAPE`): a search for "50%" finds "50%", not every row."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
 def enum_column(cls: type, length: int = 30) -> Enum:
     """A string enum stored by value (not name) in a plain VARCHAR: portable, and new members need no migration."""
     return Enum(cls, native_enum=False, length=length, values_callable=lambda members: [m.value for m in members])

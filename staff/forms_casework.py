@@ -35,6 +35,7 @@ from shared.domain.enums import ClosureCode, Finding, RemedyKind
 from shared.services.responses import Draft, OutstandingAction, Remedy
 from shared.web.fields import GovukDateField
 from shared.web.forms import RedressForm, select_choices
+from shared.web.numbers import whole_number
 
 _DATE_MESSAGES = {
     "required": _l("Enter the date"),
@@ -52,7 +53,7 @@ class CaseActionForm(RedressForm):
     submit = SubmitField(_l("Confirm"), widget=GovSubmitInput())
 
     def expected_version(self) -> int | None:
-        return int(self.version.data) if (self.version.data or "").isdigit() else None
+        return whole_number(self.version.data)
 
 
 class AcknowledgeForm(CaseActionForm):

@@ -17,6 +17,7 @@ from wtforms.validators import DataRequired, Length, Optional, StopValidation
 from shared.domain.enums import LearningStatus, Ombudsman, OmbudsmanDecision
 from shared.web.fields import GovukDateField, date_messages
 from shared.web.forms import RedressForm, select_choices
+from shared.web.numbers import whole_number
 
 
 class OptionalDateField(GovukDateField):
@@ -67,7 +68,7 @@ class LearningForm(RedressForm):
         return int(self.service.data)
 
     def owner_id(self) -> int | None:
-        return int(self.owner.data) if (self.owner.data or "").isdigit() else None
+        return whole_number(self.owner.data)
 
     def learning_status(self) -> LearningStatus:
         return LearningStatus(self.status.data)

@@ -10,6 +10,7 @@ from wtforms.validators import DataRequired, InputRequired, Length
 from shared.models import Service, User
 from shared.web.fields import GovukDateField
 from shared.web.forms import RedressForm, select_choices
+from shared.web.numbers import whole_number
 
 MAX_TEXT = 10_000
 
@@ -60,7 +61,7 @@ class AskForm(RedressForm):
 
     @property
     def responder_id(self) -> int | None:
-        return int(self.responder.data) if (self.responder.data or "").isdigit() else None
+        return whole_number(self.responder.data)
 
 
 class AnswerForm(RedressForm):

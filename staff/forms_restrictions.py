@@ -17,13 +17,14 @@ from shared.domain.enums import RestrictionCategory, RestrictionType
 from shared.domain.restrictions import MAX_TEXT
 from shared.web.fields import date_messages
 from shared.web.forms import RedressForm, select_choices
+from shared.web.numbers import whole_number
 from staff.forms_followup import OptionalDateField
 
 _TOO_LONG = _l("The text must be 5,000 characters or fewer")
 
 
 def _ids(values) -> tuple[int, ...]:
-    return tuple(int(v) for v in values or () if str(v).isdigit())
+    return tuple(n for n in (whole_number(v) for v in values or ()) if n is not None)
 
 
 class _TermsFields(RedressForm):
@@ -50,7 +51,7 @@ class _TermsFields(RedressForm):
         return tuple(RestrictionType(v) for v in self.types.data or () if v in known)
 
     def named_officer_id(self) -> int | None:
-        return int(self.named_officer.data) if (self.named_officer.data or "").isdigit() else None
+        return whole_number(self.named_officer.data)
 
 
 class ProposeForm(_TermsFields):

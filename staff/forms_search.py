@@ -18,6 +18,7 @@ from wtforms.validators import Length
 from shared.domain.enums import CaseKind, CaseStatus
 from shared.services.search import DEFAULT_ORDER, SORTS, CaseFilters, FilterOptions
 from shared.web.forms import RedressForm, select_choices
+from shared.web.numbers import page_number
 
 MAX_SEARCH = 200
 STAGES = (1, 2, 3)
@@ -102,7 +103,6 @@ class CaseSearchForm(RedressForm):
         sort = sort if sort in SORTS else "received"
         order = args.get("order", "")
         order = order if order in ("asc", "desc") else DEFAULT_ORDER[sort]
-        page = args.get("page", 1, type=int) or 1
         officer = offered("officer")
         self.vulnerable.data = args.get("vulnerable") == "y"  # the checkbox shows what is applied
         return CaseFilters(
@@ -119,7 +119,7 @@ class CaseSearchForm(RedressForm):
             my_teams=args.get("teams") == "mine",
             sort=sort,
             order=order,
-            page=max(1, page),
+            page=page_number(args),
         )
 
 

@@ -15,6 +15,7 @@ from wtforms.validators import DataRequired, Length, ValidationError
 
 from shared.services import templates
 from shared.web.forms import RedressForm, select_choices
+from shared.web.numbers import whole_number
 
 
 class ResponseTemplateForm(RedressForm):
@@ -54,4 +55,4 @@ class ResponseTemplateForm(RedressForm):
             raise ValidationError(found[0])
 
     def stage_number(self) -> int | None:
-        return int(self.stage.data) if (self.stage.data or "").isdigit() else None
+        return whole_number(self.stage.data)

@@ -15,6 +15,7 @@ from datetime import timedelta
 
 import pytest
 from flask.testing import FlaskClient
+from sqlalchemy import select
 
 from shared import clock
 from shared.domain.enums import (
@@ -29,7 +30,7 @@ from shared.domain.enums import (
 )
 from shared.models import Restriction
 from unit_tests.test_guest_case_access import grant
-from unit_tests.test_route_access import EXPECTED, quick_sign_in
+from unit_tests.test_route_access import COUNCILLOR, EXPECTED, RESIDENT, RESPONDER, quick_sign_in
 
 HEALTH = "SECRETHEALTH7731"  # in what_happened of the person's first case
 MESSAGE = "SECRETMESSAGE2284"  # a message from the council on that case
@@ -223,3 +224,62 @@ def test_withdrawn_consent_and_a_removed_role_take_effect_on_the_next_request(ap
     assert HEALTH not in representative.get("/cases").get_data(as_text=True)
     assert councillor.get(f"/councillor/enquiries/{world['enquiry'].reference}").status_code == 403
     assert councillor.get(f"/cases/{world['enquiry'].reference}").status_code == 404
+
+
+# ---------------------------------------------------------------------------------------------
+# Object references (IDOR): every route with a reference or an id in its address, GET and POST,
+# pointed at something of the person's by someone it is not for. Their role may reach the route
+# (404: not found and not theirs look the same) or not (403, as the route inventory says).
+
+# Who tries, the inventory visitor whose role they have, and which of the person's cases they aim at.
+STRANGERS = {
+    "resident": (RESIDENT, "case", "portal."),  # another resident: the person's case
+    "representative": (RESIDENT, "other", "portal."),  # named on the person's first case only: their second
+    "councillor": (COUNCILLOR, "case", "portal."),  # named on an enquiry for someone else: not on the person's case
+    "other_councillor": (COUNCILLOR, "enquiry", "portal."),  # the same ward, not named on the enquiry
+    "responder_b": (RESPONDER, "case", "staff."),  # another service's responder: the back office's case routes
+}
+
+
+def _object_urls(app, world, target: str, method: str, ids: dict, side: str) -> list[tuple[str, str]]:
+    adapter = app.url_map.bind("localhost")
+    found = []
+    for endpoint, route in EXPECTED.items():
+        if method not in route.methods or not endpoint.startswith(side):
+            continue
+        rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint and method in r.methods)
+        arguments = set(rule.arguments)
+        if not arguments & ({"reference"} | set(ids)):
+            continue
+        values = {name: ids.get(name, {"token": "x", "slug": "name", "detail": "name", "kind": "other", "decision": "complaint",
+                                      "step": "details", "provision": "6.2"}.get(name, 0))
+                  for name in arguments if name != "reference"}
+        if "reference" in arguments:
+            values["reference"] = world[target].reference
+        found.append((endpoint, adapter.build(endpoint, values)))
+    return found
+
+
+@pytest.mark.parametrize("method", ["GET", "POST"])
+@pytest.mark.parametrize("who", list(STRANGERS))
+def test_someone_elses_reference_or_id_is_not_found(app, session, make, world, who, method):
+    from shared.models import CaseRepresentative
+    from unit_tests.security.support import post_form
+
+    inventory_visitor, target, side = STRANGERS[who]
+    person = world["people"]["person"]
+    representative_id = session.scalar(select(CaseRepresentative.id).where(CaseRepresentative.case_id == world["case"].id))
+    ids = {**world["ids"], "draft_id": make.feedback_draft(person).id, "representative_id": representative_id}
+    client = _visitor(app, session, world, who)
+    token = post_form(client.get("/sign-in").get_data(as_text=True), "/sign-in")["csrf_token"][0]
+    failures = []
+    urls = _object_urls(app, world, target, method, ids, side)
+    assert len(urls) >= 8, urls  # the portal's case, file, reply, escalation, withdrawal, draft, adjustment… routes
+    for endpoint, url in urls:
+        route = EXPECTED[endpoint]
+        refused_by_role = (route.get if method == "GET" else route.post)[inventory_visitor] == 403
+        expected = 403 if refused_by_role else 404
+        response = client.get(url) if method == "GET" else client.post(url, data={"csrf_token": token})
+        if response.status_code != expected:
+            failures.append(f"{endpoint} {url}: {response.status_code}, expected {expected}")
+    assert not failures, f"{who}:\n" + "\n".join(failures)

@@ -29,6 +29,7 @@ from shared.services import (
 from shared.services import cases as case_queries
 from shared.services.calendar import council_calendar
 from shared.web.htmx import varies, wants_section
+from shared.web.numbers import page_number, whole_number
 
 
 def viewer() -> User | None:
@@ -46,7 +47,7 @@ def visible_case(reference: str) -> Case:
 @bp.get("/cases")
 @portal(Role.RESIDENT)
 def your_cases():
-    page = max(1, request.args.get("page", 1, type=int))
+    page = page_number(request.args)
     return render_template("portal/cases.html", page=case_queries.cases_for_resident(current_user, page))
 
 
@@ -62,7 +63,7 @@ def case(reference: str):
     calendar = council_calendar() if found.status is CaseStatus.ESCALATION_REQUESTED else None
     talk = case_queries.correspondence_for_resident(found)
     # "New" marks our messages unread when the page opened; a refresh keeps marking those it was sent.
-    shown_new = {int(n) for n in request.args.get("new", "").split(",") if n.isdigit()}
+    shown_new = {whole_number(n) for n in request.args.get("new", "").split(",")} - {None}
     unread = {m.id for m in talk.messages if m.direction is MessageDirection.OUT and (m.read_at is None or m.id in shown_new)}
     # No UPDATE when nothing of ours is unread (most views): the page's query budget has no room for it.
     if any(m.direction is MessageDirection.OUT and m.read_at is None for m in talk.messages):

@@ -21,6 +21,7 @@ from shared.models import Case
 from shared.services import cases as case_queries
 from shared.services import member_enquiries, representatives, resident_actions, responses
 from shared.services.case_progress import today
+from shared.web.numbers import page_number, whole_number
 
 COUNCILLOR = Role.COUNCILLOR
 
@@ -29,7 +30,7 @@ COUNCILLOR = Role.COUNCILLOR
 @portal(COUNCILLOR)
 def councillor_home():
     """Your enquiries: the ones they logged, and cases the complaints team named them on."""
-    page = max(1, request.args.get("page", 1, type=int))
+    page = page_number(request.args)
     return render_template("portal/councillor/enquiries.html", page=member_enquiries.enquiries_for(current_user, page))
 
 
@@ -147,7 +148,7 @@ def councillor_enquiry_chase(reference: str):
 def councillor_ward():
     choices = period_choices()
     chosen = request.args.get("period", "90")
-    days = int(chosen) if chosen.isdigit() and int(chosen) in member_enquiries.PERIODS else 90
+    days = whole_number(chosen) if whole_number(chosen) in member_enquiries.PERIODS else 90
     ward = member_enquiries.ward_of(current_user)
     counts = member_enquiries.ward_counts(ward, days) if ward is not None else None
     return render_template("portal/councillor/ward.html", ward=ward, counts=counts, choices=choices, days=days,

@@ -12,6 +12,7 @@ from shared.auth.access import public
 from shared.domain.enums import Role
 from shared.services import council, learning, logos, retention
 from shared.web import session_timeout
+from shared.web.numbers import page_number
 
 # Update when the statement is reviewed (the regulations ask for at least a yearly review).
 ACCESSIBILITY_STATEMENT_PREPARED = date(2026, 11, 23)
@@ -65,5 +66,4 @@ def contact():
 @bp.get("/you-said-we-did")
 @public
 def you_said_we_did():
-    page = request.args.get("page", "")
-    return render_template("portal/you_said_we_did.html", found=learning.published(int(page) if page.isdigit() else 1))
+    return render_template("portal/you_said_we_did.html", found=learning.published(page_number(request.args)))

@@ -202,7 +202,7 @@ def _read_row(row: _Row, lookups: _Lookups, problems: _Problems) -> None:
     row.reference = reference.upper()
     stage = cells.get("stage", "")
     if stage:
-        if stage.isdigit() and 1 <= int(stage) <= 9:
+        if stage.isascii() and stage.isdigit() and 1 <= int(stage) <= 9:  # int("²") fails
             row.stage = int(stage)
         else:
             problem("stage", _("Expected a stage number, like 1 or 2 (it was “%(value)s”).", value=stage[:40]))

@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import joinedload
 
-from shared.db import db
+from shared.db import LIKE_ESCAPE, contains_pattern, db
 from shared.domain.enums import ContactMethod, Role
 from shared.domain.references import normalise
 from shared.models import AuditEvent, Case, User
@@ -74,8 +74,9 @@ def _compact(column) -> ColumnElement:
 
 def _conditions(query: str) -> list[ColumnElement]:
     text = query.strip()
-    like = f"%{text.lower()}%"
-    conditions: list[ColumnElement] = [func.lower(User.full_name).like(like), func.lower(User.email).like(like)]
+    like = contains_pattern(text.lower())
+    conditions: list[ColumnElement] = [func.lower(User.full_name).like(like, escape=LIKE_ESCAPE),
+                                       func.lower(User.email).like(like, escape=LIKE_ESCAPE)]
     digits = re.sub(r"\D", "", text)
     if len(digits) >= _MIN_PHONE_DIGITS and not re.search(r"[A-Za-z@]", text):
         # 07700 900 982 and +44 7700 900982 are the same number.

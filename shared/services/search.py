@@ -22,7 +22,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import aliased, joinedload
 
-from shared.db import db
+from shared.db import LIKE_ESCAPE, contains_pattern, db
 from shared.domain.calendar import WorkingCalendar
 from shared.domain.enums import CLOSED_STATUSES, CaseKind, CaseStatus, Role
 from shared.domain.references import normalise
@@ -107,11 +107,6 @@ class DueThresholds:
         return cls(today=today, soon_before=calendar.add(today, DUE_SOON_DAYS + 1))
 
 
-def _like(text: str) -> str:
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
 # The separator between a document's fields: a search word never holds whitespace, so never spans two.
 _SPACE = literal_column("' '")
 _PHONE_PUNCTUATION = (" ", "-", "(", ")")
@@ -161,12 +156,12 @@ def _matching(texts: list[str]) -> list:
     the case or of its person: those whose person has every one — the resident's trigram index, then
     their cases — and those where at least one is in the case's own fields (the cases' trigram index),
     each text then checked in the case or its person."""
-    patterns = [_like(text) for text in texts]
-    people = select(User.id).where(*(person_document().ilike(p, escape="\\") for p in patterns))
+    patterns = [contains_pattern(text) for text in texts]
+    people = select(User.id).where(*(person_document().ilike(p, escape=LIKE_ESCAPE) for p in patterns))
     person = aliased(User)
-    in_case = [case_document().ilike(p, escape="\\") for p in patterns]
+    in_case = [case_document().ilike(p, escape=LIKE_ESCAPE) for p in patterns]
     in_either = [] if len(texts) == 1 else [  # one text: it is in the case's fields already
-        or_(own, person_document(person).ilike(p, escape="\\")) for own, p in zip(in_case, patterns, strict=True)]
+        or_(own, person_document(person).ilike(p, escape=LIKE_ESCAPE)) for own, p in zip(in_case, patterns, strict=True)]
     return [select(Case.id).where(Case.resident_id.in_(people)),
             select(Case.id).outerjoin(person, person.id == Case.resident_id).where(or_(*in_case), *in_either)]
 

@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 
 from shared.auth.sessions import end_all_sessions
 from shared.clock import utcnow
-from shared.db import db
+from shared.db import LIKE_ESCAPE, contains_pattern, db
 from shared.domain.enums import AccountStatus, CaseStatus, Role
 from shared.domain.user_admin import (
     MANAGED_ROLES,
@@ -74,11 +74,6 @@ class UserRow:
         return status_of(self.user.disabled_at, self.user.last_sign_in_at)
 
 
-def _like(text: str) -> str:
-    escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
 def _status_condition(status: AccountStatus):
     match status:
         case AccountStatus.DISABLED:
@@ -98,9 +93,9 @@ def find(filters: UserFilters) -> Page:
         conditions.append(_status_condition(filters.status))
     text = filters.q.strip()
     if text:
-        pattern = _like(text)
-        conditions.append(or_(func.lower(User.full_name).like(pattern, escape="\\"),
-                              func.lower(User.email).like(pattern, escape="\\")))
+        pattern = contains_pattern(text.lower())
+        conditions.append(or_(func.lower(User.full_name).like(pattern, escape=LIKE_ESCAPE),
+                              func.lower(User.email).like(pattern, escape=LIKE_ESCAPE)))
     total = db.session.scalar(select(func.count()).select_from(User).where(*conditions)) or 0
     rows = db.session.execute(
         select(User, Service, Ward)

@@ -19,6 +19,7 @@ from shared.domain.policy import ADJUSTMENT_RECORDER_ROLES, can_view_case
 from shared.models import Case
 from shared.services import adjustments, audit, signposting
 from shared.web.filters import govuk_date
+from shared.web.numbers import page_number, whole_number
 from staff import bp
 from staff.forms_adjustments import AdjustmentForm, ConfirmForm, SendSupportForm
 
@@ -99,15 +100,10 @@ def case_adjustment_review(reference: str, adjustment_id: int):
 # --- reviews that are due ----------------------------------------------------------------------
 
 
-def _page_number() -> int:
-    value = request.args.get("page", "1")
-    return max(1, int(value)) if value.isdigit() else 1
-
-
 @bp.get("/adjustments/reviews")
 @staff(*REVIEWER_ROLES)
 def adjustment_reviews():
-    return render_template("staff/adjustments/reviews.html", due=adjustments.due_reviews(_page_number()))
+    return render_template("staff/adjustments/reviews.html", due=adjustments.due_reviews(page_number(request.args)))
 
 
 @bp.post("/adjustments/<int:adjustment_id>/reviewed")
@@ -120,7 +116,7 @@ def adjustment_reviewed(adjustment_id: int):
         abort(400)
     adjustments.mark_reviewed(adjustment, actor=current_user)
     flash(_("%(adjustment)s reviewed.", adjustment=adjustment.kind.label))
-    return redirect(url_for("staff.adjustment_reviews", page=_page_number()))
+    return redirect(url_for("staff.adjustment_reviews", page=page_number(request.args)))
 
 
 # --- sending the person entries from the support directory ----------------------------------------------
@@ -137,7 +133,7 @@ def case_send_support(reference: str):
         topic = signposting.social_care_topic(procedure_kind=case.procedure.kind if case.procedure else None)
         form.services.data = [str(s.id) for s in signposting.rank(services, signposting.topics_for(signposting.SUPPORT, topic))]
     if form.validate_on_submit():
-        chosen = signposting.services_by_ids([int(i) for i in form.services.data if i.isdigit()])
+        chosen = signposting.services_by_ids([n for n in map(whole_number, form.services.data) if n is not None])
         try:
             signposting.send(case, case.resident, chosen, actor=current_user)
         except signposting.NoWayToContact:

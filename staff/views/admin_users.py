@@ -16,6 +16,7 @@ from shared.domain.enums import AccountStatus, Role
 from shared.domain.user_admin import MANAGED_ROLES
 from shared.services import mfa as mfa_service
 from shared.services import user_admin
+from shared.web.numbers import page_number
 from staff import bp
 from staff.forms_users import LANGUAGES, NONE, ROLE_HINTS, ButtonForm, UserForm
 
@@ -58,10 +59,9 @@ def shown_value(field: str, value: object) -> object:
 
 
 def _filters() -> user_admin.UserFilters:
-    page = request.args.get("page", 1, type=int) or 1
     return user_admin.UserFilters(role=_ROLES.get(request.args.get("role", "")),
                                   status=_STATUSES.get(request.args.get("status", "")),
-                                  q=request.args.get("q", "").strip()[:200], page=max(1, page))
+                                  q=request.args.get("q", "").strip()[:200], page=page_number(request.args))
 
 
 @bp.get("/admin/users")

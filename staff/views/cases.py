@@ -20,6 +20,7 @@ from shared.domain.transitions import allowed_actions
 from shared.services import audit, case_page, correspondence, engine, files
 from shared.services.case_page import CasePage
 from shared.web.htmx import varies, wants_section
+from shared.web.numbers import whole_number
 from staff import bp
 from staff.actions import attempt
 from staff.forms import NoteForm
@@ -129,7 +130,7 @@ def add_note(reference: str):
     form = NoteForm()
     if not form.validate():
         return _note_answer(page, form, 400)
-    version = int(form.version.data) if (form.version.data or "").isdigit() else None
+    version = whole_number(form.version.data)
     refused = attempt(
         lambda shown: engine.perform(shown.case, EventType.NOTE_ADDED, current_user, text=form.text.data,
                                      expected_version=version),

@@ -12,6 +12,7 @@ from shared.auth.access import staff
 from shared.domain.enums import ContactMethod, Role
 from shared.domain.policy import PRIVACY_ROLES
 from shared.services import customers
+from shared.web.numbers import page_number
 from staff import bp
 from staff.forms_customers import CustomerEditForm, CustomerForm, CustomerSearchForm, InviteForm
 from staff.forms_privacy import SubjectAccessForm
@@ -24,7 +25,7 @@ CUSTOMER_ROLES = (Role.AGENT, Role.OFFICER, Role.MANAGER)  # who takes calls and
 @staff(*CUSTOMER_ROLES)
 def customers_search():
     form = CustomerSearchForm(request.args)
-    page = max(1, request.args.get("page", 1, type=int))
+    page = page_number(request.args)
     found = None
     # Opening the page is not a search: only a submitted one can fail validation.
     if "q" in request.args and form.validate():
@@ -38,7 +39,7 @@ def customers_search():
 def customer(customer_id: int):
     person = customer_or_404(customer_id)
     customers.view(person, current_user)
-    page = max(1, request.args.get("page", 1, type=int))
+    page = page_number(request.args)
     trail = customers.audit_trail(person) if current_user.role is Role.MANAGER else None
     return render_template(
         "staff/customers/customer.html", person=person, email=person.email,

@@ -11,6 +11,7 @@ from shared.auth.access import staff
 from shared.domain.policy import CASEWORK_ROLES
 from shared.models import Case
 from shared.services import information, outbox
+from shared.web.numbers import page_number
 from staff import TASK_ROLES, bp
 from staff.actions import attempt
 from staff.forms_information import AnswerForm, AskForm
@@ -57,7 +58,7 @@ def information_new(reference: str):
 @bp.get("/tasks")
 @staff(*TASK_ROLES)
 def tasks():
-    page = max(1, request.args.get("page", 1, type=int))
+    page = page_number(request.args)
     # Messages the outbox could not deliver (or letters to post) are the complaints team's tasks too.
     undelivered = outbox.waiting_for_staff() if current_user.role in TEAM else None
     return render_template("staff/information/tasks.html", tasks=information.open_tasks(current_user, page),

@@ -12,6 +12,7 @@ from shared.domain.enums import LearningStatus, Role
 from shared.domain.policy import CASEWORK_ROLES
 from shared.services import learning
 from shared.services.learning import LearningFilters, UnknownReference
+from shared.web.numbers import page_number, whole_number
 from staff import bp
 from staff.forms_followup import LearningEditForm, LearningForm, LearningStatusForm, LinkCaseForm
 
@@ -31,8 +32,7 @@ def _options() -> dict:
 
 
 def _int_arg(name: str) -> int | None:
-    value = request.args.get(name, "")
-    return int(value) if value.isdigit() else None
+    return whole_number(request.args.get(name))
 
 
 @bp.get("/learning")
@@ -40,7 +40,7 @@ def _int_arg(name: str) -> int | None:
 def learning_list():
     status_value = request.args.get("status", "")
     status = LearningStatus(status_value) if status_value in {s.value for s in LearningStatus} else None
-    filters = LearningFilters(status=status, service_id=_int_arg("service"), page=_int_arg("page") or 1)
+    filters = LearningFilters(status=status, service_id=_int_arg("service"), page=page_number(request.args))
     found = learning.find(filters)
     params = {k: v for k, v in {"status": status.value if status else None, "service": filters.service_id}.items() if v}
     return render_template("staff/learning/list.html", found=found, filters=filters, services=learning.services(),

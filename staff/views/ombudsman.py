@@ -15,6 +15,7 @@ from shared.domain.enums import Ombudsman
 from shared.domain.policy import CASEWORK_ROLES
 from shared.services import learning
 from shared.services import ombudsman as service
+from shared.web.numbers import page_number
 from staff import bp
 from staff.forms_followup import ComplyForm, EnquiryForm, RecommendationForm, ReferralForm
 from staff.lookups import case_or_404
@@ -41,8 +42,7 @@ def followup_panel(case):
 @bp.get("/ombudsman")
 @staff(*TEAM)
 def ombudsman_list():
-    page = request.args.get("page", "")
-    found = service.find(int(page) if page.isdigit() else 1)
+    found = service.find(page_number(request.args))
     return render_template("staff/ombudsman/list.html", found=found)
 
 

@@ -21,6 +21,7 @@ from shared.domain.enums import MessageChannel, MessageStatus, Role
 from shared.services import outbox
 from shared.services.message_catalogue import MESSAGES
 from shared.web.forms import RedressForm
+from shared.web.numbers import page_number
 from staff import bp
 
 READERS = (Role.OFFICER, Role.MANAGER, Role.ADMIN)
@@ -61,8 +62,7 @@ def _filters() -> outbox.OutboxFilters:
         day = date.fromisoformat(request.args.get("day", "")) if request.args.get("day") else None
     except ValueError:
         day = None
-    page = request.args.get("page", 1, type=int) or 1
-    return outbox.OutboxFilters(status=status, template=request.args.get("template") or None, day=day, page=max(1, page))
+    return outbox.OutboxFilters(status=status, template=request.args.get("template") or None, day=day, page=page_number(request.args))
 
 
 @bp.get("/outbox")

@@ -20,6 +20,7 @@ from shared.services import triage as triage_service
 from shared.services.calendar import council_calendar
 from shared.services.triage import Decision
 from shared.web.htmx import varies, wants_section
+from shared.web.numbers import page_number
 from staff import bp
 from staff.actions import attempt
 from staff.forms_triage import (
@@ -48,7 +49,7 @@ def current_locale() -> str:
 
 
 def _queue_page(bulk_form: BulkAllocateForm | None = None, status: int = 200):
-    page = max(1, request.args.get("page", 1, type=int))
+    page = page_number(request.args)
     queue = case_queries.triage_queue(page)
     calendar = council_calendar()
     today = to_london(utcnow()).date()

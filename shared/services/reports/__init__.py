@@ -131,7 +131,7 @@ def _plain(cell):
 
 
 # Cells a spreadsheet would run as a formula (OWASP: CSV injection) get a leading apostrophe.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\0")
 
 
 def csv_cell(cell) -> str | int | float:

@@ -1,0 +1,1 @@
+"""The security suite (issue 10): attacks tried on every route and form, driven by the route inventory."""
