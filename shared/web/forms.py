@@ -18,7 +18,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
 )
 from wtforms import EmailField, PasswordField, RadioField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, Optional
+from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, Optional, ValidationError
 
 from shared.web import ratelimits
 
@@ -156,6 +156,33 @@ def required_choice(label, choices, message, *, description="") -> RadioField:
 # --- choosing a password: residents registering or resetting, staff and councillors invited -----------
 
 
+class HardToGuess:
+    """Refuses a password on the common lists, made of a pattern, or built from the person's own
+    details or the council's name (shared.auth.passwords.too_easy_to_guess). The person's details
+    are what the form holds (registering) or the signed-in account's (changing it)."""
+
+    CONTEXT_FIELDS = ("email", "full_name", "name")
+
+    def __call__(self, form, field) -> None:
+        from flask_login import current_user
+
+        from shared.auth.passwords import too_easy_to_guess
+        from shared.services import council
+
+        if field.errors or not field.data:
+            return  # too short already says what to do
+        context = [getattr(form, name).data for name in self.CONTEXT_FIELDS
+                   if name in form and isinstance(getattr(form, name).data, str)]
+        if current_user.is_authenticated:
+            context += [current_user.email, current_user.full_name]
+        context += [council.council().name, "Redress"]
+        if too_easy_to_guess(field.data, context):
+            raise ValidationError(_l(
+                "Choose a password that is harder to guess: not a common password, a pattern such as "
+                "“qwerty” or “12345”, your name or email address, or the council’s name. "
+                "Three or four unrelated words together work well."))
+
+
 def new_password_field(label, required, *, description) -> PasswordField:
     return PasswordField(
         label,
@@ -165,6 +192,7 @@ def new_password_field(label, required, *, description) -> PasswordField:
             DataRequired(required),
             Length(min=10, message=_l("Password must be 10 characters or more")),
             Length(max=200, message=_l("Password must be 200 characters or fewer")),
+            HardToGuess(),
         ],
     )
 
