@@ -30,8 +30,9 @@ def clamd_binary() -> str:
 class Clamd:
     """clamd listening on 127.0.0.1 (TCP) and on a unix socket in `directory`."""
 
-    def __init__(self, directory: Path) -> None:
+    def __init__(self, directory: Path, stream_max_length: str = "12M") -> None:
         self.directory = directory
+        self.stream_max_length = stream_max_length  # clamd answers "size limit exceeded" past it
         self.port = free_port()
         self.socket_path = directory / "clamd.sock"
         self.process: subprocess.Popen | None = None
@@ -57,7 +58,7 @@ class Clamd:
             f"TCPSocket {self.port}",
             f"LocalSocket {self.socket_path}",
             f"LogFile {self.directory / 'clamd.log'}",
-            "StreamMaxLength 12M",
+            f"StreamMaxLength {self.stream_max_length}",
             "SelfCheck 3600",
             "",
         ]))

@@ -125,6 +125,46 @@ def test_an_infected_file_is_quarantined_and_its_sender_and_the_officer_are_told
     assert scan(app).scanned == 0  # quarantined files are not scanned again
 
 
+@pytest.fixture(scope="session")
+def small_clamd(tmp_path_factory):
+    """A clamd that scans streams of 100 KB at most, as a council's might be set below our file limit
+    (the unit tests' request limit is 1 MB)."""
+    server = Clamd(tmp_path_factory.mktemp("small-clamd"), stream_max_length="100K")
+    server.start()
+    yield server
+    server.stop()
+
+
+def test_a_file_clamd_cannot_scan_is_never_served_and_people_are_told(app, session, people, small_clamd,
+                                                                     monkeypatch):
+    configure(monkeypatch, app, small_clamd.tcp_address)
+    big = b"Notes from the inspection, page after page.\n" * 5_000  # 225 KB of plain text
+    resident_client, stored = reply_with(app, session, people, "inspection-notes.txt", big)
+    totals = scan(app)
+    assert (totals.failed, totals.clean, totals.quarantined) == (1, 0, 0), (totals, stored.scan_status)
+    session.expire_all()
+    row = session.get(StoredFile, stored.id)
+    assert row.scan_status is ScanStatus.UNSCANNABLE
+    # clamd says so, or closes the connection mid-stream (which of the two is a race)
+    assert "size limit" in row.scan_finding.lower() or "StreamMaxLength" in row.scan_finding
+    reference = people["case"].reference
+    officer = staff_client(app, session, people["officer"])
+    assert resident_client.get(f"/cases/{reference}/files/{row.id}").status_code == 404
+    assert officer.get(f"/staff/cases/{reference}/files/{row.id}").status_code == 404
+    staff_page = officer.get(f"/staff/cases/{reference}").get_data(as_text=True)
+    assert "Could not be checked" in staff_page and f"/files/{row.id}\"" not in staff_page
+    assert "could not check this file" in resident_client.get(f"/cases/{reference}").get_data(as_text=True)
+    told = {m.template: m for m in session.scalars(select(OutboxMessage).where(OutboxMessage.case_id == people["case"].id))}
+    assert told["file_not_checked"].recipient == "jane@example.com"
+    assert "inspection-notes.txt" in told["file_not_checked"].body and "another form" in told["file_not_checked"].body
+    assert told["file_unscannable"].recipient == "priya@example.gov.uk"
+    assert f"/staff/cases/{reference}#case-files" in told["file_unscannable"].body
+    assert "file_removed" not in told and "file_quarantined" not in told
+    assert scan(app).failed == 0  # not tried again every round
+    with app.app_context():
+        assert (files.upload_dir() / row.stored_name).exists()  # kept: nothing was found in it
+
+
 def test_a_virus_inside_a_document_is_found_through_the_unix_socket(app, session, people, clamd, monkeypatch):
     configure(monkeypatch, app, clamd.unix_address)
     _client, stored = reply_with(app, session, people, "report.docx", docx({"word/media/notes.txt": EICAR}))

@@ -378,3 +378,4 @@ class ScanStatus(LabelledEnum):
     PENDING = "pending", _l("Being checked"), "govuk-tag--blue"
     CLEAN = "clean", _l("Checked"), "govuk-tag--green"
     QUARANTINED = "quarantined", _l("Removed: a virus was found"), "govuk-tag--red"
+    UNSCANNABLE = "unscannable", _l("Could not be checked"), "govuk-tag--yellow"  # clamd could not scan it

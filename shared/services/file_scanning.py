@@ -4,9 +4,12 @@ A file stored while scanning is configured is "pending": nobody can download it,
 as being checked. `redress worker` sends each waiting file to clamd (INSTREAM, over TCP or a unix
 socket, through clamdpy) and records the answer: clean files become downloadable; infected ones
 are quarantined (their bytes moved out of the file store's directory, never served again) and the
-person who sent it and the case's officer (or, with none, the managers) are told. If clamd cannot
-be reached, the round stops and the files stay pending until a later round (at most every 30 s):
-never served unscanned.
+person who sent it and the case's officer (or, with none, the managers) are told. A file clamd
+answers it cannot scan (too large for its StreamMaxLength, or one it fails on) is marked
+"unscannable": never served, and the sender is asked to send it another way while the case's
+officer (or the managers) hear of it, so it never sits unnoticed. If clamd cannot be reached, the
+round stops and the files stay pending until a later round (at most every 30 s): never served
+unscanned.
 
 Without scanning configured, files are "unscanned" and served as before; when scanning is switched
 on, the worker scans those too, and until it has they are not served.
@@ -47,7 +50,7 @@ class ScannerUnavailable(Exception):
 class ScanTotals:
     clean: int = 0
     quarantined: int = 0
-    failed: int = 0  # clamd answered with an error for that file (for example, too large): still pending
+    failed: int = 0  # clamd answered that it could not scan that file (for example, too large): unscannable
     waiting: bool = False  # the scanner was unavailable, so files are still waiting
 
     @property
@@ -68,17 +71,21 @@ def status_for_new_file() -> ScanStatus:
 
 
 def available(stored: StoredFile) -> bool:
-    """Whether the file may be downloaded: clean, or (with no scanner configured) not quarantined."""
+    """Whether the file may be downloaded: clean, or (with no scanner configured) neither quarantined
+    nor one the scanner could not check."""
     if stored.scan_status is ScanStatus.CLEAN:
         return True
-    return stored.scan_status is not ScanStatus.QUARANTINED and not configured()
+    return stored.scan_status not in (ScanStatus.QUARANTINED, ScanStatus.UNSCANNABLE) and not configured()
 
 
 def state(stored: StoredFile) -> str:
-    """For templates: "ready" (a link), "checking" (shown as being checked) or "quarantined"."""
+    """For templates: "ready" (a link), "checking" (shown as being checked), "quarantined" or
+    "unscannable"."""
     if available(stored):
         return "ready"
-    return "quarantined" if stored.scan_status is ScanStatus.QUARANTINED else "checking"
+    if stored.scan_status in (ScanStatus.QUARANTINED, ScanStatus.UNSCANNABLE):
+        return stored.scan_status.value
+    return "checking"
 
 
 def client(settings: Settings) -> ClamdNetworkSocket:
@@ -98,9 +105,22 @@ def scan_bytes(scanner: ClamdNetworkSocket, path: Path) -> tuple[str, str | None
     except BufferTooLongError as error:
         return "ERROR", error.error
     except (ClamdException, OSError) as error:
-        # OSError too: clamdpy wraps connecting and reading, but not a send that the other end refused.
+        # OSError too: clamdpy wraps connecting and reading, but not a send the other end refused.
+        # clamd closes the connection when a stream passes its StreamMaxLength, often before its
+        # answer can be read (a broken pipe while sending, or a reset while reading): if it still
+        # answers a PING, it was this file it would not take, not clamd that is down. Otherwise that
+        # file, the oldest waiting, would hold up every round for ever.
+        if _answers(scanner):
+            return "ERROR", f"clamd stopped reading the file, as it does past its StreamMaxLength ({error})"
         raise ScannerUnavailable(str(error)) from error
     return result.status, result.reason
+
+
+def _answers(scanner: ClamdNetworkSocket) -> bool:
+    try:
+        return scanner.ping() == "PONG"
+    except (ClamdException, OSError):
+        return False
 
 
 def scan_waiting(limit: int = 100) -> ScanTotals:
@@ -140,7 +160,7 @@ def scan_waiting(limit: int = 100) -> ScanTotals:
             quarantine(stored, finding or "")
             totals.quarantined += 1
         else:
-            log.error("clamd could not scan stored file %s (%s); left waiting", stored.id, finding)
+            unscannable(stored, finding or "")
             totals.failed += 1
         db.session.commit()
     db.session.rollback()
@@ -180,14 +200,25 @@ def quarantine(stored: StoredFile, finding: str) -> None:
     target.chmod(0o600)
     _record(stored, ScanStatus.QUARANTINED, finding or "unknown")
     log.warning("quarantined stored file %s: %s", stored.id, finding)
+    _in_request(lambda: _tell(stored))
+
+
+def unscannable(stored: StoredFile, reason: str) -> None:
+    """clamd answered that it cannot scan the file: it is never served, and people are told."""
+    _record(stored, ScanStatus.UNSCANNABLE, reason or "unknown")
+    log.error("clamd could not scan stored file %s (%s): marked unscannable", stored.id, reason)
+    _in_request(lambda: _tell(stored, sender_template="file_not_checked", staff_template="file_unscannable"))
+
+
+def _in_request(tell) -> None:
     if has_request_context():
-        _tell(stored)
+        tell()
     else:  # the worker: mail templates render with the page chrome, which reads the request
         with current_app.test_request_context(base_url=_settings().base_url):
-            _tell(stored)
+            tell()
 
 
-def _tell(stored: StoredFile) -> None:
+def _tell(stored: StoredFile, sender_template: str = "file_removed", staff_template: str = "file_quarantined") -> None:
     from shared.services import outbox  # not at the top: outbox → cases → council → files → here
     from shared.services.notifications import link
 
@@ -198,17 +229,18 @@ def _tell(stored: StoredFile) -> None:
         case_url = None
         if case is not None and sender.role in {Role.RESIDENT, Role.COUNCILLOR} and sender.has_account:
             case_url = link("portal.case", reference=case.reference)
-        outbox.queue("file_removed", recipient=sender.email, locale=sender.locale or "en", user_id=sender.id,
+        outbox.queue(sender_template, recipient=sender.email, locale=sender.locale or "en", user_id=sender.id,
                      case_id=case.id if case else None, name=sender.full_name, file_name=stored.original_name,
                      reference=case.reference if case else "", case_url=case_url)
     for person in staff:
-        outbox.queue("file_quarantined", recipient=person.email, locale=person.locale or "en", user_id=person.id,
+        outbox.queue(staff_template, recipient=person.email, locale=person.locale or "en", user_id=person.id,
                      case_id=case.id, name=person.full_name, reference=case.reference, file_name=stored.original_name,
                      link=link("staff.case", reference=case.reference) + "#case-files")
 
 
 def _case_staff(case: Case) -> list[User]:
-    """Who at the council hears of a quarantined file: the case's officer, or every active manager."""
+    """Who at the council hears of a quarantined or unscannable file: the case's officer, or every
+    active manager."""
     officer = db.session.get(User, case.officer_id) if case.officer_id else None
     if officer is not None and officer.is_active and officer.email:
         return [officer]
