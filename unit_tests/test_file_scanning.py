@@ -13,7 +13,7 @@ from sqlalchemy import select
 from shared.config import ConfigError, load_settings
 from shared.db import db
 from shared.domain.enums import CaseStatus, Role, ScanStatus
-from shared.models import OutboxMessage, StoredFile
+from shared.models import CouncilIdentity, OutboxMessage, StoredFile
 from shared.services import file_scanning, files
 from unit_tests.clamd_server import EICAR, SIGNATURE, Clamd
 from unit_tests.crafted_files import PDF, docx
@@ -236,3 +236,59 @@ def test_a_quarantined_file_is_never_served_even_with_scanning_switched_off(app,
 def test_a_malformed_clamd_address_is_a_configuration_error(value, tmp_path):
     with pytest.raises(ConfigError, match="REDRESS_CLAMD"):
         load_settings({"REDRESS_ENV": "testing", "REDRESS_INSTANCE_PATH": str(tmp_path), "REDRESS_CLAMD": value})
+
+
+# --- the council's logo: scanned as it is uploaded, since every page shows it -----------------------
+
+
+def _upload_logo(client, name: str, data: bytes):
+    return client.post("/staff/admin/council/logo", data={
+        "csrf_token": client.csrf_token("/staff/admin/council/logo"), "submit": "Upload logo",
+        "logo": (io.BytesIO(data), name)}, content_type="multipart/form-data")
+
+
+def test_a_logo_is_scanned_before_it_is_kept_and_shown_at_once(app, session, make, scanning):
+    from unit_tests.test_council_admin import SVG, _png
+
+    admin = staff_client(app, session, make.user(Role.ADMIN))
+    assert _upload_logo(admin, "crest.png", _png()).status_code == 302
+    session.expire_all()
+    logo = session.get(CouncilIdentity, 1).logo
+    assert logo.scan_status is ScanStatus.CLEAN and logo.scanned_at is not None
+    assert app.test_client().get(f"/council-logo/{logo.stored_name}").status_code == 200
+    assert f"/council-logo/{logo.stored_name}" in app.test_client().get("/").get_data(as_text=True)
+
+    infected = SVG.replace(b"<defs>", b"<!-- " + EICAR + b" --><defs>")
+    refused = _upload_logo(admin, "crest.svg", infected)
+    assert refused.status_code == 400
+    assert "The virus check found a virus in crest.svg" in refused.get_data(as_text=True)
+    session.expire_all()
+    assert session.get(CouncilIdentity, 1).logo.id == logo.id  # the old one stays
+    assert session.scalar(select(StoredFile).where(StoredFile.original_name == "crest.svg")) is None
+
+
+def test_with_the_scanner_down_the_logo_cannot_be_changed(app, session, make, monkeypatch):
+    from unit_tests.test_council_admin import _png
+
+    configure(monkeypatch, app, f"tcp://127.0.0.1:{free_port()}")
+    admin = staff_client(app, session, make.user(Role.ADMIN))
+    refused = _upload_logo(admin, "crest.png", _png())
+    assert refused.status_code == 400 and "The virus check is not answering" in refused.get_data(as_text=True)
+    assert session.get(CouncilIdentity, 1) is None
+
+
+def test_a_logo_stored_before_scanning_was_switched_on_waits_for_its_scan(app, session, make, monkeypatch, clamd):
+    from unit_tests.test_council_admin import _png
+
+    admin = staff_client(app, session, make.user(Role.ADMIN))
+    assert _upload_logo(admin, "crest.png", _png()).status_code == 302  # no scanning yet: served unscanned
+    session.expire_all()
+    logo = session.get(CouncilIdentity, 1).logo
+    assert logo.scan_status is ScanStatus.UNSCANNED
+    url = f"/council-logo/{logo.stored_name}"
+    assert app.test_client().get(url).status_code == 200
+    configure(monkeypatch, app, clamd.tcp_address)
+    assert app.test_client().get(url).status_code == 404
+    assert url not in app.test_client().get("/").get_data(as_text=True)
+    assert scan(app).clean == 1
+    assert app.test_client().get(url).status_code == 200

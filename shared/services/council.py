@@ -29,7 +29,7 @@ from shared.config import NATIONS, Settings
 from shared.db import db
 from shared.domain import holiday_names
 from shared.domain.calendar import bank_holiday_names
-from shared.domain.enums import Ombudsman
+from shared.domain.enums import Ombudsman, ScanStatus
 from shared.domain.ombudsman_contacts import ombudsman_for
 from shared.models import CouncilIdentity, StoredFile, User
 from shared.services import audit
@@ -145,8 +145,12 @@ def from_settings(settings: Settings) -> Council:
 
 
 def _from_row(row: CouncilIdentity) -> Council:
+    from shared.services import file_scanning
+
     logo = None
-    if row.logo is not None:
+    # Only a logo that may be served: with scanning configured, one stored before scanning was
+    # switched on waits for the worker's scan like every other file (new ones are scanned on upload).
+    if row.logo is not None and file_scanning.available(row.logo):
         stored = row.logo
         logo = Logo(stored.id, stored.stored_name, stored.content_type, stored.original_name, stored.size)
     return Council(
@@ -288,8 +292,9 @@ def save(actor: User, *, name: str, name_cy: str | None, short_name: str | None,
     return changes
 
 
-def change_logo(actor: User, logo: CheckedFile | None) -> dict[str, list]:
+def change_logo(actor: User, logo: CheckedFile | None, *, scanned: bool = False) -> dict[str, list]:
     """Store a new logo (checked by shared/services/logos.py), or remove it with None; audited.
+    `scanned`: clamd has just found it clean (file_scanning.scan_now), so it is served at once.
 
     The old logo's file is left without an owner, so housekeeping deletes it (reply_files.delete_stale)
     once this transaction has surely committed, rather than now, when a rollback would leave the
@@ -299,6 +304,8 @@ def change_logo(actor: User, logo: CheckedFile | None) -> dict[str, list]:
     if logo is None and current.logo is None:
         return {}
     stored = store_files([logo], uploaded_by=actor)[0] if logo is not None else None
+    if stored is not None and scanned:
+        stored.scan_status, stored.scanned_at = ScanStatus.CLEAN, utcnow()
     changes = {"logo": [current.logo.describe() if current.logo else None,
                         f"{stored.original_name} ({human_size(stored.size)})" if stored else None]}
     _write(actor, current, {}, changes, logo=stored)

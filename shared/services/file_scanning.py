@@ -19,6 +19,7 @@ Unlike request services, `scan_waiting` commits: it runs in the worker, one file
 
 from __future__ import annotations
 
+import io
 import logging
 import os
 import time
@@ -98,10 +99,21 @@ def client(settings: Settings) -> ClamdNetworkSocket:
 
 
 def scan_bytes(scanner: ClamdNetworkSocket, path: Path) -> tuple[str, str | None]:
-    """clamd's verdict on one file: ("OK" | "FOUND" | "ERROR", what it found or why it failed)."""
+    """clamd's verdict on one stored file: ("OK" | "FOUND" | "ERROR", what it found or why it failed)."""
+    with path.open("rb") as stream:
+        return _scan_stream(scanner, stream)
+
+
+def scan_now(data: bytes) -> tuple[str, str | None]:
+    """clamd's verdict on bytes not yet stored, while the admin who sent them waits (the council's
+    logo: small, and shown on every page, so it is scanned before it is kept rather than after).
+    Raises ScannerUnavailable."""
+    return _scan_stream(client(_settings()), io.BytesIO(data))
+
+
+def _scan_stream(scanner: ClamdNetworkSocket, stream) -> tuple[str, str | None]:
     try:
-        with path.open("rb") as stream:
-            result = scanner.instream(stream, max_chunk_size=64 * 1024)
+        result = scanner.instream(stream, max_chunk_size=64 * 1024)
     except BufferTooLongError as error:
         return "ERROR", error.error
     except (ClamdException, OSError) as error:
