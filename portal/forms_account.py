@@ -9,6 +9,7 @@ from wtforms.validators import Length, ValidationError
 
 from portal.forms import confirm_password_field, full_name_field, new_password_field, password_field
 from shared.domain.enums import ContactMethod
+from shared.web import ratelimits
 from shared.web.forms import RedressForm, email_field, is_phone_number, required_choice, select_choices
 from shared.web.locale import LANGUAGES
 
@@ -86,6 +87,7 @@ class LanguageForm(_SaveForm):
 
 
 class ChangeEmailForm(RedressForm):
+    rate_limits = ratelimits.CURRENT_PASSWORD
     email = email_field(
         _l("New email address"),
         _l("Enter your new email address"),
@@ -104,6 +106,7 @@ class ChangeEmailForm(RedressForm):
 
 
 class ChangePasswordForm(RedressForm):
+    rate_limits = ratelimits.CURRENT_PASSWORD
     current_password = password_field(_l("Your current password"), _l("Enter your current password"))
     password = new_password_field(
         _l("New password"),
@@ -115,6 +118,7 @@ class ChangePasswordForm(RedressForm):
 
 
 class CloseAccountForm(RedressForm):
+    rate_limits = ratelimits.CURRENT_PASSWORD
     password = password_field(
         _l("Your password"), _l("Enter your password"), description=_l("We ask for it to make sure it is you.")
     )

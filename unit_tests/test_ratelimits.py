@@ -12,11 +12,11 @@ from sqlalchemy import func, select
 
 from shared.config import ConfigError, load_settings
 from shared.domain.enums import Role
-from shared.models import Case, OutboxMessage, UserSession
+from shared.models import Case, OutboxMessage, User, UserSession
 from shared.web import ratelimits
 from staff.forms_assisted import CheckForm
 from unit_tests import strict_client
-from unit_tests.factories import PASSWORD, separate_app
+from unit_tests.factories import PASSWORD, separate_app, sign_in
 from unit_tests.test_assisted import CONTACT, DETAILS, NO_ADJUSTMENTS, world  # noqa: F401 - a fixture
 from unit_tests.test_route_access import quick_sign_in
 
@@ -237,3 +237,24 @@ def test_when_redis_does_not_answer_each_process_still_counts(tmp_path, engine, 
             assert client.submit("/forgotten-password", {"email": "jane@example.com"}).status_code == 302
         assert client.submit("/forgotten-password", {"email": "jane@example.com"}).status_code == 429
     assert "rate-limit storage unavailable, counting in memory" in caplog.text
+
+
+def test_guessing_the_current_password_in_a_signed_in_session_is_limited_across_its_forms(client, session, make):
+    """Changing the password or email address, or closing the account, each ask for the current
+    password: wrong answers count together, per person, and past the limit even the right one waits."""
+    user = make.user(Role.RESIDENT)
+    sign_in(client, user)
+    allowed = _amount(ratelimits.CURRENT_PASSWORD, "current-password")
+    forms = [("/your-details/password", {"current_password": "guess", "password": "a brand new passphrase",
+                                         "confirm_password": "a brand new passphrase"}),
+             ("/your-details/email", {"email": "new.address@example.com", "password": "guess"}),
+             ("/close-account", {"password": "guess"})]
+    for number in range(allowed):
+        url, fields = forms[number % len(forms)]
+        wrong = client.submit(url, fields)
+        assert wrong.status_code == 200 and "The password you entered is not correct" in wrong.get_data(as_text=True)
+    refused = client.submit("/close-account", {"password": PASSWORD})
+    assert refused.status_code == 429 and "You have tried too many times." in refused.get_data(as_text=True)
+    session.expire_all()
+    assert session.get(User, user.id).closed_at is None
+    assert _signed_in(client)

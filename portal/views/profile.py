@@ -91,6 +91,7 @@ def change_email():
             flash(_("We have sent a link to %(email)s. Your email address will change when you follow it. "
                     "We have also told your current email address.", email=new_email))
             return redirect(url_for("portal.your_details"))
+        form.failed()
         form.password.errors.append(_("The password you entered is not correct"))
     return render_template("portal/account/change_email.html", form=form)
 
@@ -117,6 +118,7 @@ def change_password():
             start_session(user)  # every session ended with the old password; this browser stays in
             flash(_("Your password has been changed. Anywhere else you were signed in has been signed out."))
             return redirect(url_for("portal.your_details"))
+        form.failed()
         form.current_password.errors.append(_("The password you entered is not correct"))
     return render_template("portal/account/change_password.html", form=form)
 
@@ -147,6 +149,7 @@ def close_account():
         if accounts.close_account(_user(), form.password.data):
             end_session()
             return redirect(url_for("portal.account_closed"))
+        form.failed()
         form.password.errors.append(_("The password you entered is not correct"))
     return render_template("portal/account/close.html", form=form, retention_years=retention.summary().years_text)
 

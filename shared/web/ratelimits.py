@@ -116,6 +116,10 @@ GUEST_LINK = (
     Rule("guest-link-email", "3 per hour", by_field("email")),
     Rule("guest-link-case", "3 per hour", by_field("reference")),
 )
+# A signed-in person asked for their current password (changing it or their email address, closing
+# the account): wrong answers only, per person, shared by the three forms, so a session left open
+# on a shared computer cannot be used to guess the password at will.
+CURRENT_PASSWORD = (Rule("current-password", "10 per 15 minutes", by_actor, failures_only=True),)
 FEEDBACK = (Rule("feedback", "20 per hour", by_actor),)
 REPLY = (Rule("reply", "30 per hour", by_actor),)
 
