@@ -95,7 +95,7 @@ def test_a_file_waits_unseen_until_clamd_says_clean(app, session, people, scanni
                         (officer, f"/staff/cases/{reference}/files/{stored.id}")):
         response = client.get(url)
         assert response.status_code == 200 and response.data == PDF
-        assert response.headers["Content-Security-Policy"] == "default-src 'none'; sandbox"
+        assert response.headers["Content-Security-Policy"] == "default-src 'none'; sandbox; frame-ancestors 'none'; base-uri 'none'"
     assert "Being checked" not in officer.get(f"/staff/cases/{reference}").get_data(as_text=True)
 
 

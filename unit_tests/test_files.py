@@ -353,7 +353,7 @@ def test_every_download_is_an_attachment_under_a_sandboxing_policy(app, session,
         "filename*=UTF-8''Adroddiad%20%22terfynol%22%3B%20ffeil.pdf")
     assert response.headers["Content-Type"] == "application/pdf"
     assert response.headers["X-Content-Type-Options"] == "nosniff"
-    assert response.headers["Content-Security-Policy"] == "default-src 'none'; sandbox"
+    assert response.headers["Content-Security-Policy"] == "default-src 'none'; sandbox; frame-ancestors 'none'; base-uri 'none'"
     assert response.headers["Cache-Control"] == "no-store"
 
 
@@ -375,6 +375,6 @@ def test_both_download_routes_send_exactly_these_headers(app, session, make, sid
         "attachment; filename=\"Llythyr _olaf__X_ y.txt\"; filename*=UTF-8''Llythyr%20%22olaf%22%3BX%3A%20y.txt")
     assert response.headers["Content-Type"] == "text/plain; charset=utf-8"
     assert response.headers["X-Content-Type-Options"] == "nosniff"
-    assert response.headers["Content-Security-Policy"] == "default-src 'none'; sandbox"
+    assert response.headers["Content-Security-Policy"] == "default-src 'none'; sandbox; frame-ancestors 'none'; base-uri 'none'"
     assert response.headers["Cache-Control"] == "no-store"
     assert "X" not in response.headers  # the name's line break added no header

@@ -29,7 +29,7 @@ PAGE_POLICY = (
     "default-src 'self'; script-src 'self' 'nonce-{nonce}'; style-src 'self' 'nonce-{nonce}'; img-src 'self' data:; "
     "font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
 )
-DOWNLOAD_POLICY = "default-src 'none'; sandbox"
+DOWNLOAD_POLICY = "default-src 'none'; sandbox; frame-ancestors 'none'; base-uri 'none'"
 
 
 def assert_common(response, *, compressible: bool = False) -> None:

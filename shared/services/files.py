@@ -31,6 +31,7 @@ from shared.db import db
 from shared.models import StoredFile, User
 from shared.services import file_scanning
 from shared.services.file_content import DOCX, JPEG, ODT, PDF, PNG, TXT, ContentRefused, Refused, redraw, sniff
+from shared.web.security import DOWNLOAD_POLICY
 
 MAX_FILES = 10
 MAX_BYTES = 10 * 1024 * 1024
@@ -223,7 +224,7 @@ def download(stored: StoredFile) -> Response:
     response.headers["Content-Disposition"] = content_disposition(_download_name(stored))
     response.headers["Cache-Control"] = "no-store"
     response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response.headers["Content-Security-Policy"] = DOWNLOAD_POLICY
     return response
 
 

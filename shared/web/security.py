@@ -35,7 +35,7 @@ def content_security_policy(nonce: str) -> str:
 
 
 # For a download: nothing in it may run, load or be framed, even if a browser were to render it.
-DOWNLOAD_POLICY = "default-src 'none'; sandbox"
+DOWNLOAD_POLICY = "default-src 'none'; sandbox; frame-ancestors 'none'; base-uri 'none'"
 PERMISSIONS_POLICY = "camera=(), geolocation=(), microphone=(), payment=(), usb=()"
 
 

@@ -233,7 +233,7 @@ def test_file_names_cannot_travel_paths_split_headers_or_disguise_themselves(app
     assert disposition.startswith("attachment;") and "\r" not in disposition and "\n" not in disposition
     assert "Set-Cookie" not in download.headers and "evil=1" not in str(download.headers.get("Set-Cookie"))
     assert download.headers["X-Content-Type-Options"] == "nosniff"
-    assert download.headers["Content-Security-Policy"] == "default-src 'none'; sandbox"
+    assert download.headers["Content-Security-Policy"] == "default-src 'none'; sandbox; frame-ancestors 'none'; base-uri 'none'"
     assert download.mimetype == "text/plain"
 
 
