@@ -501,3 +501,47 @@ def test_changing_your_own_2_step_verification_needs_a_recent_sign_in(app, clien
     assert off.location.endswith("/staff/confirm-its-you?next=/staff/account/2-step-verification/turn-off")
     assert "mfa.recovery_codes_made" not in _actions(session, officer)
     assert "mfa.turned_off" not in _actions(session, officer)
+
+
+# --- sessions after proving it again, or changing how (ASVS 7.2.4, 7.4.3) -------------------------
+
+
+def _copy_of(app, client):
+    """Another browser holding a copy of this one's session cookie, as a thief would."""
+    copy = app.test_client()
+    name = app.config["SESSION_COOKIE_NAME"]
+    copy.set_cookie(name, client.get_cookie(name).value)
+    return copy
+
+
+def test_confirming_its_you_gives_a_new_session_token(app, client, make, session, required):
+    admin = make.user(Role.ADMIN)
+    secret, _codes = _enrol(client, admin)
+    sign_in(client, admin, staff=True)
+    _later(seconds=30)
+    client.submit("/staff/sign-in/code", {"code": _code(secret)})
+    _busy_for(client, 16)
+    stolen = _copy_of(app, client)
+    assert stolen.get("/staff/").status_code == 200
+    _later(seconds=30)
+    client.submit("/staff/confirm-its-you", {"password": PASSWORD, "code": _code(secret)})
+    assert client.get("/staff/").status_code == 200
+    assert stolen.get("/staff/").status_code == 302  # the old token no longer signs anyone in
+    live = session.scalars(select(UserSession).where(UserSession.user_id == admin.id,
+                                                     UserSession.revoked_at.is_(None))).all()
+    assert len(live) == 1 and live[0].auth_method == "password"
+
+
+def test_changing_your_2_step_verification_signs_you_out_everywhere_else(app, client, make, session, required):
+    officer = make.user(Role.OFFICER)
+    secret, _codes = _enrol(client, officer)
+    elsewhere = app.test_client()
+    for browser in (client, elsewhere):
+        sign_in(browser, officer, staff=True)
+        _later(seconds=30)
+        browser.submit("/staff/sign-in/code", {"code": _code(secret)})
+        assert browser.get("/staff/").status_code == 200
+    made = client.submit("/staff/account/2-step-verification/recovery-codes", form_url="/staff/account")
+    assert made.status_code == 200
+    assert client.get("/staff/").status_code == 200
+    assert elsewhere.get("/staff/").status_code == 302

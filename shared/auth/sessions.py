@@ -86,6 +86,21 @@ def start_session(user: User, method: str = "password") -> None:
     login_user(user)
 
 
+def renew_session(user: User, *, everywhere: bool = False) -> None:
+    """They have just proved who they are again, or changed how they do: this browser gets a new
+    session token (a copy of the old cookie is signed out), signed in the same way; with
+    `everywhere`, every other session of theirs ends too (after a change of sign-in factors)."""
+    if hasattr(user, "_get_current_object"):  # current_user: login_user needs the person, not the proxy
+        user = user._get_current_object()
+    current = g.get("user_session")
+    method = current.auth_method if current is not None and current.auth_method else "password"
+    if everywhere:
+        end_all_sessions(user.id)
+    elif current is not None:
+        current.revoked_at = utcnow()
+    start_session(user, method)
+
+
 def end_session() -> None:
     token = session.get(SESSION_KEY)
     if token:

@@ -15,7 +15,7 @@ from flask_login import current_user
 from shared.auth import mfa
 from shared.auth.access import public, rule_for, staff
 from shared.auth.passwords import verify_password
-from shared.auth.sessions import end_session, start_session
+from shared.auth.sessions import end_session, renew_session, start_session
 from shared.clock import utcnow
 from shared.db import db
 from shared.domain.enums import STAFF_ROLES, Role
@@ -161,6 +161,7 @@ def mfa_setup():
     if form.validate_on_submit():
         codes = mfa_service.confirm_enrolment(user, form.code.data)
         if codes is not None:
+            renew_session(user, everywhere=True)  # a sign-in factor changed: other sessions end
             return render_template("staff/mfa/recovery_codes.html", codes=codes, first=True)
         form.failed()
         form.code.errors.append(_("The code is not right: enter the newest code your app shows for Redress"))
@@ -191,6 +192,7 @@ def mfa_recovery_codes():
     if not mfa.enrolled(current_user):
         return redirect(url_for("staff.account"))
     codes = mfa_service.new_recovery_codes(current_user)
+    renew_session(current_user, everywhere=True)
     return render_template("staff/mfa/recovery_codes.html", codes=codes, first=False)
 
 
@@ -202,6 +204,7 @@ def mfa_turn_off():
     form = ButtonForm()
     if form.validate_on_submit():
         mfa_service.turn_off(current_user)
+        renew_session(current_user, everywhere=True)
         flash(_("2-step verification is off. You sign in with your password alone."))
         return redirect(url_for("staff.account"))
     return render_template("staff/mfa/turn_off.html", form=form)
@@ -235,7 +238,7 @@ def confirm_identity():
                                       "or a recovery code you have not used"))
         else:
             user.mfa_failures = 0
-            g.user_session.authenticated_at = utcnow()
+            renew_session(user)  # a new token, recently signed in (ASVS 7.2.4)
             audit.record("user.identity_confirmed", actor=user, subject_type="user", subject_id=user.id,
                          person_id=user.id)
             return redirect(next_url)
