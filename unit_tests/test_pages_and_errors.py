@@ -409,9 +409,15 @@ def test_the_privacy_notice_covers_what_a_notice_must(app, client):
         assert text in page, text
 
 
-def test_the_cookies_page_names_the_one_essential_cookie(app, client):
+def test_the_cookies_page_names_both_essential_cookies(app, client):
+    from shared.web import session_timeout
+
     page = _text(client.get("/cookies"))
-    assert f'<td class="govuk-table__cell">{app.config["SESSION_COOKIE_NAME"]}</td>' in page
+    assert "We use two cookies, both essential" in page
+    with app.app_context():
+        kept = session_timeout.kept_cookie_name()
+    for name in (app.config["SESSION_COOKIE_NAME"], kept):
+        assert f'<td class="govuk-table__cell">{name}</td>' in page
     assert "We do not use analytics" in page
     assert "holds no information about you or your cases" in page  # the service worker's store
 
