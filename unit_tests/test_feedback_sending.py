@@ -5,19 +5,20 @@ follow the case always goes by email. And the sign-in page's word for guests sen
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import event, select
 
+from shared import clock
 from shared.db import db
-from shared.domain.enums import CaseKind, ConsentMethod, MessageChannel, Role
-from shared.models import Case, OutboxMessage
+from shared.domain.enums import AdjustmentKind, CaseKind, ConsentMethod, MessageChannel, MessageFormat, Role
+from shared.models import Case, ClosureDay, FeedbackDraft, OutboxMessage, Signpost, StoredFile
 from shared.services import guest_access
 from unit_tests.factories import sign_in
 from unit_tests.test_feedback_guests import guest_compliment, main_text
 from unit_tests.test_feedback_guests import send as send_as_guest
-from unit_tests.test_feedback_journey import COMPLETE, REFERENCE, answer, send
+from unit_tests.test_feedback_journey import COMPLETE, PDF, REFERENCE, answer, send, upload
 
 
 @pytest.fixture
@@ -84,6 +85,81 @@ def test_a_compliment_records_no_complaint_details(client, session, resident, mo
     _reference, page = send(client, url, monkeypatch)
     case = sent_case(session, page)
     assert (case.asked_before, case.for_someone_else, case.support_needed, case.version) == (None, False, False, 1)
+
+
+# --- what sending costs ------------------------------------------------------------------------------------
+
+
+SUPPORTED = {"someone_else": "yes", "subject_name": "Ann Williams", "subject_relationship": "Mother",
+             "consent": "legal_authority", "support": "yes", "support_note": "Large print, please."}
+
+
+def test_sending_with_two_files_and_signposts_runs_at_most_ten_queries(client, session, make, resident, statements):
+    """The worst case a resident meets: evidence files, entries signposted on two pages, and a phone
+    number (so the adjustments register decides the channel). The strict client holds the POST to 10."""
+    make.support_service("Citizens Advice", topics=("general", "complaining_for_someone"))
+    make.support_service("POhWER", topics=("advocacy", "general"))
+    answers = COMPLETE | SUPPORTED | {"files_done": "no", "contact_method": "text", "contact_phone": "07700 900 982"}
+    draft_id = make.feedback_draft(resident, answers=answers).id
+    url = f"/feedback/{draft_id}"
+    client.get(f"{url}/their-details")
+    client.get(f"{url}/support-needed")
+    answer(client, url, "files", {"files": upload(("photo.pdf", PDF), ("letter.pdf", PDF)), "action": "continue"},
+           "check-your-answers")
+    client.get(f"{url}/check-your-answers")
+    token = client.csrf_token(f"{url}/check-your-answers")
+    statements.clear()
+
+    response = client.post(f"{url}/check-your-answers", data={"csrf_token": token})  # the strict client: ≤10
+
+    assert response.status_code == 302 and int(response.headers["X-Redress-Queries"]) <= 10, statements
+    case = sent_case(session, client.get(response.location).get_data(as_text=True))
+    assert session.scalars(select(StoredFile.original_name).where(StoredFile.case_id == case.id)
+                           .order_by(StoredFile.id)).all() == ["photo.pdf", "letter.pdf"]
+    assert sorted(session.execute(select(Signpost.context, Signpost.person_id).where(Signpost.case_id == case.id))) \
+        == [("someone_else", resident.id), ("support", resident.id)]
+    assert outbox(session, case) == [("complaint_received", MessageChannel.SMS, "07700 900 982")]
+    assert session.get(FeedbackDraft, draft_id) is None
+
+
+def test_a_draft_without_files_or_signposts_moves_none(client, session, make, resident, statements):
+    url = f"/feedback/{make.feedback_draft(resident, answers=COMPLETE).id}"
+    client.get(f"{url}/check-your-answers")
+    token = client.csrf_token(f"{url}/check-your-answers")
+    statements.clear()
+    response = client.post(f"{url}/check-your-answers", data={"csrf_token": token})
+    assert response.status_code == 302 and int(response.headers["X-Redress-Queries"]) <= 8, statements
+    assert not [s for s in statements if s.startswith(("UPDATE STORED_FILES", "UPDATE SIGNPOSTS", "SELECT SIGNPOSTS"))]
+
+
+def test_closure_days_move_the_acknowledgement_date(client, session, make, service, monkeypatch):
+    """Sending reads the closure days with the service (one query): both days count."""
+    clock.set_now("2026-12-14T10:00")  # a Monday
+    person = make.user(Role.RESIDENT)
+    sign_in(client, person)
+    for day in (date(2026, 12, 16), date(2026, 12, 17)):
+        session.add(ClosureDay(day=day, reason="Office move", created_by_id=person.id, created_at=clock.utcnow()))
+    session.commit()
+    _reference, page = send(client, f"/feedback/{make.feedback_draft(person, answers=COMPLETE).id}", monkeypatch)
+    case = sent_case(session, page)
+    assert case.acknowledge_by == date(2026, 12, 23)  # 5 working days from the 14th, less the two closed
+
+
+@pytest.mark.parametrize(("kind", "method", "extra", "expected"), [
+    # read with the service, not by a query of their own
+    (AdjustmentKind.EMAIL_ONLY, "text", {"contact_phone": "07700 900 982"},
+     ("complaint_received", MessageChannel.EMAIL, "jane@example.com", MessageFormat.STANDARD)),
+    (AdjustmentKind.LARGE_PRINT, "post", {"contact_address": "1 High Street"},
+     ("complaint_received", MessageChannel.LETTER, "1 High Street", MessageFormat.LARGE_PRINT)),
+])
+def test_the_residents_adjustments_decide_how_the_acknowledgement_goes(client, session, make, resident, monkeypatch,
+                                                                        kind, method, extra, expected):
+    make.adjustment(resident, kind)
+    url = f"/feedback/{make.feedback_draft(resident, answers=COMPLETE | {'contact_method': method} | extra).id}"
+    _reference, page = send(client, url, monkeypatch)
+    case = sent_case(session, page)
+    message = session.scalar(select(OutboxMessage).where(OutboxMessage.case_id == case.id))
+    assert (message.template, message.channel, message.recipient, message.format) == expected
 
 
 # --- the acknowledgement, the way they asked ----------------------------------------------------------------
@@ -164,7 +240,6 @@ def test_signing_in_from_a_case_offers_guests_a_new_link(client, make, service):
 
 
 def test_a_guest_whose_link_has_run_out_is_offered_a_new_one(app, client, session, make, service):
-    from shared import clock
     from shared.models import User
 
     person = make.user(Role.RESIDENT)

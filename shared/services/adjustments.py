@@ -52,6 +52,21 @@ def remember(person_id: int, kinds: Iterable[AdjustmentKind]) -> None:
         g.setdefault("adjustment_kinds", {})[person_id] = frozenset(kinds)
 
 
+def kinds_column(person_id: int):
+    """The person's kinds in force as one string ("large_print,email_only"; None when none), for a
+    query that reads something else to bring them along (then remember_listed)."""
+    return (
+        select(func.aggregate_strings(Adjustment.kind, ","))
+        .where(Adjustment.person_id == person_id, Adjustment.ended_at.is_(None))
+        .scalar_subquery()
+    )
+
+
+def remember_listed(person_id: int, listed: str | None) -> None:
+    """remember() the kinds kinds_column() read."""
+    remember(person_id, (AdjustmentKind(kind) for kind in listed.split(",")) if listed else ())
+
+
 def _forget(person_id: int) -> None:
     if has_app_context():
         g.get("adjustment_kinds", {}).pop(person_id, None)

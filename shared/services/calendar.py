@@ -6,7 +6,7 @@ from datetime import date
 
 from flask import current_app, g
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from shared.clock import utcnow
@@ -43,6 +43,26 @@ def build_calendar(nation: str | None = None, *, closures: bool = True) -> Worki
     settings = current_app.config["SETTINGS"]
     days = db.session.scalars(select(ClosureDay.day)).all() if closures else ()
     return WorkingCalendar(nation or council().nation, days, cutoff=settings.receipt_cutoff)
+
+
+def closure_days_column():
+    """Every closure day as one string of ISO dates ("2026-12-24,2026-12-29"; None when there are
+    none), for a query that reads something else to bring the calendar along (see
+    remember_closure_days): sending feedback reads it with the service, so it costs no query."""
+    day = ClosureDay.day
+    if db.session.get_bind().dialect.name == "postgresql":
+        day = func.to_char(day, "YYYY-MM-DD")  # a date's text form there follows DateStyle
+    return select(func.aggregate_strings(day, ",")).scalar_subquery()
+
+
+def remember_closure_days(listed: str | None) -> WorkingCalendar:
+    """The council's calendar from closure_days_column()'s value, kept for this request as
+    council_calendar() keeps the one it reads."""
+    settings = current_app.config["SETTINGS"]
+    days = [date.fromisoformat(day) for day in listed.split(",")] if listed else []
+    calendar = WorkingCalendar(council().nation, days, cutoff=settings.receipt_cutoff)
+    setattr(g, _CACHE_KEY, calendar)
+    return calendar
 
 
 def council_calendar() -> WorkingCalendar:

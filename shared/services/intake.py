@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, func, null, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 from werkzeug.datastructures import FileStorage
@@ -20,8 +20,8 @@ from shared.clock import utcnow
 from shared.db import db
 from shared.domain import feedback
 from shared.domain.enums import CaseKind, Channel, ConsentMethod, ContactMethod, EventType, Role
-from shared.models import Case, FeedbackDraft, OutboxMessage, Procedure, Service, StoredFile, User
-from shared.services import accounts, engine, files, guest_access, notifications, signposting
+from shared.models import Case, FeedbackDraft, OutboxMessage, Procedure, Service, Signpost, StoredFile, User
+from shared.services import accounts, adjustments, calendar, engine, files, guest_access, notifications, signposting
 
 # A guest cannot come back to a draft once their session cookie has gone, so old ones are clutter.
 GUEST_DRAFT_LIFETIME = timedelta(days=7)
@@ -235,15 +235,15 @@ def submit(draft: FeedbackDraft, *, user: User | None, locale: str) -> Case:
     if missing:
         raise IncompleteFeedback(missing)
     received_as = feedback.case_kind(kind, answers)
-    service, procedure = _service_and_procedure(answers["service"], received_as)
+    reads = _what_sending_reads(draft.id, answers["service"], received_as, user)
     person = user or _guest_person(answers["your_name"], answers["your_email"], locale)
 
     wants_reply = feedback.wants_reply(kind, answers)
     method = ContactMethod(answers["contact_method"]) if wants_reply else ContactMethod.EMAIL
     case = engine.receive(
         kind=received_as,
-        service=service,
-        procedure=procedure,
+        service=reads.service,
+        procedure=reads.procedure,
         resident=person,
         entered_by=person,
         channel=Channel.ONLINE,
@@ -256,29 +256,53 @@ def submit(draft: FeedbackDraft, *, user: User | None, locale: str) -> Case:
         submission_key=key,  # a parallel "Send" of the same draft fails on it (IntegrityError) in the insert
         **(_complaint_details(answers) if kind is CaseKind.COMPLAINT else {}),
     )
-    files.move_draft_files_to_case(draft.id, case.id)
-    signposting.link_draft_to_case(draft.id, case)  # what the draft's pages signposted (issue 7)
+    if reads.has_files:
+        files.move_draft_files_to_case(draft.id, case.id)
+    if reads.has_signposts:
+        signposting.link_draft_to_case(draft.id, case)  # what the draft's pages signposted (issue 7)
     db.session.delete(draft)
     acknowledge(case, person, received_as, method, guest=guest, locale=locale)
     db.session.flush()
     return case
 
 
-def _service_and_procedure(slug: str, kind: CaseKind) -> tuple[Service, Procedure]:
-    """The chosen service, if still offered, and the current procedure for the kind: one query."""
+@dataclass
+class _SendingReads:
+    service: Service
+    procedure: Procedure
+    has_files: bool
+    has_signposts: bool
+
+
+def _what_sending_reads(draft_id: int, slug: str, kind: CaseKind, user: User | None) -> _SendingReads:
+    """Everything sending reads before it writes, in one query: the chosen service, if still offered,
+    and the current procedure for the kind with its stages; the closure days, for the case's dates;
+    whether the draft has files or signposts to move (a draft with none costs no UPDATE for them);
+    and a signed-in resident's adjustments, which decide how the acknowledgement goes."""
     procedure_slug = engine.default_procedure(kind)
-    row = db.session.execute(
-        select(Service, Procedure)
+    query = (
+        select(
+            Service,
+            Procedure,
+            calendar.closure_days_column(),
+            select(StoredFile.id).where(StoredFile.draft_id == draft_id).exists(),
+            select(Signpost.id).where(Signpost.draft_id == draft_id).exists(),
+            adjustments.kinds_column(user.id) if user is not None else null(),
+        )
         .outerjoin(Procedure, and_(Procedure.slug == procedure_slug, Procedure.is_current.is_(True)))
         .where(Service.slug == slug, Service.active.is_(True))
         .options(joinedload(Procedure.stages))
-    ).unique().one_or_none()
+    )
+    row = db.session.execute(query).unique().one_or_none()
     if row is None:
         raise IncompleteFeedback("service")
-    service, procedure = row
+    service, procedure, closure_days, has_files, has_signposts, adjustment_kinds = row
     if procedure is None:
         raise LookupError(f"no current procedure {procedure_slug!r}; run `redress db upgrade` to load the presets")
-    return service, procedure
+    calendar.remember_closure_days(closure_days)
+    if user is not None:
+        adjustments.remember_listed(user.id, adjustment_kinds)
+    return _SendingReads(service, procedure, bool(has_files), bool(has_signposts))
 
 
 def _complaint_details(answers: dict[str, Any]) -> dict[str, Any]:

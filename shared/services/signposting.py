@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from flask_babel import force_locale
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from shared.clock import utcnow
 from shared.db import db
@@ -90,11 +90,10 @@ def record_for_draft(draft_id: int, person_id: int | None, context: str, service
 
 
 def link_draft_to_case(draft_id: int, case: Case) -> None:
-    """The draft became a case: what it was shown now belongs to the case and its person."""
-    for signpost in db.session.scalars(select(Signpost).where(Signpost.draft_id == draft_id)):
-        signpost.case_id = case.id
-        signpost.person_id = case.resident_id
-    db.session.flush()
+    """The draft became a case: what it was shown now belongs to the case and its person (one UPDATE)."""
+    db.session.execute(
+        update(Signpost).where(Signpost.draft_id == draft_id).values(case_id=case.id, person_id=case.resident_id)
+    )
 
 
 # --- staff sending entries ---------------------------------------------------------------------------
