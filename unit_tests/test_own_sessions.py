@@ -151,13 +151,18 @@ def test_alone_there_is_nothing_else_to_sign_out(app, session, make):
     assert "Sign out of all other devices" not in page
 
 
-def test_a_user_agent_is_shown_as_text_never_as_markup(app, session, make):
-    resident = make.user(Role.RESIDENT)
+@pytest.mark.parametrize(("role", "url"), [(Role.RESIDENT, "/account/sessions"), (Role.OFFICER, "/staff/account/sessions")])
+def test_a_user_agent_is_shown_as_text_never_as_markup(app, session, make, role, url):
+    """The parser passes an Android device's name through as sent: it is escaped, in the heading or
+    row and in the button's hidden text alike."""
+    person = make.user(role)
     browser = _browser(app, FIREFOX)
-    _session_in(session, resident, user_agent=FIREFOX, client=browser)
-    _session_in(session, resident, user_agent='<img src=x onerror=alert(1)> Firefox/133.0')
-    page = browser.get("/account/sessions").get_data(as_text=True)
+    _session_in(session, person, user_agent=FIREFOX, client=browser)
+    _session_in(session, person, user_agent="Mozilla/5.0 (Linux; Android 14; <img src=x onerror=alert(1)>) "
+                "AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Mobile Safari/537.36")
+    page = browser.get(url).get_data(as_text=True)
     assert "<img src=x" not in page
+    assert page.count("&lt;img src=x onerror=alert(1)&gt;") == 2
 
 
 # --- signing one browser out ------------------------------------------------------------------------

@@ -59,7 +59,7 @@ def _parsed(user_agent: str) -> tuple[str | None, str | None, str | None]:
         browser = " ".join(p for p in (result.user_agent.family, result.user_agent.major) if p)
     if result.os:
         system = " ".join(p for p in (result.os.family, result.os.major) if p)
-    if result.device and result.device.family and not result.device.family.startswith(("Generic", "Other")) \
+    if result.device and result.device.family and not result.device.family.startswith(("Generic", "Other", "Spider")) \
             and result.device.family != (result.os.family if result.os else None):
         device = result.device.family
     return browser, system, device
