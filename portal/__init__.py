@@ -20,6 +20,7 @@ def chrome() -> dict:
             {"href": url_for("portal.your_details"), "text": _("Your details"),
              "active": endpoint in {"portal.your_details", "portal.change_detail", "portal.change_email",
                                     "portal.change_password", "portal.close_account"}
+                       or endpoint.startswith("portal.own_session")
                        or endpoint.startswith("portal.adjustment")},
             {"href": url_for("portal.your_data"), "text": _("Your data"), "active": endpoint == "portal.your_data"},
         ]
@@ -52,6 +53,7 @@ from portal.views import (  # noqa: E402,F401  (routes register on import)
     councillor,
     feedback,
     guest,
+    own_sessions,
     pages,
     profile,
     pwa,

@@ -61,7 +61,7 @@ def chrome() -> dict:
             items.append({"href": url_for("staff.outbox_list"), "text": _("Outbox"),
                           "active": endpoint.startswith("staff.outbox")})
         items.append({"href": url_for("staff.account"), "text": _("Your account"),
-                      "active": endpoint == "staff.account" or endpoint.startswith("staff.mfa_")})
+                      "active": endpoint == "staff.account" or endpoint.startswith(("staff.mfa_", "staff.own_session"))})
         items.append({"href": url_for("staff.sign_out"), "text": _("Sign out"), "form": True})
     return {
         "service_name": _("Complaints back office"),
@@ -101,6 +101,7 @@ from staff.views import (  # noqa: E402,F401  (routes register on import)
     named_employees,
     ombudsman,
     outbox,
+    own_sessions,
     privacy,
     reports,
     representatives,

@@ -179,6 +179,14 @@ EXPECTED: dict[str, Route] = {
     "portal.councillor_enquiry_chase": Route(GET_POST, "portal:councillor", get=only({COUNCILLOR: 404}, PORTAL_SIGN_IN),
                                              post=only({COUNCILLOR: 404}, PORTAL_SIGN_IN)),
     "portal.councillor_ward": Route(GET, "portal:councillor", get=only({COUNCILLOR}, PORTAL_SIGN_IN)),
+    # portal: where you're signed in (residents and councillors: representatives are residents). The
+    # sample session (0) is nobody's: 404; signing out of all other devices goes back to the list.
+    "portal.own_sessions_list": Route(GET, "portal:councillor,resident", get=only({RESIDENT, COUNCILLOR}, PORTAL_SIGN_IN)),
+    "portal.own_session_end": Route(POST, "portal:councillor,resident",
+                                    post=only({RESIDENT: 404, COUNCILLOR: 404}, PORTAL_SIGN_IN)),
+    "portal.own_sessions_end_others": Route(
+        POST, "portal:councillor,resident",
+        post=only({v: Redirect("/account/sessions") for v in (RESIDENT, COUNCILLOR)}, PORTAL_SIGN_IN)),
     # A resident stopping a representative on their own case; no sample representative (404).
     "portal.case_representative_remove": Route(POST, "portal:resident", post=only({RESIDENT: 404}, PORTAL_SIGN_IN)),
     # back office
@@ -204,6 +212,12 @@ EXPECTED: dict[str, Route] = {
     "staff.mfa_turn_off": Route(GET_POST, "staff:admin,agent,manager,officer,responder",
                                 get=only({v: 404 for v in STAFF}, STAFF_SIGN_IN),
                                 post=only({v: 404 for v in STAFF}, STAFF_SIGN_IN)),
+    # Where you're signed in (unit_tests/test_own_sessions.py): the sample session (0) is nobody's.
+    "staff.own_sessions_list": Route(GET, "staff:admin,agent,manager,officer,responder", get=only(STAFF, STAFF_SIGN_IN)),
+    "staff.own_session_end": Route(POST, "staff:admin,agent,manager,officer,responder",
+                                   post=only({v: 404 for v in STAFF}, STAFF_SIGN_IN)),
+    "staff.own_sessions_end_others": Route(POST, "staff:admin,agent,manager,officer,responder",
+                                           post=only({v: Redirect("/staff/account/sessions") for v in STAFF}, STAFF_SIGN_IN)),
     "staff.confirm_identity": Route(GET_POST, "staff:admin,agent,manager,officer,responder",
                                     get=only(STAFF, STAFF_SIGN_IN), post=only(STAFF, STAFF_SIGN_IN)),
     "staff.oidc_callback": Route(GET, "public", get=everyone(404)),
@@ -558,7 +572,7 @@ def _sample_url(app, endpoint: str, world) -> str:
                "decision": "complaint", "organisation_id": 0, "action_id": 0, "referral_id": 0, "recommendation_id": 0, "request_id": 0, "template_id": 0, "message_id": 0, "message_name": "case_acknowledged", "locale": "cy", "restriction_id": 0,
                "adjustment_id": 0, "support_id": 0, "kind": "other", "customer_id": 0, "step": "details", "representative_id": 0, "name": "quarterly",
                "year": 2025, "provision": "6.2", "service_id": 0, "team_id": 0, "employee_id": 0, "user_id": 0,
-               "logo_name": "not-a-logo", "reason_id": 0}
+               "logo_name": "not-a-logo", "reason_id": 0, "session_id": 0}
     rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
     values = {name: samples[name] for name in rule.arguments}
     return app.url_map.bind("localhost").build(endpoint, values)

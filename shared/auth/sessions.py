@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from flask import current_app, g, request, session
 from flask_login import LoginManager, login_user, logout_user
@@ -111,15 +111,54 @@ def end_session() -> None:
     session.clear()
 
 
-def end_all_sessions(user_id: int) -> int:
+def _live(user_id: int, role: Role, now: datetime) -> tuple:
+    """Conditions for a person's sessions still signed in at `now`: not revoked, and within both limits
+    (one past a limit is over even before its browser comes back and the loader marks it)."""
+    rules = limits()
+    return (UserSession.user_id == user_id, UserSession.revoked_at.is_(None),
+            UserSession.created_at > now - rules.absolute, UserSession.last_seen_at > now - rules.idle_for(role))
+
+
+def end_all_sessions(user_id: int, *, keep: int | None = None, role: Role | None = None) -> int:
     """Sign a person out everywhere, in one statement (on a password change, when an account is
-    disabled): each browser's next request finds its session revoked. How many were ended."""
-    result = db.session.execute(
-        update(UserSession)
-        .where(UserSession.user_id == user_id, UserSession.revoked_at.is_(None))
-        .values(revoked_at=utcnow())
-    )
+    disabled): each browser's next request finds its session revoked. `keep` is a session left
+    signed in (their own browser's, for "sign out of all other devices"); with `role` (theirs) only
+    live sessions are ended, so one that timed out still tells its browser why. How many were ended."""
+    now = utcnow()
+    if role is None:
+        conditions: tuple = (UserSession.user_id == user_id, UserSession.revoked_at.is_(None))
+    else:
+        conditions = _live(user_id, role, now)
+    statement = update(UserSession).where(*conditions)
+    if keep is not None:
+        statement = statement.where(UserSession.id != keep)
+    result = db.session.execute(statement.values(revoked_at=now))
     return result.rowcount or 0
+
+
+def end_one_session(user_id: int, role: Role, session_id: int) -> bool:
+    """Sign one live session of a person's out (from their own list of where they are signed in): its
+    browser's next request is signed out. Only ever that person's: False for anyone else's, or for one
+    already over."""
+    now = utcnow()
+    result = db.session.execute(
+        update(UserSession).where(UserSession.id == session_id, *_live(user_id, role, now)).values(revoked_at=now)
+    )
+    return bool(result.rowcount)
+
+
+def live_sessions(user: User, *, limit: int) -> list[UserSession]:
+    """A person's sessions still signed in now, most recently used first. One query."""
+    return list(db.session.scalars(
+        select(UserSession).where(*_live(user.id, user.role, utcnow()))
+        .order_by(UserSession.last_seen_at.desc(), UserSession.id.desc())
+        .limit(limit)
+    ))
+
+
+def current_session() -> UserSession | None:
+    """The signed-in session of this request's browser."""
+    return g.get("user_session")
 
 
 def ended_session() -> EndedSession | None:

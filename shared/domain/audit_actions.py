@@ -24,6 +24,8 @@ GROUPS: tuple[ActionGroup, ...] = (
         "user.identity_confirmed": _l("Confirmed it was them (recent sign-in)"),
         "user.confirm_failed": _l("Failed to confirm it was them"),
         "session.ended": _l("Signed out"),
+        "session.ended_by_owner": _l("Signed out one of their other devices"),
+        "session.others_ended_by_owner": _l("Signed out of all their other devices"),
         "account.created_by_sign_in": _l("Account made by single sign-on"),
     }),
     ActionGroup("refused", _l("Refused access"), {
