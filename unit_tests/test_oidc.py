@@ -235,3 +235,81 @@ def test_local_passwords_can_be_switched_off(app, client, session, make, configu
                                              "password": "correct horse battery staple"})
     assert response.status_code == 200 and _sessions(session) == 0
     assert 'type="password"' not in client.get("/staff/sign-in").get_data(as_text=True)
+
+
+# --- "confirm it's you" for staff signed in through the provider (prompt=login, max_age=0) ----------
+
+
+def _signed_in_at_the_provider_a_while_ago(client, configured, monkeypatch):
+    """Olu signed in through the provider over a second ago; no clock leeway, so a reused provider
+    session (auth_time then) is told apart from a fresh sign-in (auth_time now)."""
+    import time
+
+    import requests
+
+    monkeypatch.setattr(oidc, "LEEWAY_SECONDS", 0)
+    browser = requests.Session()  # the provider's own session cookie is kept between the two visits
+    configured.next_login("olu")
+    assert oidc_support.through_provider(client, "/staff/sign-in/oidc", browser=browser).status_code == 302
+    time.sleep(1.1)
+    return browser
+
+
+def test_confirming_its_you_makes_the_provider_sign_the_person_in_afresh(app, client, session, configured,
+                                                                        monkeypatch):
+    from urllib.parse import parse_qs, urlsplit
+
+    browser = _signed_in_at_the_provider_a_while_ago(client, configured, monkeypatch)
+    page = client.get("/staff/confirm-its-you?next=/staff/cases").get_data(as_text=True)
+    assert 'href="/staff/sign-in/oidc?next=/staff/cases&amp;reauth=1"' in page
+    started = client.get("/staff/sign-in/oidc?next=/staff/cases&reauth=1")
+    asked = parse_qs(urlsplit(started.location).query)
+    assert asked["prompt"] == ["login"] and asked["max_age"] == ["0"]
+    configured.next_login("olu")
+    back = oidc_support.follow_to_app(client, started.location, browser=browser)
+    assert back.status_code == 302 and back.location == "/staff/cases"
+    user = _user(session, "olu@council.example")
+    confirmed = session.scalars(select(AuditEvent).where(AuditEvent.action == "user.identity_confirmed",
+                                                         AuditEvent.actor_id == user.id)).all()
+    assert len(confirmed) == 1 and confirmed[0].details["method"] == "oidc"
+    assert client.get("/staff/cases").status_code == 200
+
+
+def test_a_provider_that_reuses_its_session_does_not_confirm_anything(client, session, configured, monkeypatch):
+    """The same return, had the provider not been asked to sign them in again (its own session
+    reused, auth_time from before): refused, and no new session."""
+    from dataclasses import replace as changed
+
+    browser = _signed_in_at_the_provider_a_while_ago(client, configured, monkeypatch)
+    begin = oidc.begin
+    monkeypatch.setattr(oidc, "begin", lambda *args, reauth=False, **kwargs: (
+        lambda url, pending: (url, changed(pending, reauth=reauth)))(*begin(*args, **kwargs)))
+    before = _sessions(session)
+    started = client.get("/staff/sign-in/oidc?next=/staff/cases&reauth=1")
+    back = oidc_support.follow_to_app(client, started.location, browser=browser)
+    assert back.status_code == 400 and "Sorry, we could not sign you in" in back.get_data(as_text=True)
+    assert _sessions(session) == before
+    assert not session.scalars(select(AuditEvent).where(AuditEvent.action == "user.identity_confirmed")).all()
+
+
+def test_an_ordinary_sign_in_asks_the_provider_for_nothing_more(client, configured):
+    from urllib.parse import parse_qs, urlsplit
+
+    asked = parse_qs(urlsplit(client.get("/staff/sign-in/oidc").location).query)
+    assert "prompt" not in asked and "max_age" not in asked
+
+
+@pytest.mark.parametrize(("claims", "refused"), [
+    ({}, "does not say when"),
+    ({"auth_time": "1700000000"}, "does not say when"),
+    ({"auth_time": True}, "does not say when"),
+    ({"auth_time": 1_000_000 - 61}, "did not sign the person in again"),
+    ({"auth_time": 1_000_000 - 59}, None),  # within the clock leeway
+    ({"auth_time": 1_000_100}, None),
+])
+def test_a_re_authentication_needs_a_fresh_auth_time(claims, refused):
+    if refused is None:
+        oidc.check_signed_in_since(claims, 1_000_000)
+    else:
+        with pytest.raises(oidc.OidcError, match=refused):
+            oidc.check_signed_in_since(claims, 1_000_000)

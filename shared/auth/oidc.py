@@ -185,13 +185,14 @@ class Pending:
     code_verifier: str
     next_url: str | None
     started_at: float
+    reauth: bool = False  # "confirm it's you": the provider must sign them in again, not reuse its session
 
     def to_dict(self) -> dict:
         return self.__dict__.copy()
 
     @classmethod
     def from_dict(cls, data: dict) -> Pending:
-        return cls(**{name: data.get(name) for name in cls.__dataclass_fields__})
+        return cls(**{name: data[name] for name in cls.__dataclass_fields__ if name in data})
 
     @property
     def expired(self) -> bool:
@@ -220,8 +221,10 @@ def _session(config: OidcSettings, redirect_uri: str, token_endpoint: str | None
     return client
 
 
-def begin(config: OidcSettings, redirect_uri: str, next_url: str | None) -> tuple[str, Pending]:
-    """The provider's authorization address to send the browser to, and what to keep for the callback."""
+def begin(config: OidcSettings, redirect_uri: str, next_url: str | None, *, reauth: bool = False) -> tuple[str, Pending]:
+    """The provider's authorization address to send the browser to, and what to keep for the callback.
+    With `reauth`, the provider is asked to sign the person in afresh (`prompt=login`, `max_age=0`,
+    OpenID Connect Core 3.1.2.1) and `complete` checks that it did."""
     document = metadata(config.issuer)
     pending = Pending(
         state=secrets.token_urlsafe(32),
@@ -229,9 +232,12 @@ def begin(config: OidcSettings, redirect_uri: str, next_url: str | None) -> tupl
         code_verifier=secrets.token_urlsafe(64),  # 86 characters: within PKCE's 43 to 128
         next_url=next_url,
         started_at=time.time(),
+        reauth=reauth,
     )
+    fresh = {"prompt": "login", "max_age": "0"} if reauth else {}
     url, _state = _session(config, redirect_uri).create_authorization_url(
-        document["authorization_endpoint"], state=pending.state, nonce=pending.nonce, code_verifier=pending.code_verifier
+        document["authorization_endpoint"], state=pending.state, nonce=pending.nonce, code_verifier=pending.code_verifier,
+        **fresh,
     )
     return url, pending
 
@@ -278,5 +284,18 @@ def complete(config: OidcSettings, pending: Pending, *, code: str, redirect_uri:
     document = metadata(config.issuer)
     claims = verify_id_token(tokens["id_token"], issuer=config.issuer, client_id=config.client_id,
                              nonce=pending.nonce, keys=jwks_for(document["jwks_uri"]))
+    if pending.reauth:
+        check_signed_in_since(claims, pending.started_at)
     extra = userinfo(config, tokens.get("access_token", ""), claims["sub"])
     return {**extra, **claims}
+
+
+def check_signed_in_since(claims: dict, started_at: float) -> None:
+    """For a re-authentication: the ID token's `auth_time` (which `max_age` makes the provider send)
+    must be no earlier than when we sent the person there; a provider that reused its own older
+    session, or left `auth_time` out, is refused."""
+    auth_time = claims.get("auth_time")
+    if not isinstance(auth_time, int | float) or isinstance(auth_time, bool):
+        raise OidcError("the ID token does not say when the person signed in (auth_time)")
+    if auth_time < int(started_at) - LEEWAY_SECONDS:  # auth_time is in whole seconds
+        raise OidcError("the provider did not sign the person in again (auth_time is before the request)")

@@ -11,7 +11,7 @@ from werkzeug.wrappers import Response
 from shared.auth import oidc
 from shared.auth.sessions import start_session
 from shared.config import OidcSettings
-from shared.services import sso
+from shared.services import audit, sso
 from shared.web.redirects import safe_next
 
 _KEEP = 3  # sign-ins started in other tabs that may still come back
@@ -34,8 +34,9 @@ def start(audience: str, callback_endpoint: str) -> Response:
     if config is None:
         abort(404)
     next_url = safe_next(request.args.get("next"), "") or None
+    reauth = request.args.get("reauth") == "1"  # "confirm it's you" for someone signed in through the provider
     try:
-        url, pending = oidc.begin(config, url_for(callback_endpoint, _external=True), next_url)
+        url, pending = oidc.begin(config, url_for(callback_endpoint, _external=True), next_url, reauth=reauth)
     except oidc.OidcError as error:
         current_app.logger.warning("OIDC sign-in (%s) could not start: %s", audience, error.reason)
         return problem(audience, config, "unavailable", 503)
@@ -84,4 +85,7 @@ def finish(audience: str, callback_endpoint: str, landing: Callable[[object], st
         return problem(audience, config, refused.kind, 403, email=claims.get("email"))
     start_session(user, method="oidc")
     sso.record_sign_in(user, config)
+    if pending.reauth:
+        audit.record("user.identity_confirmed", actor=user, subject_type="user", subject_id=user.id,
+                     person_id=user.id, method="oidc")
     return redirect(safe_next(pending.next_url, landing(user)))
