@@ -356,3 +356,44 @@ def test_an_action_the_catalogue_does_not_know_shows_its_code(admin, session):
     assert "example.not_in_the_catalogue" in admin.get("/staff/admin/audit").get_data(as_text=True)
     assert audit_actions.label("example.not_in_the_catalogue") == "example.not_in_the_catalogue" and event.id
     assert session.scalar(select(func.count()).select_from(AuditEvent)) >= 1
+
+
+# --- refused requests (ASVS 16.3.3): forged forms, rate limits, case actions the rules refuse ---------
+
+
+def test_a_form_without_its_csrf_token_is_recorded(app, session, make):
+    resident = make.user()
+    client = app.test_client()
+    quick_sign_in(client, session, resident)
+    assert client.post("/your-details/password", data={"current_password": "x"}).status_code == 400
+    refused, = _events(session, "access.refused")
+    assert refused.actor_id == resident.id and refused.details["status"] == 400
+    assert refused.details["reason"] == "csrf" and refused.details["route"] == "/your-details/password"
+
+
+def test_an_attempt_over_a_rate_limit_is_recorded(app, client, session, make):
+    from shared.web import ratelimits
+
+    user = make.user(email="limited@example.com")
+    allowed = next(rule for rule in ratelimits.SIGN_IN if rule.scope == "sign-in-account").item.amount
+    for _ in range(allowed):
+        client.submit("/sign-in", {"email": user.email, "password": "not-the-password"})
+    assert client.submit("/sign-in", {"email": user.email, "password": PASSWORD}).status_code == 429
+    refused, = _events(session, "access.refused")
+    assert refused.details["status"] == 429 and refused.details["reason"] == "rate_limit"
+    assert refused.details["limit"] == "sign-in-account" and refused.actor_id is None
+
+
+def test_a_case_action_the_rules_refuse_is_recorded(app, session, make):
+    from shared.domain.enums import CaseStatus
+
+    officer = make.user(Role.OFFICER)
+    case = make.case(make.user(), make.service(), status=CaseStatus.WITH_TEAM, officer_id=officer.id)
+    client = app.test_client()
+    quick_sign_in(client, session, officer)
+    url = f"/staff/cases/{case.reference}/acknowledge"
+    answer = client.post(url, data={"csrf_token": client.csrf_token(f"/staff/cases/{case.reference}")})
+    assert answer.status_code == 409
+    refused, = _events(session, "access.refused")
+    assert refused.actor_id == officer.id and refused.details["status"] == 409
+    assert refused.details["reason"] == "case_rules" and refused.details["asked"] == {"reference": case.reference}

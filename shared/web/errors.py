@@ -34,15 +34,17 @@ def render_error(code: int):
     return render_template(template, code=code, title=title, body=body), code
 
 
-def _record_refusal() -> None:
-    """Every 403 is audited: who (if signed in) was refused which route."""
+def _record_refusal(status: int = 403, **details) -> None:
+    """Every 403 is audited: who (if signed in) was refused which route; so are forms refused for
+    their CSRF token (400) and case actions refused by the rules or by someone's change first (409)."""
     user = current_user if current_user.is_authenticated else None
-    audit.refused(403, actor=user, person_id=user.id if user else None)
+    audit.refused(status, actor=user, person_id=user.id if user else None, **details)
 
 
 def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
-    def csrf_error(_error: CSRFError):
+    def csrf_error(error: CSRFError):
+        _record_refusal(400, reason="csrf", why=str(error.description)[:100])
         title = _l("Your page timed out")
         body = _l("To protect your information, the form expired. Go back, refresh the page and try again. We have not saved what you entered on that page.")
         template = "shared/error_partial.html" if request.htmx else "shared/error.html"
@@ -54,11 +56,14 @@ def init_app(app: Flask) -> None:
         title = _l("Sorry, that cannot be done") if error.status_code == 409 else MESSAGES[403][0]
         if error.status_code == 403:
             _record_refusal()
+        elif error.status_code == 409:
+            _record_refusal(409, reason="case_rules")
         template = "shared/error_partial.html" if request.htmx else "shared/error.html"
         return render_template(template, code=error.status_code, title=title, body=error.message), error.status_code
 
     @app.errorhandler(StaleDataError)
     def stale_case(_error: StaleDataError):
+        _record_refusal(409, reason="changed_meanwhile")
         return render_error(409)
 
     @app.errorhandler(HTTPException)

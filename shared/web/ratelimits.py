@@ -166,7 +166,17 @@ def attempt(rules: Sequence[Rule], form) -> Refusal | None:
         return None
     refusal = max(refusals, key=lambda found: found.retry_after)
     g.rate_limit_refusal = refusal
+    _audit(refusal)
     return refusal
+
+
+def _audit(refusal: Refusal) -> None:
+    """A refused attempt is in the audit log (ASVS 16.3.3): who, if signed in, which limit."""
+    from shared.services import audit  # the models; forms (and so this module) are imported early
+
+    person = current_user if current_user.is_authenticated else None
+    audit.refused(429, actor=person, person_id=person.id if person else None, reason="rate_limit",
+                  limit=refusal.rule.scope)
 
 
 def failed(rules: Sequence[Rule], form) -> None:
