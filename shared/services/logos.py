@@ -20,6 +20,7 @@ from flask_babel import gettext as _
 from PIL import Image, UnidentifiedImageError
 from werkzeug.datastructures import FileStorage
 
+from shared.services import file_scanning
 from shared.services.file_content import ContentRefused, redraw
 from shared.services.files import PNG, CheckedFile, FileRejected, clean_name, upload_dir
 
@@ -150,3 +151,21 @@ def send(stored_name: str, content_type: str) -> Response:
     # No script, no outside resources; its own inline styles may draw it.
     response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; sandbox"
     return response
+
+
+def scan(checked: CheckedFile) -> bool:
+    """With virus scanning configured, a checked logo is scanned now, before it is kept (every page
+    shows it): True once clamd has found it clean; FileRejected, saying why, otherwise. False:
+    scanning is not configured."""
+    if not file_scanning.configured():
+        return False
+    try:
+        verdict, _finding = file_scanning.scan_now(checked.data)
+    except file_scanning.ScannerUnavailable:
+        raise FileRejected(_("The virus check is not answering, so the logo cannot be changed just now. "
+                             "Try again in a few minutes.")) from None
+    if verdict == "FOUND":
+        raise FileRejected(_("The virus check found a virus in %(name)s. Choose another file.", name=checked.name))
+    if verdict != "OK":
+        raise FileRejected(_("The virus check could not check %(name)s. Choose a smaller file.", name=checked.name))
+    return True

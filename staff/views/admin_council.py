@@ -14,7 +14,7 @@ from shared.config import NATIONS
 from shared.domain import colour
 from shared.domain.enums import Role
 from shared.services import council as identity
-from shared.services import file_scanning, logos, retention
+from shared.services import logos, retention
 from shared.services.files import FileRejected
 from staff import bp
 from staff.forms_council import CouncilForm, LogoForm, RetentionForm
@@ -74,7 +74,7 @@ def council_logo_edit():
         else:
             try:
                 checked = logos.check(upload)
-                scanned = _scan_logo(checked)
+                scanned = logos.scan(checked)
             except FileRejected as rejected:
                 form.logo.errors.append(rejected.message)
             else:
@@ -83,23 +83,6 @@ def council_logo_edit():
                 return redirect(url_for("staff.council_details"))
     status = 400 if form.is_submitted() else 200
     return render_template("staff/admin/council_logo.html", form=form, current=current), status
-
-
-def _scan_logo(checked) -> bool:
-    """With virus scanning configured, the logo is scanned now, before it is kept: True once clamd
-    has found it clean; FileRejected, saying why, otherwise. False: scanning is not configured."""
-    if not file_scanning.configured():
-        return False
-    try:
-        verdict, _finding = file_scanning.scan_now(checked.data)
-    except file_scanning.ScannerUnavailable:
-        raise FileRejected(_("The virus check is not answering, so the logo cannot be changed just now. "
-                             "Try again in a few minutes.")) from None
-    if verdict == "FOUND":
-        raise FileRejected(_("The virus check found a virus in %(name)s. Choose another file.", name=checked.name))
-    if verdict != "OK":
-        raise FileRejected(_("The virus check could not check %(name)s. Choose a smaller file.", name=checked.name))
-    return True
 
 
 @bp.route("/admin/retention", methods=["GET", "POST"])
