@@ -113,7 +113,7 @@ def separate_app(settings, engine=None):
     """Another app instance (its own settings or engine) for one test.
 
     `shared.db.db` is process-wide and create_app() rebinds it, so the test's transaction-bound
-    session factory is put back afterwards.
+    session factory is put back: at once when the other app shares the test's engine, else afterwards.
     """
     from shared.app import create_app
     from shared.db import db
@@ -122,6 +122,10 @@ def separate_app(settings, engine=None):
     saved_kw, saved_engine = dict(db.session_factory.kw), db.engine
     try:
         other = create_app(settings, engine=engine)
+        if engine is not None and engine is saved_engine:
+            # The test's own engine: the other app's requests join the test's transaction too, so
+            # what they write (an audit row, an account) is rolled back with it, not left for later tests.
+            db.session_factory.configure(**saved_kw)
         other.test_client_class = StrictClient
         other.config["SERVER_NAME"] = "localhost"
         yield other
