@@ -642,7 +642,7 @@ def _production_config(tmp_path):
     from shared.app import create_app
     from shared.config import load_settings
 
-    settings = load_settings({"REDRESS_ENV": "production", "REDRESS_SECRET_KEY": "k" * 40,
+    settings = load_settings({"REDRESS_ENV": "production", "REDRESS_SECRET_KEY": "k" * 40, "REDRESS_MAIL_BACKEND": "smtp",
                               "REDRESS_INSTANCE_PATH": str(tmp_path), "REDRESS_DATABASE_URL": f"sqlite:///{tmp_path}/t.db"})
     return create_app(settings).config
 

@@ -309,6 +309,10 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
     mail_backend = env.get("REDRESS_MAIL_BACKEND", "log").strip().lower()
     if mail_backend not in MAIL_BACKENDS:
         raise ConfigError("REDRESS_MAIL_BACKEND must be log, smtp or notify")
+    if mail_backend == "log" and mode == "production":
+        # The log backend writes every message whole (the person's address, their case) to stderr.
+        raise ConfigError("REDRESS_MAIL_BACKEND must be smtp or notify in production: "
+                          "log writes every message, with the person's details, to the application's log")
     delivery = _delivery_settings(env, mail_backend)
     # Required everywhere but on a developer's machine, where the demo staff sign in with a password alone.
     staff_mfa = env.get("REDRESS_STAFF_MFA", "optional" if mode == "development" else "required").strip().lower()

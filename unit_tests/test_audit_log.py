@@ -351,6 +351,20 @@ def test_every_action_the_code_records_has_a_name():
     assert len(recorded) > 40 and recorded <= named, recorded - named
 
 
+def test_every_application_logger_is_in_the_inventory():
+    """ASVS 16.1.1: docs/audit.md lists every logger the code writes through, and what it holds."""
+    root = Path(__file__).resolve().parents[1]
+    source = "\n".join(p.read_text() for folder in ("shared", "staff", "portal") for p in (root / folder).rglob("*.py"))
+    loggers = set(re.findall(r'logging\.getLogger\(\s*(["\'][^"\']+["\']|__name__)', source))
+    assert "__name__" not in loggers, "name the logger, so the inventory can list it"
+    loggers = {name.strip("\"'") for name in loggers}
+    if re.search(r"\b(?:current_app|app)\.logger\.", source):
+        loggers.add("shared")  # Flask's app.logger takes the app's import name
+    inventory = (root / "docs" / "audit.md").read_text().split("## The application's own log", 1)[1].split("\n## ", 1)[0]
+    listed = set(re.findall(r"^\| `([a-z_.]+)`", inventory, flags=re.MULTILINE))
+    assert len(loggers) >= 7 and loggers <= listed, loggers - listed
+
+
 def test_an_action_the_catalogue_does_not_know_shows_its_code(admin, session):
     event = _record(session, "example.not_in_the_catalogue", subject_type="user")
     assert "example.not_in_the_catalogue" in admin.get("/staff/admin/audit").get_data(as_text=True)

@@ -31,9 +31,21 @@ def test_production_refuses_a_missing_weak_or_short_secret_key(base, key):
 
 
 def test_production_accepts_a_long_random_key_and_writes_no_key_file(base, tmp_path):
-    settings = load_settings({**base, "REDRESS_ENV": "production", "REDRESS_SECRET_KEY": STRONG_KEY})
+    settings = load_settings({**base, "REDRESS_ENV": "production", "REDRESS_SECRET_KEY": STRONG_KEY,
+                              "REDRESS_MAIL_BACKEND": "smtp"})
     assert settings.production and settings.secret_key == STRONG_KEY and settings.debug is False
     assert not (tmp_path / "instance" / "secret_key").exists()
+
+
+@pytest.mark.parametrize("backend", ["", "log", " LOG "])
+def test_production_refuses_the_log_mail_backend(base, backend):
+    """The log backend writes each message whole (address, case, reply) to stderr: never in production."""
+    env = {**base, "REDRESS_ENV": "production", "REDRESS_SECRET_KEY": STRONG_KEY}
+    if backend:
+        env["REDRESS_MAIL_BACKEND"] = backend
+    with pytest.raises(ConfigError, match="REDRESS_MAIL_BACKEND must be smtp or notify in production"):
+        load_settings(env)
+    assert load_settings({**env, "REDRESS_MAIL_BACKEND": "smtp"}).mail_backend == "smtp"
 
 
 @pytest.mark.parametrize("value", ["1", "true", "yes", "on", "TRUE"])
@@ -129,7 +141,8 @@ def test_sqlite_in_memory_keeps_its_default_journal(tmp_path):
 
 
 def test_production_app_uses_secure_cookies_and_hsts(base):
-    settings = load_settings({**base, "REDRESS_ENV": "production", "REDRESS_SECRET_KEY": STRONG_KEY})
+    settings = load_settings({**base, "REDRESS_ENV": "production", "REDRESS_SECRET_KEY": STRONG_KEY,
+                              "REDRESS_MAIL_BACKEND": "smtp"})
     with separate_app(settings, make_engine("sqlite://")) as production:
         assert production.config["SESSION_COOKIE_SECURE"] is True
         assert production.config["SESSION_COOKIE_NAME"] == "__Host-redress"
@@ -183,7 +196,8 @@ def test_a_resident_provider_with_a_private_key(tmp_path):
     ({"REDRESS_OIDC_STAFF_ISSUER": "https://id.example", "REDRESS_OIDC_STAFF_CLIENT_ID": "r",
       "REDRESS_OIDC_STAFF_CLIENT_SECRET": "s", "REDRESS_OIDC_STAFF_ROLES": "g=responder"}, "claim-value=role"),
     ({"REDRESS_RESIDENTS_LOCAL_PASSWORDS": "off"}, "can only be off"),
-    ({"REDRESS_ENV": "production", "REDRESS_OIDC_RESIDENTS_ISSUER": "http://id.example"}, "https://"),
+    ({"REDRESS_ENV": "production", "REDRESS_MAIL_BACKEND": "smtp", "REDRESS_OIDC_RESIDENTS_ISSUER": "http://id.example"},
+     "https://"),
 ])
 def test_bad_sso_settings_are_refused(env, message):
     with pytest.raises(ConfigError, match=message):

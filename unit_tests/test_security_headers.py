@@ -180,7 +180,7 @@ def test_the_manifest_and_service_worker(client, url, content_type):
 
 @pytest.fixture
 def production(tmp_path):
-    settings = load_settings({"REDRESS_ENV": "production", "REDRESS_SECRET_KEY": STRONG_KEY,
+    settings = load_settings({"REDRESS_ENV": "production", "REDRESS_SECRET_KEY": STRONG_KEY, "REDRESS_MAIL_BACKEND": "smtp",
                               "REDRESS_INSTANCE_PATH": str(tmp_path)})
     with separate_app(settings, make_engine("sqlite://")) as app:
         yield app
