@@ -19,7 +19,7 @@ from shared.config import Settings, load_settings
 from shared.db import db, make_engine
 from shared.domain.enums import Channel, RefusalGround
 from shared.extensions import babel, compress, csrf, htmx, wtforms_helpers
-from shared.web import chrome, errors, filters, querycount, ratelimits, security, session_timeout
+from shared.web import chrome, errors, filters, querycount, ratelimits, sealed_search, security, session_timeout
 from shared.web.forms import error_summary_params
 from shared.web.locale import LANGUAGES, select_locale, text_direction
 
@@ -121,6 +121,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     login_manager.init_app(app)
     login_manager.login_view = None  # the access rules redirect to the right sign-in page
     security.init_app(app)
+    sealed_search.init_app(app)
     ratelimits.init_app(app, storage_url=settings.ratelimit_storage_url, trusted_proxies=settings.trusted_proxies)
     errors.init_app(app)
     filters.init_app(app)

@@ -288,7 +288,7 @@ def test_pages_go_older_and_back_newer_by_keyset(admin, session, make, monkeypat
     assert _shown(first) == ids[:2] and "Newer" not in first
     older = _link(first, "next")
     second = admin.get(older).get_data(as_text=True)
-    assert _shown(second) == ids[2:4] and "actor=jane" in older
+    assert _shown(second) == ids[2:4] and "jane" not in older.lower()  # the search goes on sealed (ASVS 14.2.1)
     newer = _link(second, "prev")
     assert _shown(admin.get(newer).get_data(as_text=True)) == ids[:2]
     last = _link(second, "next")

@@ -224,7 +224,9 @@ EXPECTED: dict[str, Route] = {
     "staff.home": Route(GET, "staff:admin,agent,manager,officer,responder", get=only(STAFF, STAFF_SIGN_IN)),
     "staff.triage": Route(GET, "staff:manager,officer", get=only({OFFICER, MANAGER}, STAFF_SIGN_IN)),
     "staff.find_case": Route(GET, "staff:agent,manager,officer,responder", get=only(CASE_READERS, STAFF_SIGN_IN)),
-    "staff.case_list": Route(GET, "staff:agent,manager,officer,responder", get=only(CASE_READERS, STAFF_SIGN_IN)),
+    # The searches post what was typed and are sent on to it sealed (ASVS 14.2.1): 303.
+    "staff.case_list": Route(GET_POST, "staff:agent,manager,officer,responder", get=only(CASE_READERS, STAFF_SIGN_IN),
+                             post=only(CASE_READERS, STAFF_SIGN_IN, 303)),
     "staff.case_list_csv": Route(GET, "staff:agent,manager,officer,responder",
                                  get=only(CASE_READERS, STAFF_SIGN_IN)),
     "staff.case": Route(GET, "staff:agent,manager,officer,responder", get=only(CASE_READERS, STAFF_SIGN_IN)),
@@ -309,9 +311,9 @@ EXPECTED: dict[str, Route] = {
                                post=only({ADMIN: 404}, STAFF_SIGN_IN)),
     # users and roles (issue 12): an empty invitation is the form again with its errors (400); no
     # sample user (404). Admins only, as every admin page: other staff are refused (403).
-    "staff.users": Route(GET, "staff:admin", get=only({ADMIN}, STAFF_SIGN_IN)),
+    "staff.users": Route(GET_POST, "staff:admin", get=only({ADMIN}, STAFF_SIGN_IN), post=only({ADMIN}, STAFF_SIGN_IN, 303)),
     # The audit log: admins only; an empty search is the newest page, its CSV the same rows.
-    "staff.audit_log": Route(GET, "staff:admin", get=only({ADMIN}, STAFF_SIGN_IN)),
+    "staff.audit_log": Route(GET_POST, "staff:admin", get=only({ADMIN}, STAFF_SIGN_IN), post=only({ADMIN}, STAFF_SIGN_IN, 303)),
     "staff.audit_log_csv": Route(GET, "staff:admin", get=only({ADMIN}, STAFF_SIGN_IN)),
     "staff.user_invite": Route(GET_POST, "staff:admin", get=only({ADMIN}, STAFF_SIGN_IN),
                                post=only({ADMIN: 400}, STAFF_SIGN_IN)),
@@ -462,7 +464,8 @@ EXPECTED: dict[str, Route] = {
     # back office: customers and assisted digital (issue 6), for those who take calls. An empty
     # search shows the page; the sample customer and draft do not exist (404), nor was the sample
     # case logged by the visitor (404); an empty new record is refused with its messages (400).
-    "staff.customers_search": Route(GET, "staff:agent,manager,officer", get=only({AGENT, OFFICER, MANAGER}, STAFF_SIGN_IN)),
+    "staff.customers_search": Route(GET_POST, "staff:agent,manager,officer", get=only({AGENT, OFFICER, MANAGER}, STAFF_SIGN_IN),
+                                    post=only({AGENT, OFFICER, MANAGER}, STAFF_SIGN_IN, 303)),
     "staff.customer_new": Route(GET_POST, "staff:agent,manager,officer", get=only({AGENT, OFFICER, MANAGER}, STAFF_SIGN_IN),
                                 post=only({AGENT: 400, OFFICER: 400, MANAGER: 400}, STAFF_SIGN_IN)),
     # A person's data (issue 10): the complaints manager only; the sample customer does not exist.

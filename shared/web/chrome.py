@@ -9,7 +9,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from urllib.parse import urlencode
 
-from flask import Flask, current_app, request
+from flask import Flask, current_app, request, url_for
+
+from shared.web import sealed_search
 
 Provider = Callable[[], dict]
 
@@ -29,6 +31,12 @@ def current_chrome() -> dict:
 
 def url_with_lang(code: str) -> str:
     """This page in another language (GET pages keep their query; after a POST, the page itself)."""
-    args = request.args.to_dict(flat=True) if request.method == "GET" else {}
-    args["lang"] = code
-    return f"{request.path}?{urlencode(args)}"
+    if request.method != "GET":
+        return f"{request.path}?{urlencode({'lang': code})}"
+    if sealed_search.is_private(request.endpoint):  # a search: what was typed stays sealed (ASVS 14.2.1)
+        args = sealed_search.args().to_dict(flat=False)
+        args["lang"] = [code]
+        return url_for(request.endpoint, **(request.view_args or {}), **args)
+    args = request.args.to_dict(flat=False)
+    args["lang"] = [code]
+    return f"{request.path}?{urlencode(args, doseq=True)}"

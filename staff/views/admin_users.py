@@ -16,6 +16,7 @@ from shared.domain.enums import AccountStatus, Role
 from shared.domain.user_admin import MANAGED_ROLES
 from shared.services import mfa as mfa_service
 from shared.services import user_admin
+from shared.web import sealed_search
 from shared.web.numbers import page_number
 from staff import bp
 from staff.forms_users import LANGUAGES, NONE, ROLE_HINTS, ButtonForm, UserForm
@@ -58,15 +59,21 @@ def shown_value(field: str, value: object) -> object:
     return value
 
 
+sealed_search.private("staff.users", "q")
+
+
 def _filters() -> user_admin.UserFilters:
-    return user_admin.UserFilters(role=_ROLES.get(request.args.get("role", "")),
-                                  status=_STATUSES.get(request.args.get("status", "")),
-                                  q=request.args.get("q", "").strip()[:200], page=page_number(request.args))
+    asked = sealed_search.args()
+    return user_admin.UserFilters(role=_ROLES.get(asked.get("role", "")),
+                                  status=_STATUSES.get(asked.get("status", "")),
+                                  q=asked.get("q", "").strip()[:200], page=page_number(asked))
 
 
-@bp.get("/admin/users")
+@bp.route("/admin/users", methods=["GET", "POST"])
 @staff(Role.ADMIN)
 def users():
+    if request.method == "POST":  # what was typed goes on sealed, never in the URL (ASVS 14.2.1)
+        return sealed_search.redirect_to_results()
     filters = _filters()
     found = user_admin.find(filters)
     params = {k: v for k, v in {"role": filters.role.value if filters.role else None,

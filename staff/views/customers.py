@@ -12,6 +12,7 @@ from shared.auth.access import staff
 from shared.domain.enums import ContactMethod, Role
 from shared.domain.policy import PRIVACY_ROLES
 from shared.services import customers
+from shared.web import sealed_search
 from shared.web.numbers import page_number
 from staff import bp
 from staff.forms_customers import CustomerEditForm, CustomerForm, CustomerSearchForm, InviteForm
@@ -20,15 +21,20 @@ from staff.lookups import customer_or_404
 
 CUSTOMER_ROLES = (Role.AGENT, Role.OFFICER, Role.MANAGER)  # who takes calls and logs contacts
 
+sealed_search.private("staff.customers_search", "q")
 
-@bp.get("/customers")
+
+@bp.route("/customers", methods=["GET", "POST"])
 @staff(*CUSTOMER_ROLES)
 def customers_search():
-    form = CustomerSearchForm(request.args)
-    page = page_number(request.args)
+    if request.method == "POST":  # what was typed goes on sealed, never in the URL (ASVS 14.2.1)
+        return sealed_search.redirect_to_results()
+    asked = sealed_search.args()
+    form = CustomerSearchForm(asked)
+    page = page_number(asked)
     found = None
     # Opening the page is not a search: only a submitted one can fail validation.
-    if "q" in request.args and form.validate():
+    if "q" in asked and form.validate():
         found = customers.search(form.q.data, page)
     return render_template("staff/customers/search.html", form=form, found=found, mask_email=customers.mask_email,
                            mask_phone=customers.mask_phone)
