@@ -17,7 +17,7 @@ from shared.auth import access
 from shared.auth.sessions import login_manager
 from shared.config import Settings, load_settings
 from shared.db import db, make_engine
-from shared.domain.enums import Channel, RefusalGround
+from shared.domain.enums import Channel, LegalHoldReason, RefusalGround
 from shared.extensions import babel, compress, csrf, htmx, wtforms_helpers
 from shared.web import chrome, errors, filters, querycount, ratelimits, sealed_search, security, session_timeout
 from shared.web.forms import error_summary_params
@@ -132,6 +132,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         url_with_lang=chrome.url_with_lang,
         channel_label=lambda value: Channel(value).label,
         refusal_ground_label=lambda value: RefusalGround(value).label,
+        legal_hold_reason_label=lambda value: LegalHoldReason(value).label,
         file_state=file_scanning.state,
     )
 

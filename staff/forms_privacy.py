@@ -1,4 +1,4 @@
-"""A manager's subject-access download and erasure of a person (issue 10)."""
+"""A manager's subject-access download and erasure of a person, and legal holds on a case (issue 10)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,10 @@ from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput, Go
 from wtforms import HiddenField, RadioField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length
 
+from shared.domain.enums import LegalHoldReason
 from shared.domain.erasure import ErasureGround
 from shared.web.forms import RedressForm, select_choices
+from staff.forms_casework import CaseActionForm
 
 
 def _strip(value):
@@ -43,3 +45,36 @@ class ErasureForm(RedressForm):
     confirmed = HiddenField()
     submit = SubmitField(_l("Continue"), widget=GovSubmitInput())
     confirm = SubmitField(_l("Erase their details"), widget=GovSubmitInput())
+
+
+class LegalHoldForm(CaseActionForm):
+    reason = RadioField(
+        _l("Why must this case be kept?"),
+        widget=GovRadioInput(),
+        choices=select_choices(LegalHoldReason.choices()),
+        validators=[InputRequired(_l("Select why this case must be kept"))],
+        validate_choice=True,
+        invalid_choice_message=_l("Select why this case must be kept"),
+    )
+    note = TextAreaField(
+        _l("What do we know about it?"),
+        description=_l("For example, who told us, their reference and when we expect to hear more. Everyone "
+                       "who works on the case will see this note."),
+        widget=GovTextArea(),
+        filters=[_strip],
+        validators=[DataRequired(_l("Enter what we know about why this case must be kept")),
+                    Length(max=2000, message=_l("The note must be 2,000 characters or fewer"))],
+    )
+    submit = SubmitField(_l("Place the legal hold"), widget=GovSubmitInput())
+
+
+class LiftLegalHoldForm(CaseActionForm):
+    note = TextAreaField(
+        _l("Why can the hold be lifted?"),
+        description=_l("For example, the claim was settled or the investigation closed, and when."),
+        widget=GovTextArea(),
+        filters=[_strip],
+        validators=[DataRequired(_l("Enter why the legal hold can be lifted")),
+                    Length(max=2000, message=_l("The note must be 2,000 characters or fewer"))],
+    )
+    submit = SubmitField(_l("Lift the legal hold"), widget=GovSubmitInput())

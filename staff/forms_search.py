@@ -66,6 +66,7 @@ class CaseSearchForm(RedressForm):
     service = SelectField(_l("Service"), choices=[], validate_choice=False, widget=GovSelect())
     officer = SelectField(_l("Handler"), choices=[], validate_choice=False, widget=GovSelect())
     vulnerable = BooleanField(_l("Only cases with a vulnerability flag"), widget=GovCheckboxInput())
+    held = BooleanField(_l("Only cases on legal hold"), widget=GovCheckboxInput())
     submit = SubmitField(_l("Apply filters"), widget=GovSubmitInput())
 
     def __init__(self, formdata: MultiDict, options: FilterOptions, locale: str) -> None:
@@ -105,6 +106,7 @@ class CaseSearchForm(RedressForm):
         order = order if order in ("asc", "desc") else DEFAULT_ORDER[sort]
         officer = offered("officer")
         self.vulnerable.data = args.get("vulnerable") == "y"  # the checkbox shows what is applied
+        self.held.data = args.get("held") == "y"
         return CaseFilters(
             q=q,
             statuses=statuses,
@@ -116,6 +118,7 @@ class CaseSearchForm(RedressForm):
             kind=CaseKind(offered("kind")) if offered("kind") else None,
             due=self.due.data if self.due.data in ("soon", "overdue") else "",
             vulnerable=self.vulnerable.data,
+            held=self.held.data,
             my_teams=args.get("teams") == "mine",
             sort=sort,
             order=order,
@@ -146,6 +149,8 @@ def query_params(filters: CaseFilters, *, page: bool = False) -> dict:
         params["officer"] = str(filters.officer)
     if filters.vulnerable:
         params["vulnerable"] = "y"
+    if filters.held:
+        params["held"] = "y"
     if filters.my_teams:
         params["teams"] = "mine"
     if filters.sort != "received" or filters.order != DEFAULT_ORDER["received"]:

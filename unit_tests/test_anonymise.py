@@ -150,6 +150,62 @@ def test_a_case_the_ombudsman_still_has_is_held(app, make, session, old_case):
     assert "Anonymised 1 cases" in _run(app)
 
 
+def _hold(app, case: Case, manager: User, *, lift: str | None = None) -> None:
+    """Place a hold as the manager's request would (or lift it, with this note), and commit."""
+    from shared.db import db
+    from shared.domain.enums import LegalHoldReason
+    from shared.services import legal_holds
+
+    with app.test_request_context():
+        found = db.session.get(Case, case.id)
+        if lift is None:
+            legal_holds.place(found, manager, None, LegalHoldReason.LITIGATION, "Court papers served")
+        else:
+            legal_holds.lift(found, manager, None, lift)
+        db.session.commit()
+
+
+def test_a_case_on_legal_hold_its_person_and_their_restrictions_are_kept_until_it_is_lifted(app, make, session):
+    long_ago = utcnow() - YEARS_AGO_7
+    person = make.user(full_name="Hal Held", created_at=long_ago, last_sign_in_at=long_ago)
+    held = _close(session, make.case(person, make.service()), long_ago)
+    session.add(Restriction(person_id=person.id, status=RestrictionStatus.LIFTED, category=RestrictionCategory.ABUSIVE,
+                            types=["written_only"], behaviour="Shouted at Dan", proposed_by_id=make.user(Role.OFFICER).id,
+                            proposed_at=long_ago, decided_at=long_ago, lifted_at=long_ago))
+    session.commit()
+    manager = make.user(Role.MANAGER)
+    _hold(app, held, manager)
+
+    assert "Would anonymise 0 cases, 0 restrictions and 0 people" in _run(app, "--dry-run")
+    assert "Anonymised 0 cases, 0 restrictions and 0 people" in _run(app)
+    session.expire_all()
+    case = session.get(Case, held.id)
+    assert (case.anonymised_at, case.resident_id, case.closure_reason) == (None, person.id, "Resolved with Mrs Jones")
+    assert session.get(User, person.id).full_name == "Hal Held"
+    assert session.scalar(select(Restriction.behaviour).where(Restriction.person_id == person.id)) == "Shouted at Dan"
+
+    _hold(app, held, manager, lift="Claim struck out")
+    assert "Anonymised 1 cases, 1 restrictions and 1 people" in _run(app)
+    session.expire_all()
+    assert session.get(Case, held.id).anonymised_at is not None
+    # The hold's history stays on the case, as codes and dates: the notes were free text and went.
+    kept = [e.details for e in session.scalars(select(CaseEvent).where(
+        CaseEvent.case_id == held.id, CaseEvent.type.in_([EventType.LEGAL_HOLD_PLACED, EventType.LEGAL_HOLD_LIFTED])))]
+    assert [set(d) for d in kept] == [{"hold_reason"}, {"hold_reason", "placed_at"}]
+    assert "Court papers" not in json.dumps(kept) and "struck out" not in json.dumps(kept)
+
+
+def test_a_hold_on_a_case_keeps_its_representative_too(app, make, session, old_case):
+    _, old, live, _ = old_case
+    rep = session.scalar(select(CaseRepresentative.representative_id).where(CaseRepresentative.case_id == old.id))
+    session.get(User, rep).created_at = utcnow() - YEARS_AGO_7
+    session.commit()
+    _hold(app, old, make.user(Role.MANAGER))
+    assert "Anonymised 0 cases, 0 restrictions and 0 people" in _run(app)
+    session.expire_all()
+    assert session.get(User, rep).anonymised_at is None
+
+
 def test_a_person_with_nothing_left_is_anonymised_with_their_sessions_and_adjustments(app, make, session):
     long_ago = utcnow() - YEARS_AGO_7
     person = make.user(full_name="Carol Quiet", phone="01234 567890", address="2 Low Road", created_at=long_ago,

@@ -9,7 +9,7 @@ import pytest
 
 from shared import clock
 from shared.clock import utcnow
-from shared.domain.enums import CaseKind, CaseStatus, Channel, ContactMethod, Role
+from shared.domain.enums import CaseKind, CaseStatus, Channel, ContactMethod, LegalHoldReason, Role
 from shared.domain.references import new_reference
 from shared.models import Case, CaseStage
 from unit_tests.strict_client import MAX_QUERIES
@@ -280,10 +280,13 @@ def test_saved_views_are_presets_of_the_filters(client, session, make, officer, 
     checking = make.case(None, service, status=CaseStatus.AWAITING_QUALITY_CHECK, respond_by=date(2027, 4, 1))
     late = make.case(None, service, status=CaseStatus.WITH_TEAM, respond_by=date(2027, 3, 1))
     new = make.case(None, service, status=CaseStatus.RECEIVED)
+    held = make.case(None, service, status=CaseStatus.CLOSED, legal_hold_at=utcnow(), legal_hold_by_id=officer.id,
+                     legal_hold_reason=LegalHoldReason.CLAIM, legal_hold_note="A claim")
     page = client.get("/staff/cases").get_data(as_text=True)
     views = dict((text, href.replace("&amp;", "&")) for href, text in
                  re.findall(r'class="moj-sub-navigation__link" href="([^"]+)"[^>]*>([^<]+)</a>', page))
-    assert list(views) == ["My cases", "My team", "Awaiting check", "Overdue", "Triage", "Member enquiries"]
+    assert list(views) == ["My cases", "My team", "Awaiting check", "Overdue", "Triage", "Member enquiries",
+                           "Legal holds"]
     assert listed(client, views["My cases"].split("?", 1)[1]) == [mine.reference]
     assert set(listed(client, views["My team"].split("?", 1)[1])) == {
         mine.reference, someone_elses.reference, checking.reference, late.reference, new.reference}
@@ -291,6 +294,7 @@ def test_saved_views_are_presets_of_the_filters(client, session, make, officer, 
     assert listed(client, views["Awaiting check"].split("?", 1)[1]) == [checking.reference]
     assert listed(client, views["Overdue"].split("?", 1)[1]) == [late.reference]
     assert listed(client, views["Triage"].split("?", 1)[1]) == [new.reference]
+    assert listed(client, views["Legal holds"].split("?", 1)[1]) == [held.reference]
     current = client.get(views["Awaiting check"]).get_data(as_text=True)
     assert re.search(r'aria-current="page">Awaiting check<', current)
     assert not re.search(r'aria-current="page">My cases<', current)

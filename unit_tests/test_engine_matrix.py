@@ -36,6 +36,8 @@ closed: open -> closed | officer manager
 reopened: closed -> reopened | officer manager
 referred_to_ombudsman: response_sent escalation_requested closed -> with_ombudsman | officer manager
 note_added: any -> same | officer manager responder agent
+legal_hold_placed: any -> same | manager
+legal_hold_lifted: any -> same | manager
 """
 
 CLOSED = {"service_request", "feedback", "signposted", "duplicate", "refused", "withdrawn", "closed"}

@@ -472,6 +472,12 @@ EXPECTED: dict[str, Route] = {
     "staff.customer_subject_access": Route(POST, "staff:manager", post=only({MANAGER: 404}, STAFF_SIGN_IN)),
     "staff.customer_erase": Route(GET_POST, "staff:manager", get=only({MANAGER: 404}, STAFF_SIGN_IN),
                                   post=only({MANAGER: 404}, STAFF_SIGN_IN)),
+    # A legal hold on a case (issue 10): the complaints manager only. The sample case is not held: placing
+    # one shows the form (an empty one is refused with its messages, 400); there is none to lift (409).
+    "staff.place_legal_hold": Route(GET_POST, "staff:manager", get=only({MANAGER}, STAFF_SIGN_IN),
+                                    post=only({MANAGER: 400}, STAFF_SIGN_IN)),
+    "staff.lift_legal_hold": Route(GET_POST, "staff:manager", get=only({MANAGER: 409}, STAFF_SIGN_IN),
+                                   post=only({MANAGER: 409}, STAFF_SIGN_IN)),
     **{
         f"staff.{name}": Route(methods, "staff:agent,manager,officer",
                                get=only({AGENT: 404, OFFICER: 404, MANAGER: 404}, STAFF_SIGN_IN) if "GET" in methods else {},

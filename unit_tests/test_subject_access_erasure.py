@@ -183,6 +183,47 @@ def test_erasure_is_refused_while_a_case_is_open_a_restriction_live_or_a_legal_h
     refused(in_court, "held for a legal claim")
 
 
+def test_erasure_is_refused_while_a_manager_holds_one_of_their_cases_and_the_page_names_the_hold(client, make,
+                                                                                                  session, monkeypatch):
+    manager = _manager(client, make, session)
+    person = make.user(full_name="Lee Gal")
+    service = make.service()
+    held = make.case(person, service, status=CaseStatus.CLOSED, closed_at=utcnow())
+    represented = make.case(make.user(), service, status=CaseStatus.CLOSED, closed_at=utcnow())
+    make.representative(represented, person)
+    client.submit(f"/staff/cases/{held.reference}/legal-hold", {"reason": "investigation", "note": "Police asked us"})
+
+    page = client.get(f"/staff/customers/{person.id}/erase")
+    body = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert "A complaints manager has put one of their cases on legal hold" in body
+    assert f'href="/staff/cases/{held.reference}"' in body
+    assert "An investigation by the police or a regulator, placed by Mina Manager on" in body
+    assert represented.reference not in body  # not held: not named
+    post = client.submit(f"/staff/customers/{person.id}/erase", {"ground": "not_needed", "note": "x", "confirmed": "yes"})
+    assert post.status_code == 409
+    session.expire_all()
+    assert session.get(User, person.id).anonymised_at is None and session.get(Case, held.id).anonymised_at is None
+
+    # A hold on a case they act on as representative counts too.
+    client.submit(f"/staff/cases/{held.reference}/legal-hold/lift", {"note": "Police closed it",
+                                                                       "version": str(session.get(Case, held.id).version)})
+    client.submit(f"/staff/cases/{represented.reference}/legal-hold", {"reason": "other", "note": "Their solicitor"})
+    assert f'href="/staff/cases/{represented.reference}"' in client.get(f"/staff/customers/{person.id}/erase").get_data(
+        as_text=True)
+    session.expire_all()
+    client.submit(f"/staff/cases/{represented.reference}/legal-hold/lift",
+                  {"note": "Done", "version": str(session.get(Case, represented.id).version)})
+
+    # Lifted: the erasure goes ahead (touching every table that holds something of the person).
+    monkeypatch.setattr(strict_client, "MAX_QUERIES", 60)
+    erased = client.submit(f"/staff/customers/{person.id}/erase", {"ground": "not_needed", "note": "Asked on 1 May",
+                                                                   "confirmed": "yes"})
+    assert erased.status_code == 302
+    session.expire_all()
+    assert session.get(User, person.id).anonymised_at is not None and manager.id
+
+
 def test_other_peoples_open_cases_do_not_stop_an_erasure(app, make, session):
     from shared.services import erasure
 

@@ -50,6 +50,8 @@ GROUPS: tuple[ActionGroup, ...] = (
         "customer.updated": _l("Customer details changed"),
         "customer.erased": _l("Person's details erased"),
         "retention.anonymised": _l("Old closed cases anonymised"),
+        "case.legal_hold_placed": _l("Legal hold placed on a case"),
+        "case.legal_hold_lifted": _l("Legal hold on a case lifted"),
         "customer.invited": _l("Customer invited to make an account"),
         "adjustment.added": _l("Adjustment recorded"),
         "adjustment.changed": _l("Adjustment changed"),

@@ -153,6 +153,16 @@ class RefusalGround(LabelledEnum):
     OTHER = "other", _l("Another reason")
 
 
+class LegalHoldReason(LabelledEnum):
+    """Why a complaints manager put a case on legal hold: what it may be needed for (UK GDPR
+    Article 17(3)(e), legal claims). The manager's note says more."""
+
+    LITIGATION = "litigation", _l("Litigation is expected or under way")
+    CLAIM = "claim", _l("An insurance or court claim")
+    INVESTIGATION = "investigation", _l("An investigation by the police or a regulator")
+    OTHER = "other", _l("Another reason")
+
+
 class Finding(LabelledEnum):
     UPHELD = "upheld", _l("Upheld"), "govuk-tag--red"
     PARTLY_UPHELD = "partly_upheld", _l("Partly upheld"), "govuk-tag--orange"
@@ -244,6 +254,8 @@ class EventType(LabelledEnum):
     REOPENED = "reopened", _l("Reopened")
     REFERRED_TO_OMBUDSMAN = "referred_to_ombudsman", _l("Referred to the Ombudsman")
     NOTE_ADDED = "note_added", _l("Internal note added")
+    LEGAL_HOLD_PLACED = "legal_hold_placed", _l("Legal hold placed")
+    LEGAL_HOLD_LIFTED = "legal_hold_lifted", _l("Legal hold lifted")
 
 
 class MessageStatus(LabelledEnum):

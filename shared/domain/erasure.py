@@ -5,8 +5,9 @@ Article 17(1) gives the grounds for erasure; 17(3) the exceptions. While someone
 open, the council still needs it to perform its public task (17(3)(b)); a restriction in place
 protects staff and is a decision the person can still challenge (17(3)(b)); and a case the
 Ombudsman is still looking at, or whose recommendations are still being carried out, or one refused
-because legal proceedings had started, is held for legal claims (17(3)(e)). docs/privacy.md says so
-to operators.
+because legal proceedings had started, is held for legal claims (17(3)(e)); so is a case a
+complaints manager has put on legal hold (a claim, litigation or an investigation the council knows
+of), until they lift it. docs/privacy.md says so to operators.
 """
 
 from __future__ import annotations
@@ -39,6 +40,8 @@ class ErasureBar(LabelledEnum):
     LEGAL_HOLD = "legal_hold", _l(
         "One of their cases is held for a legal claim: the Ombudsman has not finished with it, its "
         "recommendations are not all carried out, or legal proceedings had started.")
+    PLACED_LEGAL_HOLD = "placed_legal_hold", _l(
+        "A complaints manager has put one of their cases on legal hold (below): it must be lifted first.")
     ALREADY_ERASED = "already_erased", _l("Their details have already been removed.")
 
 
@@ -48,6 +51,7 @@ class Facts:
     live_restrictions: int
     held_cases: int
     anonymised: bool
+    placed_holds: int = 0  # cases a manager put on legal hold
 
 
 def bars(facts: Facts) -> list[ErasureBar]:
@@ -61,4 +65,6 @@ def bars(facts: Facts) -> list[ErasureBar]:
         found.append(ErasureBar.LIVE_RESTRICTION)
     if facts.held_cases:
         found.append(ErasureBar.LEGAL_HOLD)
+    if facts.placed_holds:
+        found.append(ErasureBar.PLACED_LEGAL_HOLD)
     return found

@@ -121,3 +121,15 @@ def closure(code: ClosureCode | None, response_sent: bool, reason: str | None, d
 def required_text(value: str | None, message: object) -> None:
     if not value or not value.strip():
         raise GuardFailed(message)
+
+
+def legal_hold_may_be_placed(on_hold: bool, anonymised: bool) -> None:
+    if on_hold:
+        raise GuardFailed(_l("This case is already on legal hold."))
+    if anonymised:
+        raise GuardFailed(_l("This case has been anonymised: there is nothing left on it to hold."))
+
+
+def legal_hold_may_be_lifted(on_hold: bool) -> None:
+    if not on_hold:
+        raise GuardFailed(_l("This case is not on legal hold."))

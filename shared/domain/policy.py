@@ -176,3 +176,31 @@ def can_see_named_employees(viewer: _Viewer) -> bool:
 # The complaints manager answers subject-access requests and decides erasures. Not admins: a download
 # of everything about a person is case content, which admins never read (docs/access.md).
 PRIVACY_ROLES = frozenset({Role.MANAGER})
+
+
+# --- legal holds (issue 10) ------------------------------------------------------------------------
+
+# The complaints manager places and lifts a legal hold, as they decide erasures: keeping a case past
+# its retention period, or refusing a person's erasure, is the same judgement about the law. Admins
+# have no case content (docs/access.md); everyone who reads the case sees that it is held.
+LEGAL_HOLD_ROLES = PRIVACY_ROLES
+
+
+class _HoldableCase(_CaseLike, Protocol):
+    on_legal_hold: bool
+    anonymised_at: object
+
+
+def can_see_legal_hold(viewer: _Viewer, case: _CaseLike) -> bool:
+    """The hold, who placed it and why: whoever may read the case on the staff side."""
+    return viewer.role in CASE_READER_ROLES and can_view_case(viewer, case)
+
+
+def can_place_legal_hold(viewer: _Viewer, case: _HoldableCase) -> bool:
+    """A manager, on a case not already held whose details are still there to keep."""
+    return (viewer.role in LEGAL_HOLD_ROLES and can_view_case(viewer, case) and not case.on_legal_hold
+            and case.anonymised_at is None)
+
+
+def can_lift_legal_hold(viewer: _Viewer, case: _HoldableCase) -> bool:
+    return viewer.role in LEGAL_HOLD_ROLES and can_view_case(viewer, case) and case.on_legal_hold

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from flask_babel import lazy_gettext as _l
 
 from shared.domain.enums import CLOSED_STATUSES, CaseStatus, EventType, Role
-from shared.domain.policy import CASEWORK_ROLES
+from shared.domain.policy import CASEWORK_ROLES, LEGAL_HOLD_ROLES
 
 S = CaseStatus
 TEAM = CASEWORK_ROLES  # the complaints team
@@ -63,6 +63,9 @@ TABLE: dict[EventType, Transition] = {
         _t(EventType.REOPENED, CLOSED_STATUSES, S.REOPENED, TEAM),
         _t(EventType.REFERRED_TO_OMBUDSMAN, {S.RESPONSE_SENT, S.ESCALATION_REQUESTED, S.CLOSED}, S.WITH_OMBUDSMAN, TEAM),
         _t(EventType.NOTE_ADDED, frozenset(CaseStatus), None, CASEWORKERS | {Role.AGENT}, public=False),
+        # A hold changes nothing in how the case is worked: any state, kept in the state it is in.
+        _t(EventType.LEGAL_HOLD_PLACED, frozenset(CaseStatus), None, LEGAL_HOLD_ROLES, public=False),
+        _t(EventType.LEGAL_HOLD_LIFTED, frozenset(CaseStatus), None, LEGAL_HOLD_ROLES, public=False),
     )
 }
 

@@ -20,6 +20,7 @@ from shared.domain.enums import (
     ContactMethod,
     EventType,
     Finding,
+    LegalHoldReason,
 )
 from shared.models.people import User
 from shared.models.procedures import Procedure
@@ -111,6 +112,13 @@ class Case(Base):
     closed_at: Mapped[datetime | None] = mapped_column(index=True)
     # When the retention job (or an erasure) removed the personal data: shared/services/anonymise.py.
     anonymised_at: Mapped[datetime | None]
+    # A legal hold a complaints manager placed (shared/services/legal_holds.py): while it stands the
+    # case is never anonymised and its person cannot be erased. Lifting it clears these; the case's
+    # events keep who placed and lifted it, when and why.
+    legal_hold_at: Mapped[datetime | None] = mapped_column(index=True)
+    legal_hold_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    legal_hold_reason: Mapped[LegalHoldReason | None] = mapped_column(enum_column(LegalHoldReason))
+    legal_hold_note: Mapped[str | None] = mapped_column(Text)
     # Complaining for someone else: who they are and how they agreed (or why they cannot).
     for_someone_else: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     subject_name: Mapped[str | None] = mapped_column(String(200))
@@ -134,6 +142,7 @@ class Case(Base):
     stages: Mapped[list[CaseStage]] = relationship(back_populates="case", lazy="raise", order_by="CaseStage.number")
     resident: Mapped[User | None] = relationship(foreign_keys=[resident_id], lazy="raise")
     officer: Mapped[User | None] = relationship(foreign_keys=[officer_id], lazy="raise")
+    legal_hold_by: Mapped[User | None] = relationship(foreign_keys=[legal_hold_by_id], lazy="raise")
     events: Mapped[list[CaseEvent]] = relationship(
         back_populates="case", lazy="raise", order_by="CaseEvent.at, CaseEvent.id"
     )
@@ -142,6 +151,10 @@ class Case(Base):
     representatives: Mapped[list[CaseRepresentative]] = relationship(
         lazy="raise", order_by="CaseRepresentative.id", viewonly=True
     )
+
+    @property
+    def on_legal_hold(self) -> bool:
+        return self.legal_hold_at is not None
 
     @property
     def awaiting_acknowledgement(self) -> bool:

@@ -7,7 +7,9 @@ left still counts in every report (docs/privacy.md has the rules).
   the emails and letters about it; its files are deleted; its representatives and guest links go.
   What reports count stays: kind, service, procedure, stages and their dates and outcomes, events'
   types, dates and codes, reasons' categories, wards, channels, named employees, learning actions.
-  A case the Ombudsman still has, or whose recommendations are outstanding, is held (`held`).
+  A case the Ombudsman still has, or whose recommendations are outstanding, is held (`held`); so is
+  one a complaints manager put on legal hold (`on_legal_hold`), and then the person's restrictions
+  too. Their record stays while such a case is theirs, as it does for any case kept.
 - A restriction that ended (lifted, expired or not approved) more than the longest period ago loses
   its behaviour, terms, notes and evidence; its category, types and dates stay.
 - A resident's record with no case, representation or restriction left to keep, and no sign of
@@ -69,7 +71,7 @@ AUDIT_SUBJECT = "retention"
 KEPT_EVENT_DETAILS = frozenset({
     "channel", "procedure", "procedure_version", "service", "points", "reason_detail", "vulnerable", "kind",
     "organisation", "duplicate_of", "ground", "respond_by", "handler", "escalation_ends", "from", "to", "stage",
-    "code", "ombudsman", "asked_before", "for_someone_else", "support_needed", "consent",
+    "code", "ombudsman", "asked_before", "for_someone_else", "support_needed", "consent", "hold_reason", "placed_at",
 })
 LIVE_RESTRICTIONS = (RestrictionStatus.PROPOSED, RestrictionStatus.ACTIVE)
 # Outgoing messages still on their way keep their address; the rest lose it with the words.
@@ -98,6 +100,11 @@ def held():
                           or_(OmbudsmanReferral.decision == OmbudsmanDecision.PENDING, outstanding))
 
 
+def on_legal_hold():
+    """A case a complaints manager has put on legal hold (shared/services/legal_holds.py)."""
+    return Case.legal_hold_at.is_not(None)
+
+
 def _kept_long_enough(now: datetime):
     """Closed before its procedure's cutoff (one query for the periods; procedures are few)."""
     by_procedure, default = retention.years_by_procedure()
@@ -112,7 +119,7 @@ def _kept_long_enough(now: datetime):
 def _due_cases(now: datetime):
     return (select(Case.id)
             .where(Case.anonymised_at.is_(None), Case.closed_at.is_not(None), Case.status.in_(CLOSED_STATUSES),
-                   _kept_long_enough(now), ~held())
+                   _kept_long_enough(now), ~held(), ~on_legal_hold())
             .order_by(Case.id))
 
 
@@ -129,7 +136,10 @@ def _due_restrictions(now: datetime):
         and_(Restriction.status == RestrictionStatus.EXPIRED, Restriction.ends_on < before.date()),
         and_(Restriction.status == RestrictionStatus.REJECTED, Restriction.decided_at < before),
     )
-    return select(Restriction.id).where(Restriction.anonymised_at.is_(None), ended).order_by(Restriction.id)
+    # A legal hold on one of the person's cases keeps what is about them too: a claim may turn on it.
+    person_held = exists().where(Case.resident_id == Restriction.person_id, on_legal_hold())
+    return (select(Restriction.id).where(Restriction.anonymised_at.is_(None), ended, ~person_held)
+            .order_by(Restriction.id))
 
 
 def _person_cutoff(now: datetime) -> datetime:

@@ -128,6 +128,7 @@ def load(viewer: User, reference: str) -> CasePage | None:
             joinedload(Case.resident),
             joinedload(Case.officer),
             joinedload(Case.procedure),
+            joinedload(Case.legal_hold_by),  # who placed a legal hold, for its banner (issue 10)
             joinedload(Restriction.named_officer),
             joinedload(CaseRepresentative.representative),
         )

@@ -31,6 +31,7 @@ from shared.domain.enums import (
     ConsentMethod,
     ContactMethod,
     EventType,
+    LegalHoldReason,
     Ombudsman,
     RefusalGround,
     Role,
@@ -550,6 +551,29 @@ def _note(context: _Context) -> None:
     context.details["text"] = text.strip()
 
 
+def _place_legal_hold(context: _Context) -> None:
+    """The hold is on the case's row (the retention job and erasure read it there); the event keeps
+    its history once it is lifted."""
+    case = context.case
+    guards.legal_hold_may_be_placed(case.on_legal_hold, case.anonymised_at is not None)
+    reason = LegalHoldReason(context.payload["reason"])
+    note = context.payload.get("note")
+    guards.required_text(note, _l("Enter why the case is on legal hold."))
+    case.legal_hold_at, case.legal_hold_by_id = context.at, context.actor.id
+    case.legal_hold_reason, case.legal_hold_note = reason, note.strip()
+    context.details.update({"hold_reason": reason.value, "note": note.strip()})
+
+
+def _lift_legal_hold(context: _Context) -> None:
+    case = context.case
+    guards.legal_hold_may_be_lifted(case.on_legal_hold)
+    note = context.payload.get("note")
+    guards.required_text(note, _l("Enter why the legal hold is being lifted."))
+    context.details.update({"hold_reason": case.legal_hold_reason.value if case.legal_hold_reason else None,
+                            "placed_at": case.legal_hold_at.isoformat(), "note": note.strip()})
+    case.legal_hold_at = case.legal_hold_by_id = case.legal_hold_reason = case.legal_hold_note = None
+
+
 _EFFECTS: dict[EventType, Callable[[_Context], None]] = {
     EventType.TRIAGED_COMPLAINT: _triage_complaint,
     EventType.TRIAGED_SERVICE_REQUEST: _service_request,
@@ -571,4 +595,6 @@ _EFFECTS: dict[EventType, Callable[[_Context], None]] = {
     EventType.REOPENED: _reopen,
     EventType.REFERRED_TO_OMBUDSMAN: _refer,
     EventType.NOTE_ADDED: _note,
+    EventType.LEGAL_HOLD_PLACED: _place_legal_hold,
+    EventType.LEGAL_HOLD_LIFTED: _lift_legal_hold,
 }

@@ -7,6 +7,7 @@ Audited with the ground and the manager's note. Nothing here commits.
 from __future__ import annotations
 
 from sqlalchemy import delete, func, or_, select
+from sqlalchemy.orm import joinedload
 
 from shared.clock import utcnow
 from shared.db import db
@@ -37,20 +38,30 @@ def facts(person: User) -> Facts:
     def count(*conditions):
         return select(func.count(Case.id)).where(_theirs(person.id), *conditions).scalar_subquery()
 
-    open_cases, held, live = db.session.execute(
+    open_cases, held, placed, live = db.session.execute(
         select(
             count(Case.status.not_in(CLOSED_STATUSES)),
             count(or_(anonymise.held(), Case.id.in_(_legal_proceedings()))),
+            count(anonymise.on_legal_hold()),
             select(func.count(Restriction.id)).where(Restriction.person_id == person.id,
                                                      Restriction.status.in_(anonymise.LIVE_RESTRICTIONS))
             .scalar_subquery(),
         )
     ).one()
-    return Facts(open_cases=open_cases, live_restrictions=live, held_cases=held, anonymised=person.anonymised_at is not None)
+    return Facts(open_cases=open_cases, live_restrictions=live, held_cases=held, placed_holds=placed,
+                 anonymised=person.anonymised_at is not None)
 
 
 def refusals(person: User) -> list[ErasureBar]:
     return bars(facts(person))
+
+
+def placed_holds(person: User) -> list[Case]:
+    """Their cases a manager has put on legal hold, with who did: what the refusal names (one query)."""
+    return list(db.session.scalars(
+        select(Case).where(_theirs(person.id), anonymise.on_legal_hold())
+        .options(joinedload(Case.legal_hold_by)).order_by(Case.legal_hold_at, Case.id)
+    ))
 
 
 def erase(person: User, *, ground: ErasureGround, note: str, actor: User) -> anonymise.Counts:

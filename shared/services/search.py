@@ -61,6 +61,7 @@ class CaseFilters:
     kind: CaseKind | None = None
     due: str = ""  # "soon", "overdue" or ""
     vulnerable: bool = False
+    held: bool = False  # on legal hold (issue 10)
     my_teams: bool = False  # the services of the viewer's teams (every case, for someone in none)
     sort: str = "received"
     order: str = "desc"
@@ -220,6 +221,8 @@ def _conditions(viewer: User, filters: CaseFilters, due: DueThresholds) -> list[
             conditions.append(and_(next_date >= due.today, next_date < due.soon_before))
     if filters.vulnerable:
         conditions.append(Case.vulnerable.is_(True))
+    if filters.held:
+        conditions.append(Case.legal_hold_at.is_not(None))
     if filters.my_teams:
         conditions.append(in_teams_of(viewer.id))
     return conditions

@@ -36,6 +36,9 @@ def saved_views(user) -> list[tuple[str, str, CaseFilters]]:
         # Councillors' and MPs' enquiries for constituents: their own queue, soonest due first.
         ("members", _("Member enquiries"), CaseFilters(kind=CaseKind.MEMBER_ENQUIRY, state="open", sort="due",
                                                       order="asc")),
+        # Cases a complaints manager has kept from the retention job (issue 10), longest held first is
+        # not a sort the list has: newest received first, as the list's default.
+        ("held", _("Legal holds"), CaseFilters(held=True)),
     ]
 
 
@@ -76,6 +79,8 @@ def _selected(form: CaseSearchForm, filters: CaseFilters) -> list[dict]:
         add(_("Handler"), [(_choice_label(form.officer, str(filters.officer)), first.but(officer=None))])
     if filters.vulnerable:
         add(_("Vulnerability"), [(_("Vulnerability flag"), first.but(vulnerable=False))])
+    if filters.held:
+        add(_("Legal hold"), [(_("On legal hold"), first.but(held=False))])
     if filters.my_teams:
         add(_("Team"), [(_("My teams' services"), first.but(my_teams=False))])
     return categories

@@ -48,6 +48,13 @@ def _message_form(page: CasePage) -> MessageForm | None:
     return MessageForm(formdata=None) if policy.can_send_message(current_user, page.case) else None
 
 
+def _legal_hold_action(page: CasePage) -> list[dict]:
+    """A manager's button to place a legal hold (lifting it is a link in the hold's banner)."""
+    if not policy.can_place_legal_hold(current_user, page.case):
+        return []
+    return [{"text": _("Place a legal hold"), "href": url_for("staff.place_legal_hold", reference=page.case.reference)}]
+
+
 def _sections(page: CasePage, shown: correspondence.Correspondence) -> dict:
     """What the correspondence and files sections need, whole page or not."""
     return {
@@ -72,7 +79,9 @@ def case_page_response(page: CasePage, *, note_form: NoteForm | None = None, mes
         "staff/case.html",
         **_sections(page, shown),
         events=case_page.timeline(current_user, page.case),
-        actions=case_actions(page.case, current_user),
+        actions=case_actions(page.case, current_user) + _legal_hold_action(page),
+        legal_hold=page.case.on_legal_hold and policy.can_see_legal_hold(current_user, page.case),
+        may_lift_legal_hold=policy.can_lift_legal_hold(current_user, page.case),
         stage=page.stage,
         draft=page.draft,
         links=page.links,

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from shared.auth.access import staff
-from shared.domain.erasure import ErasureGround
+from shared.domain.erasure import ErasureBar, ErasureGround
 from shared.domain.policy import PRIVACY_ROLES
 from shared.services import erasure, subject_access
 from staff import bp
@@ -33,7 +33,8 @@ def customer_erase(customer_id: int):
     person = customer_or_404(customer_id)
     bars = erasure.refusals(person)
     if bars:
-        return render_template("staff/customers/erase_refused.html", person=person, bars=bars), 409 if \
+        holds = erasure.placed_holds(person) if ErasureBar.PLACED_LEGAL_HOLD in bars else []
+        return render_template("staff/customers/erase_refused.html", person=person, bars=bars, holds=holds), 409 if \
             ErasureForm().is_submitted() else 200
     form = ErasureForm()
     if form.validate_on_submit():
