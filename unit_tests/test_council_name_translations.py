@@ -192,7 +192,7 @@ def test_saving_writes_what_changed_and_audits_each_text_from_and_to(app, sessio
     page = admin.get(url).get_data(as_text=True)
     history = page[page.index("Changes to these translations"):]
     assert "Alex Admin" in history
-    assert ('Services: Housing repairs (Name)</span>: <span lang="pl" dir="ltr">Naprawy mieszkań</span> → '
+    assert ('Services: Housing repairs (Service name)</span>: <span lang="pl" dir="ltr">Naprawy mieszkań</span> → '
             '<span lang="pl" dir="ltr">Naprawy w mieszkaniach</span>') in history
     # nothing else changed: nothing written, nothing audited
     admin.submit(url, {f"service_{housing.id}_name": "Naprawy w mieszkaniach"})
@@ -310,3 +310,45 @@ def test_a_message_in_the_person_s_language_names_the_service_in_it(app, session
         assert templates.case_values(case, officer, "ur")["service"] == "گھروں کی مرمت"
         assert templates.case_values(case, officer, "pl")["service"] == "Housing repairs"
         assert templates.case_values(case, officer, "cy")["service"] == "Housing repairs (cy)"
+
+
+# --- the demo ------------------------------------------------------------------------------------
+
+
+def test_the_demo_names_every_service_procedure_and_stage_in_each_community_language():
+    from shared.domain.procedures import PRESETS
+    from shared.services import demo, demo_translations
+
+    assert set(demo_translations.SERVICES) == {slug for slug, *_rest in demo.SERVICES}
+    assert set(demo_translations.PROCEDURES) == {rules.slug for rules in PRESETS}
+    assert set(demo_translations.STAGES) == {stage.name for rules in PRESETS for stage in rules.stages}
+    languages = set(translation_admin.COMMUNITY_LANGUAGES)
+    for translations in demo_translations.SERVICES.values():
+        assert set(translations) == languages
+        assert all(set(fields) == {"name", "description"} for fields in translations.values())
+    for names in (*demo_translations.PROCEDURES.values(), *demo_translations.STAGES.values()):
+        assert set(names) == languages and all(name.strip() for name in names.values())
+
+
+def test_the_demo_s_polish_and_urdu_pages_show_its_names(app, session):
+    from shared.models import User
+    from shared.services import demo
+
+    with app.test_request_context():
+        demo.load(cases=20, seed=3)
+        db.session.commit()
+    resident = session.scalar(select(User).where(User.email == "resident@example.com"))
+    client = app.test_client()
+    quick_sign_in(client, session, resident)
+    polish = client.get("/cases?lang=pl").get_data(as_text=True)
+    urdu = client.get("/cases?lang=ur").get_data(as_text=True)
+    from shared.models import Case
+    from shared.services.demo_translations import SERVICES
+
+    slugs = set(session.scalars(select(Service.slug).join(Case, Case.service_id == Service.id)
+                                .where(Case.resident_id == resident.id)))
+    assert slugs
+    for slug in slugs:
+        assert SERVICES[slug]["pl"]["name"] in polish and SERVICES[slug]["ur"]["name"] in urdu
+    with app.test_request_context():
+        assert procedures.current("corporate").display_name("ur") == "عمومی شکایات (شکایات نمٹانے کا ضابطہ)"

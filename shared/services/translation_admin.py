@@ -52,13 +52,13 @@ class Kind:
 
 
 KINDS: tuple[Kind, ...] = (
-    Kind("council", _l("The council"), (("name", _l("Name"), 120),)),
-    Kind("service", _l("Services"), (("name", _l("Name"), 120), ("description", _l("What it covers"), 300))),
-    Kind("procedure", _l("Procedures"), (("name", _l("Name"), 120),)),
-    Kind("stage", _l("Procedure stages"), (("name", _l("Name"), 120),)),
-    Kind("reason", _l("Complaint reasons"), (("name", _l("Name"), 120),)),
-    Kind("organisation", _l("Signposting organisations"), (("name", _l("Name"), 200),)),
-    Kind("support", _l("Support directory"), (("name", _l("Name"), 200),
+    Kind("council", _l("The council"), (("name", _l("Council name"), 120),)),
+    Kind("service", _l("Services"), (("name", _l("Service name"), 120), ("description", _l("What it covers"), 300))),
+    Kind("procedure", _l("Procedures"), (("name", _l("Procedure name"), 120),)),
+    Kind("stage", _l("Procedure stages"), (("name", _l("Stage name"), 120),)),
+    Kind("reason", _l("Complaint reasons"), (("name", _l("Reason"), 120),)),
+    Kind("organisation", _l("Signposting organisations"), (("name", _l("Organisation name"), 200),)),
+    Kind("support", _l("Support directory"), (("name", _l("Support service name"), 200),
                                               ("helps_with", _l("What they help with"), LONG_TEXT))),
 )
 BY_CODE = {kind.code: kind for kind in KINDS}
