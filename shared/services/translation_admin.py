@@ -77,6 +77,7 @@ class Text:
     max_length: int
     context: str | None = None  # what it belongs to: a stage's procedure
     offered: bool = True
+    of: str | None = None  # a description's: the English name of the thing it describes
 
     @property
     def key(self) -> str:
@@ -128,7 +129,7 @@ class Listing:
 def _texts(kind: str, row, language: str, *, context: str | None = None, offered: bool = True) -> list[Text]:
     translations: Mapping = (row.translations or {}).get(language) or {}
     return [Text(kind, row.id, name, label, getattr(row, name) or "", translations.get(name) or "", limit,
-                 context, offered)
+                 context, offered, None if name == "name" else row.name)
             for name, label, limit in BY_CODE[kind].fields]
 
 
