@@ -101,13 +101,17 @@ def _not_yet() -> str:
     return _("[set when the response is sent]")
 
 
+# The preview's service in the community languages, as a council might have translated it.
+_SAMPLE_SERVICE = {"pl": {"name": "Odpady i recykling"}, "ur": {"name": "کوڑا کرکٹ اور ری سائیکلنگ"}}
+
+
 def sample_values(locale: str, stage: int | None) -> dict[str, str]:
     """Fixed values for the admin preview: the same every time, so wording can be compared."""
     with force_locale(locale):
         return {
             "resident_name": "Jane Smith",
             "reference": "RDR-7K2M-9QXD",
-            "service": "Gwastraff ac ailgylchu" if locale == "cy" else "Waste and recycling",
+            "service": pick(locale, "Waste and recycling", "Gwastraff ac ailgylchu", _SAMPLE_SERVICE),
             "stage": str(stage or 1),
             "received_date": govuk_date(date(2027, 1, 4)),
             "acknowledged_date": govuk_date(date(2027, 1, 6)),
