@@ -279,6 +279,7 @@ def test_translating_the_council_s_name_before_anyone_saved_its_details_keeps_th
     settings = app.config["SETTINGS"]
     assert (row.name, row.nation, row.translations) == (settings.council_name, settings.nation,
                                                         {"ur": {"name": "ریڈبرج کونسل"}})
+    assert row.updated_by_id == admin.person.id
     page = app.test_client().get("/?lang=ur").get_data(as_text=True)
     assert "ریڈبرج کونسل" in page
 

@@ -191,7 +191,7 @@ def save(language: str, actor: User, listed: Listing, submitted: Mapping[str, st
             changed.append((text, after))
     versions = _other_versions(listed, [text for text, _after in changed if text.kind in {"procedure", "stage"}])
     for text, after in changed:
-        _write(listed, versions, text, language, after)
+        _write(listed, versions, text, language, after, actor)
     changes = {text.key: [text.translation or None, after or None] for text, after in changed}
     english = {text.key: text.english for text, _after in changed}
     if changes:
@@ -230,9 +230,9 @@ def _slug_of(listed: Listing, stage: ProcedureStage) -> str:
     return listed.rows["procedure", stage.procedure_id].slug
 
 
-def _write(listed: Listing, versions: _Versions, text: Text, language: str, after: str) -> None:
+def _write(listed: Listing, versions: _Versions, text: Text, language: str, after: str, actor: User) -> None:
     if text.kind == "council":
-        _write_council(text, language, after)
+        _write_council(text, language, after, actor)
         return
     row = listed.rows[text.kind, text.id]
     if text.kind == "procedure":  # every version with the same English name
@@ -246,15 +246,15 @@ def _write(listed: Listing, versions: _Versions, text: Text, language: str, afte
         each.translations = with_text(each.translations, language, text.field, after)
 
 
-def _write_council(text: Text, language: str, after: str) -> None:
+def _write_council(text: Text, language: str, after: str, actor: User) -> None:
     """The identity row, made from what is shown (the configured identity) if nobody has saved it yet."""
     current = council_service.council()
     row = db.session.get(CouncilIdentity, 1)
     if row is None:
-        row = CouncilIdentity(id=1, **{name: current.value(name) for name in council_service.FIELDS},
-                              updated_at=utcnow())
+        row = CouncilIdentity(id=1, **{name: current.value(name) for name in council_service.FIELDS})
         db.session.add(row)
     row.translations = with_text(row.translations, language, text.field, after)
+    row.updated_at, row.updated_by_id = utcnow(), actor.id
     db.session.flush()
     council_service.remember(row)
 
