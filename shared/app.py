@@ -18,6 +18,7 @@ from shared.auth.sessions import login_manager
 from shared.config import Settings, load_settings
 from shared.db import db, make_engine
 from shared.domain.enums import Channel, LegalHoldReason, RefusalGround
+from shared.domain.translations import pick
 from shared.extensions import babel, compress, csrf, htmx, wtforms_helpers
 from shared.web import chrome, errors, filters, querycount, ratelimits, sealed_search, security, session_timeout
 from shared.web.forms import error_summary_params
@@ -134,6 +135,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         refusal_ground_label=lambda value: RefusalGround(value).label,
         legal_hold_reason_label=lambda value: LegalHoldReason(value).label,
         file_state=file_scanning.state,
+        translated_text=pick,  # council-entered text from plain columns (a model has .text(field, locale))
     )
 
     from shared.services.council import council

@@ -86,6 +86,7 @@ from staff.views import (  # noqa: E402,F401  (routes register on import)
     admin_support,
     admin_teams,
     admin_templates,
+    admin_translations,
     admin_users,
     assisted,
     case_list,

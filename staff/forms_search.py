@@ -16,6 +16,7 @@ from wtforms import BooleanField, RadioField, SelectField, SelectMultipleField, 
 from wtforms.validators import Length
 
 from shared.domain.enums import CaseKind, CaseStatus
+from shared.domain.translations import pick
 from shared.services.search import DEFAULT_ORDER, SORTS, CaseFilters, FilterOptions
 from shared.web.forms import RedressForm, select_choices
 from shared.web.numbers import page_number
@@ -71,15 +72,16 @@ class CaseSearchForm(RedressForm):
 
     def __init__(self, formdata: MultiDict, options: FilterOptions, locale: str) -> None:
         super().__init__(formdata)
-        welsh = locale == "cy"
         self.procedure.choices = select_choices(
-            [("", _l("Any procedure"))] + [(slug, name_cy if welsh else name) for slug, name, name_cy in options.procedures]
+            [("", _l("Any procedure"))] + [(slug, pick(locale, name, name_cy, other))
+                                           for slug, name, name_cy, other in options.procedures]
         )
         self.stage.choices = select_choices(
             [("", _l("Any stage"))] + [(str(n), _l("Stage %(number)s", number=n)) for n in STAGES]
         )
         self.service.choices = select_choices(
-            [("", _l("Any service"))] + [(str(id_), name_cy if welsh else name) for id_, name, name_cy in options.services]
+            [("", _l("Any service"))] + [(str(id_), pick(locale, name, name_cy, other))
+                                         for id_, name, name_cy, other in options.services]
         )
         self.officer.choices = select_choices(
             [("", _l("Anyone")), ("none", _l("Not allocated"))] + [(str(id_), name) for id_, name in options.handlers]

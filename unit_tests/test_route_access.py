@@ -304,6 +304,10 @@ EXPECTED: dict[str, Route] = {
                              post=only({ADMIN: 404}, STAFF_SIGN_IN)),
     # complaint reasons (issue 12): an empty new one is the form again with its errors (400); no
     # sample reason (404)
+    # translations of council-entered names (issue 12), one page a community language (the sample is
+    # Polish); an empty form changes nothing and goes back to the page
+    "staff.translations": Route(GET_POST, "staff:admin", get=only({ADMIN}, STAFF_SIGN_IN),
+                                post=only({ADMIN: Redirect("/staff/admin/translations/pl")}, STAFF_SIGN_IN)),
     "staff.reasons": Route(GET, "staff:admin", get=only({ADMIN}, STAFF_SIGN_IN)),
     "staff.reason_new": Route(GET_POST, "staff:admin", get=only({ADMIN}, STAFF_SIGN_IN),
                               post=only({ADMIN: 400}, STAFF_SIGN_IN)),
@@ -581,7 +585,7 @@ def _sample_url(app, endpoint: str, world) -> str:
                "decision": "complaint", "organisation_id": 0, "action_id": 0, "referral_id": 0, "recommendation_id": 0, "request_id": 0, "template_id": 0, "message_id": 0, "message_name": "case_acknowledged", "locale": "cy", "restriction_id": 0,
                "adjustment_id": 0, "support_id": 0, "kind": "other", "customer_id": 0, "step": "details", "representative_id": 0, "name": "quarterly",
                "year": 2025, "provision": "6.2", "service_id": 0, "team_id": 0, "employee_id": 0, "user_id": 0,
-               "logo_name": "not-a-logo", "reason_id": 0, "session_id": 0}
+               "logo_name": "not-a-logo", "reason_id": 0, "session_id": 0, "language": "pl"}
     rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
     values = {name: samples[name] for name in rule.arguments}
     return app.url_map.bind("localhost").build(endpoint, values)

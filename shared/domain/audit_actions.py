@@ -107,6 +107,7 @@ GROUPS: tuple[ActionGroup, ...] = (
         "chc.answer_saved": _l("Self-assessment answer saved"),
         "chc.statements_saved": _l("Annual report statements saved"),
         "cases.imported": _l("Cases imported"),
+        "translations.changed": _l("Translations of council names changed"),
     }),
 )
 
@@ -139,6 +140,7 @@ SUBJECT_TYPES: dict[str, object] = {
     "response_template": _l("Response template"),
     "message_template": _l("Message wording"),
     "chc_annual_report": _l("Annual report"),
+    "translation": _l("Translations of council names"),
 }
 PERSON_SUBJECTS = frozenset({"customer", "user", "session"})  # shown by the person's name
 

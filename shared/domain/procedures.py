@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 
 from shared.domain.enums import Ombudsman, ProcedureKind
+from shared.domain.translations import pick
 
 
 class ClockStart(str, Enum):
@@ -33,6 +34,12 @@ class StageRules:
     different_handler: bool = False  # handled by someone other than the previous stage's handler
     independent_person: bool = False  # children's stage 2
     advocacy_offered: bool = False
+    # {language: {"name": text}} beyond English and Welsh (shared/domain/translations.py): wording,
+    # not a rule, so two stages that differ only in it are the same rules.
+    translations: dict[str, dict[str, str]] = field(default_factory=dict, compare=False)
+
+    def display_name(self, locale: str) -> str:
+        return pick(locale, self.name, self.name_cy, self.translations)
 
 
 @dataclass(frozen=True)
@@ -43,6 +50,7 @@ class ProcedureRules:
     kind: ProcedureKind
     ombudsman: Ombudsman
     stages: tuple[StageRules, ...] = field(default_factory=tuple)
+    translations: dict[str, dict[str, str]] = field(default_factory=dict, compare=False)
 
     def stage(self, number: int) -> StageRules:
         for stage in self.stages:

@@ -25,9 +25,10 @@ from shared.domain.enums import (
 from shared.models.people import User
 from shared.models.procedures import Procedure
 from shared.models.representation import CaseRepresentative
+from shared.models.translated import Translated
 
 
-class Service(Base):
+class Service(Translated, Base):
     __tablename__ = "services"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -42,13 +43,13 @@ class Service(Base):
     care_kind: Mapped[CareKind | None] = mapped_column(enum_column(CareKind, length=20))
 
     def display_name(self, locale: str) -> str:
-        return self.name_cy if locale == "cy" else self.name
+        return self.text("name", locale)
 
     def display_description(self, locale: str) -> str:
-        return self.description_cy if locale == "cy" else self.description
+        return self.text("description", locale)
 
 
-class ComplaintReason(Base):
+class ComplaintReason(Translated, Base):
     """A council's own, specific reason for a complaint ("Missed bin collection"). Each belongs to one
     of the four report categories (CaseReason), which committee reports keep counting by; a reason
     may be for one service only, or for all (service_id None)."""
@@ -64,7 +65,7 @@ class ComplaintReason(Base):
     sort_order: Mapped[int] = mapped_column(default=0)
 
     def display_name(self, locale: str) -> str:
-        return self.name_cy if locale == "cy" else self.name
+        return self.text("name", locale)
 
 
 class Case(Base):
@@ -250,7 +251,7 @@ class NamedEmployee(Base):
     user: Mapped[User | None] = relationship(foreign_keys=[user_id], lazy="raise")
 
 
-class Organisation(Base):
+class Organisation(Translated, Base):
     """Somewhere the council signposts people to (admin-edited)."""
 
     __tablename__ = "organisations"
@@ -264,7 +265,7 @@ class Organisation(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
     def display_name(self, locale: str) -> str:
-        return self.name_cy if locale == "cy" and self.name_cy else self.name
+        return self.text("name", locale)
 
 
 class CaseResponse(Base):

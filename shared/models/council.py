@@ -12,9 +12,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from shared.db import Base
 from shared.models.correspondence import StoredFile
+from shared.models.translated import Translated
 
 
-class CouncilIdentity(Base):
+class CouncilIdentity(Translated, Base):
     """Name, logo, brand colour, contact details and nation, as an admin last saved them."""
 
     __tablename__ = "council_identity"

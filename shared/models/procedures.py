@@ -11,9 +11,10 @@ from shared.db import Base, enum_column
 from shared.domain.enums import Ombudsman, ProcedureKind
 from shared.domain.procedures import ClockStart, ProcedureRules, StageRules
 from shared.models.people import User
+from shared.models.translated import Translated
 
 
-class Procedure(Base):
+class Procedure(Translated, Base):
     __tablename__ = "procedures"
     __table_args__ = (UniqueConstraint("slug", "version"),)
 
@@ -34,7 +35,7 @@ class Procedure(Base):
     )
 
     def display_name(self, locale: str) -> str:
-        return self.name_cy if locale == "cy" else self.name
+        return self.text("name", locale)
 
     def rules(self) -> ProcedureRules:
         """The pure rules the engine works from (needs `stages` loaded)."""
@@ -45,10 +46,11 @@ class Procedure(Base):
             kind=self.kind,
             ombudsman=self.ombudsman,
             stages=tuple(stage.rules() for stage in self.stages),
+            translations=self.translations or {},
         )
 
 
-class ProcedureStage(Base):
+class ProcedureStage(Translated, Base):
     __tablename__ = "procedure_stages"
     __table_args__ = (UniqueConstraint("procedure_id", "number"),)
 
@@ -83,7 +85,11 @@ class ProcedureStage(Base):
             different_handler=self.different_handler,
             independent_person=self.independent_person,
             advocacy_offered=self.advocacy_offered,
+            translations=self.translations or {},
         )
+
+    def display_name(self, locale: str) -> str:
+        return self.text("name", locale)
 
     @classmethod
     def from_rules(cls, rules: StageRules) -> ProcedureStage:
@@ -100,4 +106,5 @@ class ProcedureStage(Base):
             different_handler=rules.different_handler,
             independent_person=rules.independent_person,
             advocacy_offered=rules.advocacy_offered,
+            translations={language: dict(fields) for language, fields in rules.translations.items()},
         )

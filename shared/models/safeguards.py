@@ -13,6 +13,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from shared.db import Base, enum_column
 from shared.domain.enums import AdjustmentKind, RestrictionCategory, RestrictionStatus
 from shared.models.people import User
+from shared.models.translated import Translated
 
 
 class Adjustment(Base):
@@ -34,7 +35,7 @@ class Adjustment(Base):
     recorded_by: Mapped[User | None] = relationship(foreign_keys=[recorded_by_id], lazy="raise")
 
 
-class SupportService(Base):
+class SupportService(Translated, Base):
     """An entry in the admin-edited directory of advocacy and support services."""
 
     __tablename__ = "support_services"
@@ -53,10 +54,10 @@ class SupportService(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
     def display_name(self, locale: str) -> str:
-        return self.name_cy if locale == "cy" and self.name_cy else self.name
+        return self.text("name", locale)
 
     def display_helps_with(self, locale: str) -> str:
-        return self.helps_with_cy if locale == "cy" and self.helps_with_cy else self.helps_with
+        return self.text("helps_with", locale)
 
 
 class Signpost(Base):

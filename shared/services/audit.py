@@ -126,8 +126,9 @@ class Change:
     details: dict
 
 
-def changes(subject_type: str, subject_id: int | None = None, *, limit: int | None = None) -> list[Change]:
-    """The changes recorded for a subject (or for every row of a subject type), newest first, in one query."""
+def changes(subject_type: str, subject_id: int | None = None, *, limit: int | None = None, where=None) -> list[Change]:
+    """The changes recorded for a subject (or for every row of a subject type), newest first, in one
+    query; `where`, a condition on AuditEvent, narrows them (one language's translations, say)."""
     actor = aliased(User)
     statement = (
         select(AuditEvent, actor.full_name)
@@ -138,5 +139,7 @@ def changes(subject_type: str, subject_id: int | None = None, *, limit: int | No
     )
     if subject_id is not None:
         statement = statement.where(AuditEvent.subject_id == subject_id)
+    if where is not None:
+        statement = statement.where(where)
     return [Change(event.at, by, event.action, event.details.get("changes", {}), event.details)
             for event, by in db.session.execute(statement)]

@@ -163,7 +163,7 @@ class Outlook:
         return stage_text(self.case.stage, self.stage_count)
 
     def stage_name(self, rules: StageRules, locale: str) -> str:
-        return rules.name_cy if locale == "cy" and rules.name_cy else rules.name
+        return rules.display_name(locale)
 
     def next_step(self) -> NextStep | None:
         return next_step(self.case, self.escalation_ends, self.today, can_go_further=self.next_stage is not None)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from datetime import date, datetime, timedelta
 
 from flask import current_app, g, has_request_context
@@ -31,6 +32,7 @@ from shared.domain import holiday_names
 from shared.domain.calendar import bank_holiday_names
 from shared.domain.enums import Ombudsman, ScanStatus
 from shared.domain.ombudsman_contacts import ombudsman_for
+from shared.domain.translations import pick
 from shared.models import CouncilIdentity, StoredFile, User
 from shared.services import audit
 from shared.services.files import CheckedFile, human_size
@@ -89,6 +91,8 @@ class Council:
     website: str | None
     logo: Logo | None
     saved_at: datetime | None  # None: nobody has saved it, so these are the configured defaults
+    # The name in languages beyond English and Welsh (shared/domain/translations.py).
+    translations: dict = dataclass_field(default_factory=dict, compare=False)
 
     @property
     def name(self) -> str:
@@ -97,7 +101,7 @@ class Council:
         return self.name_in(str(locale) if locale is not None else "en")
 
     def name_in(self, locale: str) -> str:
-        return self.welsh_name if locale == "cy" and self.welsh_name else self.english_name
+        return pick(locale, self.english_name, self.welsh_name, self.translations)
 
     @property
     def launcher_name(self) -> str | None:
@@ -165,6 +169,7 @@ def _from_row(row: CouncilIdentity) -> Council:
         website=row.website,
         logo=logo,
         saved_at=row.updated_at,
+        translations=row.translations or {},
     )
 
 

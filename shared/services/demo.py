@@ -24,7 +24,7 @@ from shared.domain.enums import (
     Role,
 )
 from shared.models import ComplaintReason, Organisation, ResponseTemplate, Service, Team, User
-from shared.services import engine, reason_admin, responses
+from shared.services import demo_translations, engine, reason_admin, responses
 from shared.services.demo_support import load_support_services
 
 DEMO_PASSWORD = "demo-password-2026"  # nosec B105  # the demo's published password (README)
@@ -385,6 +385,7 @@ def load(*, cases: int = 300, seed: int = 2026, nation: str = "england") -> str:
     calendar = WorkingCalendar(nation)
     now = utcnow()
     services = load_standard_data()
+    demo_translations.load(services)  # Polish and Urdu names, so those pages show them (issue 12)
     reasons = list(db.session.scalars(select(ComplaintReason).order_by(ComplaintReason.sort_order)))
 
     shared_hash = hash_password(DEMO_PASSWORD)

@@ -157,7 +157,7 @@ def unlink(action: LearningAction, reference: str) -> bool:
 def published(page: int = 1) -> Page:
     """The public "you said, we did" list: published, done, newest first. Only the public text leaves."""
     query = select(LearningAction.id, LearningAction.you_said, LearningAction.we_did, LearningAction.completed_at,
-                   Service.name, Service.name_cy).join(Service, Service.id == LearningAction.service_id).where(
+                   Service.name, Service.name_cy, Service.translations).join(Service, Service.id == LearningAction.service_id).where(
         LearningAction.published.is_(True), LearningAction.status == LearningStatus.DONE,
         LearningAction.you_said.is_not(None), LearningAction.we_did.is_not(None),
     )

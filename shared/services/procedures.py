@@ -39,6 +39,8 @@ def new_version(slug: str, stages: list[StageRules], actor: User | None, **chang
     if previous is None:
         raise LookupError(slug)
     rules = replace(previous.rules(), stages=tuple(stages), **changes)
+    if rules.name != previous.name:  # a translation is of the English it was written for
+        rules = replace(rules, translations={})
     latest = db.session.scalar(select(func.max(Procedure.version)).where(Procedure.slug == slug)) or 0
     previous.is_current = False
     db.session.flush()
@@ -64,6 +66,7 @@ def _store(rules: ProcedureRules, *, version: int, actor: User | None) -> Proced
         is_current=True,
         name=rules.name,
         name_cy=rules.name_cy,
+        translations={language: dict(fields) for language, fields in rules.translations.items()},
         kind=rules.kind,
         ombudsman=rules.ombudsman,
         created_at=utcnow(),

@@ -8,7 +8,7 @@ each closed case's procedure (or `periods()` once for a batch). Nothing here com
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -16,6 +16,7 @@ from sqlalchemy import select
 from shared.clock import utcnow
 from shared.db import db
 from shared.domain.retention import CASE_RETENTION_YEARS, MAX_YEARS, MIN_YEARS
+from shared.domain.translations import pick
 from shared.models import Procedure, RetentionPeriod, User
 from shared.services import audit
 
@@ -29,21 +30,23 @@ class Period:
     name_cy: str
     years: int
     saved: bool  # False: the default, nobody has set it
+    translations: dict = field(default_factory=dict, compare=False)
 
     def display_name(self, locale: str) -> str:
-        return self.name_cy if locale == "cy" and self.name_cy else self.name
+        return pick(locale, self.name, self.name_cy, self.translations)
 
 
 def periods() -> list[Period]:
     """Every current procedure with its period, by name (one query)."""
     rows = db.session.execute(
-        select(Procedure.slug, Procedure.name, Procedure.name_cy, RetentionPeriod.years)
+        select(Procedure.slug, Procedure.name, Procedure.name_cy, RetentionPeriod.years, Procedure.translations)
         .outerjoin(RetentionPeriod, RetentionPeriod.procedure_slug == Procedure.slug)
         .where(Procedure.is_current.is_(True))
         .order_by(Procedure.name)
     ).all()
-    return [Period(slug, name, name_cy, years if years is not None else CASE_RETENTION_YEARS, years is not None)
-            for slug, name, name_cy, years in rows]
+    return [Period(slug, name, name_cy, years if years is not None else CASE_RETENTION_YEARS, years is not None,
+                   translations or {})
+            for slug, name, name_cy, years, translations in rows]
 
 
 def years_for(slug: str) -> int:

@@ -282,8 +282,8 @@ def matching_ids(viewer: User, filters: CaseFilters, due: DueThresholds):
 
 @dataclass(frozen=True)
 class FilterOptions:
-    services: list[tuple[int, str, str]]  # id, name, Welsh name
-    procedures: list[tuple[str, str, str]]  # slug, name, Welsh name
+    services: list[tuple[int, str, str, dict]]  # id, name, Welsh name, other languages' (Service.translations)
+    procedures: list[tuple[str, str, str, dict]]  # slug, name, Welsh name, other languages'
     handlers: list[tuple[int, str]]  # id, full name
 
 
@@ -292,9 +292,9 @@ def filter_options(viewer: User) -> FilterOptions:
     services = []
     if viewer.role is not Role.RESPONDER:
         services = [tuple(row) for row in db.session.execute(
-            select(Service.id, Service.name, Service.name_cy).order_by(Service.name, Service.id))]
+            select(Service.id, Service.name, Service.name_cy, Service.translations).order_by(Service.name, Service.id))]
     procedures = [tuple(row) for row in db.session.execute(
-        select(Procedure.slug, Procedure.name, Procedure.name_cy)
+        select(Procedure.slug, Procedure.name, Procedure.name_cy, Procedure.translations)
         .where(Procedure.is_current.is_(True))
         .order_by(Procedure.name))]
     handler = User.role.in_([Role.OFFICER, Role.MANAGER])

@@ -23,6 +23,7 @@ from shared.clock import utcnow
 from shared.db import db
 from shared.domain.enums import Ombudsman
 from shared.domain.ombudsman_contacts import ombudsman_for
+from shared.domain.translations import pick
 from shared.models import Case, CaseStage, Procedure, ResponseTemplate, Service, User
 from shared.services import audit
 from shared.services.council import council
@@ -100,13 +101,17 @@ def _not_yet() -> str:
     return _("[set when the response is sent]")
 
 
+# The preview's service in the community languages, as a council might have translated it.
+_SAMPLE_SERVICE = {"pl": {"name": "Odpady i recykling"}, "ur": {"name": "کوڑا کرکٹ اور ری سائیکلنگ"}}
+
+
 def sample_values(locale: str, stage: int | None) -> dict[str, str]:
     """Fixed values for the admin preview: the same every time, so wording can be compared."""
     with force_locale(locale):
         return {
             "resident_name": "Jane Smith",
             "reference": "RDR-7K2M-9QXD",
-            "service": "Gwastraff ac ailgylchu" if locale == "cy" else "Waste and recycling",
+            "service": pick(locale, "Waste and recycling", "Gwastraff ac ailgylchu", _SAMPLE_SERVICE),
             "stage": str(stage or 1),
             "received_date": govuk_date(date(2027, 1, 4)),
             "acknowledged_date": govuk_date(date(2027, 1, 6)),
@@ -121,8 +126,8 @@ def sample_values(locale: str, stage: int | None) -> dict[str, str]:
 
 def case_values(case: Case, officer: User, locale: str) -> dict[str, str]:
     """The fields for one case, in the template's language (three queries)."""
-    resident_name, service_name, service_name_cy, ombudsman = db.session.execute(
-        select(User.full_name, Service.name, Service.name_cy, Procedure.ombudsman)
+    resident_name, service_name, service_name_cy, service_translations, ombudsman = db.session.execute(
+        select(User.full_name, Service.name, Service.name_cy, Service.translations, Procedure.ombudsman)
         .select_from(Case)
         .join(Service, Service.id == Case.service_id)
         .outerjoin(User, User.id == Case.resident_id)
@@ -134,7 +139,7 @@ def case_values(case: Case, officer: User, locale: str) -> dict[str, str]:
         return {
             "resident_name": resident_name or "",
             "reference": case.reference,
-            "service": (service_name_cy if locale == "cy" and service_name_cy else service_name) or "",
+            "service": pick(locale, service_name, service_name_cy, service_translations),
             "stage": str(case.stage),
             "received_date": govuk_date(stage.received_on if stage else case.received_at),
             "acknowledged_date": govuk_date(stage.acknowledged_at) if stage and stage.acknowledged_at else _not_yet(),

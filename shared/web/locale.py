@@ -6,7 +6,9 @@ from flask import has_request_context, request, session
 from flask_login import current_user
 
 # Each in its own name. English and Welsh are complete everywhere, council content included; Polish
-# and Urdu translate everything Redress itself says (council-entered names stay as entered).
+# and Urdu translate everything Redress itself says, and council-entered names where an admin has
+# translated them (shared/domain/translations.py; English otherwise). A language added here gets
+# its own translations page for those names.
 LANGUAGES = {"en": "English", "cy": "Cymraeg", "pl": "Polski", "ur": "اردو"}
 RTL_LANGUAGES: frozenset[str] = frozenset({"ar", "ur", "fa", "he"})
 

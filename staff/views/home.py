@@ -10,6 +10,8 @@ from shared.domain.enums import STAFF_ROLES
 from shared.domain.policy import CASE_READER_ROLES
 from shared.domain.references import normalise
 from shared.services import staff_home
+from shared.services.templates import LANGUAGES as LANGUAGE_NAMES
+from shared.services.translation_admin import COMMUNITY_LANGUAGES
 from staff import bp
 from staff.forms import FindCaseForm
 
@@ -18,7 +20,8 @@ from staff.forms import FindCaseForm
 @staff(*STAFF_ROLES)
 def home():
     find_form = FindCaseForm(formdata=None) if current_user.role in CASE_READER_ROLES else None
-    return render_template("staff/home.html", summary=staff_home.summary_for(current_user), find_form=find_form)
+    return render_template("staff/home.html", summary=staff_home.summary_for(current_user), find_form=find_form,
+                           translation_languages=[(code, LANGUAGE_NAMES[code]) for code in COMMUNITY_LANGUAGES])
 
 
 @bp.get("/find")
