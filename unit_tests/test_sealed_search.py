@@ -46,6 +46,8 @@ def _signed_in(app, session, make, role):
 
 
 def _no_typed_text(url: str, typed: dict) -> None:
+    # The seal itself is random base64, which may spell anything: look at the rest of the URL.
+    url = re.sub(rf"([?&]){sealed_search.PARAM}=[A-Za-z0-9_\-=]+", r"\1", url)
     for value in typed.values():
         for form in (value, value.lower(), quote_plus(value), quote_plus(value).lower()):
             assert form not in url.lower(), f"{value!r} is in {url}"
