@@ -51,6 +51,10 @@ def data(make):
     make.user(Role.OFFICER, full_name="Olive Officer")
     jane = make.user(Role.RESIDENT, full_name="Jane Whitfield", email="jane@example.com", phone="07700 900123")
     make.case(jane, service, what_happened="The boiler broke.")
+    if make.session.get_bind().dialect.name == "postgresql":
+        # Fresh statistics, whatever ran before: the plans below must not depend on the order of tests.
+        make.session.execute(text("ANALYZE users"))
+        make.session.execute(text("ANALYZE cases"))
 
 
 def test_the_expression_indexes_exist_on_postgresql_only(engine):
@@ -63,7 +67,11 @@ def test_the_expression_indexes_exist_on_postgresql_only(engine):
 
 @pytest.mark.parametrize("q", ["whitfield", "jane boiler", "07700 900 123"])
 def test_a_search_reads_the_trigram_indexes(app, data, q):
-    database, statements = _plans(app, search.CaseFilters(q=q))
+    # Plain index scans and nested loops off too: on tables this small, once ANALYZE has run (other
+    # tests' bulk loads do, and a table's size it records outlives their rollback), walking the
+    # primary key or looking each resident up by id is cheapest, which says nothing about the
+    # trigram indexes. A large council's tables are searched through them.
+    database, statements = _plans(app, search.CaseFilters(q=q), "indexscan", "nestloop")
     assert len(statements) == 2  # the count and the page
     for statement in statements:
         if database == "postgresql":

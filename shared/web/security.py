@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import secrets
 
-from flask import Flask, Response, g
+from flask import Flask, Response, abort, g, request
+
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
 def csp_nonce() -> str:
@@ -43,8 +45,20 @@ def _is_download(response: Response) -> bool:
     return response.headers.get("Content-Disposition", "").startswith("attachment")
 
 
+def _holds_nul(values) -> bool:
+    return any("\x00" in value for _name, given in values.lists() for value in given if isinstance(value, str))
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.globals["csp_nonce"] = csp_nonce
+
+    @app.before_request
+    def refuse_nul_characters():
+        """Nobody types a NUL character, and PostgreSQL cannot hold one in text: a query or form
+        carrying one is refused as a bad request, before any view or query sees it."""
+        if _holds_nul(request.args) or (request.method == "POST" and request.mimetype in FORM_TYPES
+                                        and _holds_nul(request.form)):
+            abort(400)
 
     @app.after_request
     def add_security_headers(response: Response) -> Response:

@@ -4,6 +4,7 @@ row, and an unknown sort key is ignored rather than put into ORDER BY."""
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlencode
 
 import pytest
@@ -116,3 +117,17 @@ def test_page_numbers_stay_within_what_offset_can_take(typed, page):
     from shared.web.numbers import page_number
 
     assert page_number({"page": typed}) == page
+
+
+def test_a_nul_character_anywhere_is_a_bad_request_before_any_query(officer_client):
+    """PostgreSQL cannot hold NUL in text, and nobody types one: refused as 400 with the error page,
+    whether in a page's query, a streamed CSV's or a posted form's, and nothing is saved."""
+    for url in ("/staff/cases?q=a%00b", "/staff/cases.csv?q=a%00b", "/staff/customers?q=%00"):
+        response = officer_client.get(url)
+        assert response.status_code == 400 and "text/html" in response.content_type, url
+    page = officer_client.get("/staff/customers/new").get_data(as_text=True)
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+    response = officer_client.post("/staff/customers/new", data={"csrf_token": token, "full_name": "Ann\x00 Example",
+                                                                 "email": "ann@example.com"})
+    assert response.status_code == 400
+    assert officer_client.get("/staff/cases?q=ab").status_code == 200  # the same search without it
