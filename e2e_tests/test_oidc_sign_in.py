@@ -32,6 +32,7 @@ def sso_server() -> Iterator[tuple[str, oidc_support.RunningProvider]]:
             key_file.write_text(json.dumps(provider.residents_key))
             env = _server_env(instance)
             env.update(
+                REDRESS_BASE_URL=url,  # every address given to the provider is built from it
                 REDRESS_OIDC_RESIDENTS_ISSUER=provider.issuer,
                 REDRESS_OIDC_RESIDENTS_NAME="Example ID",
                 REDRESS_OIDC_RESIDENTS_CLIENT_ID="redress-residents",
@@ -93,3 +94,20 @@ def test_cancelling_at_the_provider_is_explained_in_welsh(sso_server, page: Page
     page.get_by_role("button", name="Mewngofnodi gyda Example ID").click()
     expect(page.get_by_role("heading", name="Ni wnaethoch orffen mewngofnodi")).to_be_visible()
     axe_check(page)
+
+
+def test_signing_out_signs_out_at_the_provider_too(sso_server, page: Page) -> None:
+    url, provider = sso_server
+    provider.next_login("alice")
+    page.goto(f"{url}/sign-in")
+    page.get_by_role("button", name="Sign in with Example ID").click()
+    expect(page).to_have_url(f"{url}/cases")
+    page.get_by_role("navigation", name="Menu").get_by_role("button", name="Sign out").click()
+    # The provider's own page asks; then it sends the browser back with our state.
+    page.get_by_role("button", name="Yes, sign me out").click()
+    expect(page.get_by_role("heading", level=1, name="You have signed out")).to_be_visible()
+    assert page.url.startswith(f"{url}/signed-out/oidc?state=")
+    expect(page.get_by_text("You have signed out of this service and of Example ID.")).to_be_visible()
+    axe_check(page)
+    page.goto(f"{url}/cases")
+    expect(page).to_have_url(f"{url}/sign-in?next=/cases")

@@ -87,6 +87,8 @@ EXPECTED: dict[str, Route] = {
     # No identity provider is configured here (unit_tests/test_oidc.py runs them against one).
     "portal.sign_in_oidc": Route(GET, "public", get=everyone(404)),
     "portal.oidc_callback": Route(GET, "public", get=everyone(404)),
+    # Back from signing out at the provider: without this browser's state it claims nothing, and goes home.
+    "portal.oidc_signed_out": Route(GET, "public", get=everyone(Redirect("/"))),
     "portal.register": Route(GET_POST, "public", get=everyone(200), post=everyone(200)),
     "portal.check_email": Route(GET, "public", get=everyone(200)),
     "portal.confirm_email": Route(GET, "public", get=everyone(404)),  # sample token is not valid
@@ -221,6 +223,7 @@ EXPECTED: dict[str, Route] = {
     "staff.confirm_identity": Route(GET_POST, "staff:admin,agent,manager,officer,responder",
                                     get=only(STAFF, STAFF_SIGN_IN), post=only(STAFF, STAFF_SIGN_IN)),
     "staff.oidc_callback": Route(GET, "public", get=everyone(404)),
+    "staff.oidc_signed_out": Route(GET, "public", get=everyone(Redirect("/staff/sign-in"))),
     "staff.home": Route(GET, "staff:admin,agent,manager,officer,responder", get=only(STAFF, STAFF_SIGN_IN)),
     "staff.triage": Route(GET, "staff:manager,officer", get=only({OFFICER, MANAGER}, STAFF_SIGN_IN)),
     "staff.find_case": Route(GET, "staff:agent,manager,officer,responder", get=only(CASE_READERS, STAFF_SIGN_IN)),
