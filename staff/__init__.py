@@ -97,6 +97,7 @@ from staff.views import (  # noqa: E402,F401  (routes register on import)
     home,
     information,
     learning,
+    linked_sign_in,
     mfa,
     named_employees,
     ombudsman,

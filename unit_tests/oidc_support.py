@@ -164,3 +164,16 @@ def sign_out_at_provider(location: str, browser: requests.Session) -> str:
 
 def with_config(config: OidcSettings, **changes) -> OidcSettings:
     return replace(config, **changes)
+
+
+_CONTINUE = re.compile(r'<a href="([^"]+)"[^>]*id="continue-to-provider"')
+
+
+def leaving_for_provider(response) -> str:
+    """The provider address a form's answer sends the browser on to: by an immediate refresh (a
+    form's redirect to another site would be blocked by our form-action policy) and by its link."""
+    body = response.get_data(as_text=True)
+    assert response.status_code == 200, body[:1000]
+    link = html.unescape(_CONTINUE.search(body).group(1))
+    assert response.headers["Refresh"] == f"0; url={link}"
+    return link

@@ -7,9 +7,6 @@ from __future__ import annotations
 from dataclasses import replace
 from urllib.parse import parse_qs, urlsplit
 
-import html
-import re
-
 import pytest
 import requests
 from sqlalchemy import select
@@ -54,14 +51,7 @@ def _sign_out(client, path: str, form_url: str, **kwargs):
     return client.post(path, data={"csrf_token": client.csrf_token(form_url)}, **kwargs)
 
 
-def _to_provider(response) -> str:
-    """The provider's sign-out address the page sends the browser to: by an immediate refresh (a
-    form's redirect to another site would be blocked by our form-action policy) and by its link."""
-    body = response.get_data(as_text=True)
-    assert response.status_code == 200, body[:1000]
-    link = html.unescape(re.search(r'<a href="([^"]+)"[^>]*id="continue-sign-out"', body).group(1))
-    assert response.headers["Refresh"] == f"0; url={link}"
-    return link
+_to_provider = oidc_support.leaving_for_provider
 
 
 def test_a_resident_signs_out_here_and_at_the_provider(client, session, configured):

@@ -187,6 +187,7 @@ class Pending:
     next_url: str | None
     started_at: float
     reauth: bool = False  # "confirm it's you": the provider must sign them in again, not reuse its session
+    link_user_id: int | None = None  # linking: the signed-in account the provider's account is for
 
     def to_dict(self) -> dict:
         return self.__dict__.copy()
@@ -222,7 +223,8 @@ def _session(config: OidcSettings, redirect_uri: str, token_endpoint: str | None
     return client
 
 
-def begin(config: OidcSettings, redirect_uri: str, next_url: str | None, *, reauth: bool = False) -> tuple[str, Pending]:
+def begin(config: OidcSettings, redirect_uri: str, next_url: str | None, *, reauth: bool = False,
+          link_user_id: int | None = None) -> tuple[str, Pending]:
     """The provider's authorization address to send the browser to, and what to keep for the callback.
     With `reauth`, the provider is asked to sign the person in afresh (`prompt=login`, `max_age=0`,
     OpenID Connect Core 3.1.2.1) and `complete` checks that it did."""
@@ -234,6 +236,7 @@ def begin(config: OidcSettings, redirect_uri: str, next_url: str | None, *, reau
         next_url=next_url,
         started_at=time.time(),
         reauth=reauth,
+        link_user_id=link_user_id,
     )
     fresh = {"prompt": "login", "max_age": "0"} if reauth else {}
     url, _state = _session(config, redirect_uri).create_authorization_url(

@@ -35,14 +35,41 @@ def _key(audience: str) -> str:
     return f"oidc:{audience}"
 
 
-def start(audience: str, callback_endpoint: str) -> Response:
+def start(audience: str, callback_endpoint: str) -> Response | tuple[str, int]:
+    next_url = safe_next(request.args.get("next"), "") or None
+    reauth = request.args.get("reauth") == "1"  # "confirm it's you" for someone signed in through the provider
+    return _start(audience, callback_endpoint, next_url, reauth=reauth)
+
+
+def leave_for_provider(audience: str, url: str, purpose: str) -> Response:
+    """Send the browser to the provider from a form's answer. Not a redirect: a form's redirect to
+    another site is blocked by our own `form-action 'self'`. An immediate refresh (WCAG G110) is a
+    navigation, not a form's, and the page's link does the same for a browser that ignores it."""
+    config = provider_for(audience)
+    page = render_template("shared/leaving_for_provider.html", url=url, purpose=purpose,
+                           provider=config.name if config else "")
+    return Response(page, 200, {"Refresh": f"0; url={url}"})
+
+
+def start_link(audience: str, callback_endpoint: str, user, back_to: str) -> Response | tuple[str, int]:
+    """Send a signed-in person (who has just confirmed it is them) to the provider to link their
+    account of ours to theirs there. The normal code flow, asking the provider to sign them in
+    afresh (so whoever is at the keyboard proves they hold that account now, not earlier); it comes
+    back to the same callback, which attaches rather than signs in. Started from a form (POST)."""
+    response = _start(audience, callback_endpoint, back_to, reauth=True, link_user_id=user.id)
+    if isinstance(response, tuple):
+        return response  # the provider cannot be reached: its page says so
+    return leave_for_provider(audience, response.location, "link")
+
+
+def _start(audience: str, callback_endpoint: str, next_url: str | None, *, reauth: bool,
+           link_user_id: int | None = None) -> Response | tuple[str, int]:
     config = provider_for(audience)
     if config is None:
         abort(404)
-    next_url = safe_next(request.args.get("next"), "") or None
-    reauth = request.args.get("reauth") == "1"  # "confirm it's you" for someone signed in through the provider
     try:
-        url, pending = oidc.begin(config, absolute_url(callback_endpoint), next_url, reauth=reauth)
+        url, pending = oidc.begin(config, absolute_url(callback_endpoint), next_url, reauth=reauth,
+                                  link_user_id=link_user_id)
     except oidc.OidcError as error:
         current_app.logger.warning("OIDC sign-in (%s) could not start: %s", audience, error.reason)
         return problem(audience, config, "unavailable", 503)
@@ -54,7 +81,8 @@ def start(audience: str, callback_endpoint: str) -> Response:
 
 def problem(audience: str, config: OidcSettings | None, kind: str, status: int, **details) -> tuple[str, int]:
     return render_template("shared/sign_in_problem.html", audience=audience, kind=kind,
-                           provider=config.name if config else "", **details), status
+                           provider=config.name if config else "", passwords=local_passwords(audience),
+                           **details), status
 
 
 def finish(audience: str, callback_endpoint: str, landing: Callable[[object], str]) -> Response | tuple[str, int]:
@@ -84,6 +112,8 @@ def finish(audience: str, callback_endpoint: str, landing: Callable[[object], st
     except oidc.OidcError as error:
         current_app.logger.warning("OIDC sign-in (%s) refused: %s", audience, error.reason)
         return problem(audience, config, "failed", 400)
+    if pending.link_user_id is not None:
+        return _linked(audience, config, pending, claims)
     try:
         user = sso.user_for_sign_in(config, claims)
     except sso.SignInRefused as refused:
@@ -95,6 +125,22 @@ def finish(audience: str, callback_endpoint: str, landing: Callable[[object], st
         audit.record("user.identity_confirmed", actor=user, subject_type="user", subject_id=user.id,
                      person_id=user.id, method="oidc")
     return redirect(safe_next(pending.next_url, landing(user)))
+
+
+def _linked(audience: str, config: OidcSettings, pending: oidc.Pending, claims: dict):
+    """The return of a link started from someone's account page: still the same person signed in
+    here, the provider's account attached to theirs (refused with its own page if it is someone else's)."""
+    if not current_user.is_authenticated or current_user.id != pending.link_user_id:
+        current_app.logger.warning("OIDC link (%s) came back to a browser no longer signed in as its user", audience)
+        return problem(audience, config, "expired", 400)
+    user = current_user._get_current_object()
+    try:
+        sso.link(user, config, claims)
+    except sso.SignInRefused as refused:
+        current_app.logger.warning("OIDC link (%s) refused: %s", audience, refused)
+        return problem(audience, config, refused.kind, 403, email=claims.get("email"), linking=True)
+    flash(_("Your account is linked to %(name)s. You can sign in with %(name)s next time.", name=config.name))
+    return redirect(safe_next(pending.next_url, "/"))
 
 
 # --- signing out --------------------------------------------------------------------------------
@@ -114,12 +160,7 @@ def sign_out(home_endpoint: str, return_endpoint: str) -> Response:
     if away is not None:
         url, state, audience = away
         session[_SIGNING_OUT] = {"state": state, "at": time.time(), "audience": audience}
-        # Not a redirect: the sign-out button is a form, and a form's redirect to another site is
-        # blocked by our own `form-action 'self'`. An immediate refresh (WCAG G110) is a navigation,
-        # and the page's link does the same for a browser that ignores it.
-        config = provider_for(audience)
-        page = render_template("shared/signing_out_provider.html", url=url, provider=config.name if config else "")
-        return Response(page, 200, {"Refresh": f"0; url={url}"})
+        return leave_for_provider(audience, url, "sign_out")
     flash(_("You have signed out."))
     return redirect(url_for(home_endpoint))
 
