@@ -17,6 +17,7 @@ from e2e_tests.conftest import REDRESS, REPO, _free_port, _run_cli, _server_env,
 from unit_tests import oidc_support
 
 pytestmark = pytest.mark.e2e
+RESIDENT_PASSWORD = "a long and unguessable e2e passphrase"
 
 
 @pytest.fixture(scope="module")
@@ -32,6 +33,7 @@ def sso_server() -> Iterator[tuple[str, oidc_support.RunningProvider]]:
             key_file.write_text(json.dumps(provider.residents_key))
             env = _server_env(instance)
             env.update(
+                REDRESS_BASE_URL=url,  # every address given to the provider is built from it
                 REDRESS_OIDC_RESIDENTS_ISSUER=provider.issuer,
                 REDRESS_OIDC_RESIDENTS_NAME="Example ID",
                 REDRESS_OIDC_RESIDENTS_CLIENT_ID="redress-residents",
@@ -45,6 +47,9 @@ def sso_server() -> Iterator[tuple[str, oidc_support.RunningProvider]]:
                 REDRESS_STAFF_LOCAL_PASSWORDS="off",
             )
             _run_cli(["db", "upgrade"], env)
+            # A resident with a password whose email the provider's "clash" account also gives.
+            _run_cli(["users", "create", "--email", "taken@example.org", "--name", "Tam Resident", "--role", "resident",
+                      "--password", RESIDENT_PASSWORD], env)
             log_path = Path(tmp) / "server.log"
             with log_path.open("w") as log:
                 server = subprocess.Popen([REDRESS, "run", "--host", "127.0.0.1", "--port", str(port)], env=env,
@@ -93,3 +98,54 @@ def test_cancelling_at_the_provider_is_explained_in_welsh(sso_server, page: Page
     page.get_by_role("button", name="Mewngofnodi gyda Example ID").click()
     expect(page.get_by_role("heading", name="Ni wnaethoch orffen mewngofnodi")).to_be_visible()
     axe_check(page)
+
+
+def test_signing_out_signs_out_at_the_provider_too(sso_server, page: Page) -> None:
+    url, provider = sso_server
+    provider.next_login("alice")
+    page.goto(f"{url}/sign-in")
+    page.get_by_role("button", name="Sign in with Example ID").click()
+    expect(page).to_have_url(f"{url}/cases")
+    page.get_by_role("navigation", name="Menu").get_by_role("button", name="Sign out").click()
+    # The provider's own page asks; then it sends the browser back with our state.
+    page.get_by_role("button", name="Yes, sign me out").click()
+    expect(page.get_by_role("heading", level=1, name="You have signed out")).to_be_visible()
+    assert page.url.startswith(f"{url}/signed-out/oidc?state=")
+    expect(page.get_by_text("You have signed out of this service and of Example ID.")).to_be_visible()
+    axe_check(page)
+    page.goto(f"{url}/cases")
+    expect(page).to_have_url(f"{url}/sign-in?next=/cases")
+
+
+def test_a_resident_with_a_password_links_the_provider_from_their_details(sso_server, page: Page) -> None:
+    url, provider = sso_server
+    provider.next_login("clash")
+    page.goto(f"{url}/sign-in")
+    page.get_by_role("button", name="Sign in with Example ID").click()
+    expect(page.get_by_role("heading", name="An account already uses this email address")).to_be_visible()
+    expect(page.get_by_text("choose “Sign in with Example ID next time” to link the two")).to_be_visible()
+    axe_check(page)
+    page.context.clear_cookies()
+
+    page.goto(f"{url}/sign-in")
+    page.get_by_label("Email address").fill("taken@example.org")
+    page.get_by_label("Password", exact=True).fill(RESIDENT_PASSWORD)
+    page.get_by_role("button", name="Sign in", exact=True).click()
+    page.goto(f"{url}/your-details")
+    axe_check(page)
+    page.get_by_role("button", name="Sign in with Example ID next time").click()
+    expect(page.get_by_role("heading", level=1, name="Sign in with Example ID next time")).to_be_visible()
+    axe_check(page)
+    page.get_by_role("button", name="Continue").click()  # no password: the error summary
+    expect(page.get_by_role("alert").get_by_text("Enter your password")).to_be_visible()
+    axe_check(page)
+    page.get_by_label("Your password", exact=True).fill(RESIDENT_PASSWORD)
+    provider.next_login("clash")
+    page.get_by_role("button", name="Continue").click()
+    expect(page).to_have_url(f"{url}/your-details")
+    expect(page.get_by_text("Your account is linked to Example ID.")).to_be_visible()
+    expect(page.get_by_role("button", name="Unlink Example ID")).to_be_visible()
+    axe_check(page)
+    page.get_by_role("button", name="Unlink Example ID").click()
+    expect(page.get_by_text("Your account is no longer linked to Example ID.")).to_be_visible()
+    expect(page.get_by_role("button", name="Sign in with Example ID next time")).to_be_visible()

@@ -53,6 +53,7 @@ from portal.views import (  # noqa: E402,F401  (routes register on import)
     councillor,
     feedback,
     guest,
+    linked_sign_in,
     own_sessions,
     pages,
     profile,

@@ -123,3 +123,13 @@ class CloseAccountForm(RedressForm):
         _l("Your password"), _l("Enter your password"), description=_l("We ask for it to make sure it is you.")
     )
     submit = SubmitField(_l("Close my account"), widget=GovSubmitInput())
+
+
+class LinkProviderForm(RedressForm):
+    """"Confirm it's you" before linking the account to the council's identity provider."""
+
+    rate_limits = ratelimits.CURRENT_PASSWORD
+    password = password_field(
+        _l("Your password"), _l("Enter your password"), description=_l("We ask for it to make sure it is you.")
+    )
+    submit = SubmitField(_l("Continue"), widget=GovSubmitInput())

@@ -44,6 +44,9 @@ class OidcSettings:
     scopes: tuple[str, ...] = ("openid", "email", "profile")
     role_claim: str = "groups"
     role_map: tuple[tuple[str, str], ...] = ()  # (claim value, Role value), staff only
+    # Signing out of Redress also signs out at the provider (RP-initiated logout), where its
+    # discovery document has an end_session_endpoint.
+    logout: bool = True
 
     @property
     def auth_method(self) -> str:
@@ -242,6 +245,7 @@ def _oidc_settings(env, audience: str) -> OidcSettings | None:
         scopes=scopes,
         role_claim=env.get(prefix + "ROLE_CLAIM", "groups").strip() or "groups",
         role_map=tuple(role_map),
+        logout=_bool(env.get(prefix + "LOGOUT"), default=True),
     )
 
 

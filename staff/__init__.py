@@ -99,6 +99,7 @@ from staff.views import (  # noqa: E402,F401  (routes register on import)
     information,
     learning,
     legal_holds,
+    linked_sign_in,
     mfa,
     named_employees,
     ombudsman,

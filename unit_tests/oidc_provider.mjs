@@ -1,5 +1,5 @@
 // A real OpenID Connect provider (npm oidc-provider) on a free loopback port, for the sign-in tests.
-// Reads its clients and accounts as JSON on stdin; prints {"issuer": …} on one line once listening.
+// Reads its clients and accounts (and "logout": false for a provider without sign-out) as JSON on stdin; prints {"issuer": …} on one line once listening.
 // Who signs in at the next login prompt is set by POST /__test/next-login {"account": id} or
 // {"error": "access_denied"}, as tests run one at a time; consent is always given.
 import { generateKeyPairSync } from 'node:crypto'
@@ -30,7 +30,9 @@ server.listen(0, '127.0.0.1', () => {
     clients: input.clients,
     jwks: { keys },
     cookies: { keys: ['redress-test-cookie-key'] },
-    features: { devInteractions: { enabled: false } },
+    // RP-initiated logout: /session/end asks "Do you want to sign out?" when it has a session for
+    // the browser, then returns to the client's registered post_logout_redirect_uri with its state.
+    features: { devInteractions: { enabled: false }, rpInitiatedLogout: { enabled: input.logout !== false } },
     conformIdTokenClaims: false, // email and groups in the ID token as well as userinfo
     scopes: ['openid', 'email', 'profile', 'groups'],
     claims: {

@@ -4,7 +4,9 @@ and a driver that walks a browser through it by following redirects by hand."""
 
 from __future__ import annotations
 
+import html
 import json
+import re
 import shutil
 import subprocess
 from dataclasses import dataclass, replace
@@ -46,8 +48,9 @@ class RunningProvider:
         requests.post(f"{self.issuer}/__test/next-login", json=body, timeout=5).raise_for_status()
 
 
-def start_provider(app_origin: str = APP_ORIGIN) -> RunningProvider:
-    """Clients registered for the app at `app_origin` (the test client's, or a live server's)."""
+def start_provider(app_origin: str = APP_ORIGIN, *, logout: bool = True) -> RunningProvider:
+    """Clients registered for the app at `app_origin` (the test client's, or a live server's). Without
+    `logout`, the provider offers no RP-initiated logout (no end_session_endpoint)."""
     node = shutil.which("node")
     module = ROOT / "node_modules" / "oidc-provider"
     if node is None or not module.exists():
@@ -61,6 +64,7 @@ def start_provider(app_origin: str = APP_ORIGIN) -> RunningProvider:
             "token_endpoint_auth_signing_alg": "RS256",
             "jwks": {"keys": [client_key.as_dict(private=False)]},
             "redirect_uris": [f"{app_origin}/sign-in/oidc/callback"],
+            "post_logout_redirect_uris": [f"{app_origin}/signed-out/oidc"],
             "grant_types": ["authorization_code"],
             "response_types": ["code"],
         },
@@ -70,6 +74,7 @@ def start_provider(app_origin: str = APP_ORIGIN) -> RunningProvider:
             "token_endpoint_auth_method": "client_secret_basic",
             "id_token_signed_response_alg": "ES256",
             "redirect_uris": [f"{app_origin}/staff/sign-in/oidc/callback"],
+            "post_logout_redirect_uris": [f"{app_origin}/staff/signed-out/oidc"],
             "grant_types": ["authorization_code"],
             "response_types": ["code"],
         },
@@ -79,7 +84,7 @@ def start_provider(app_origin: str = APP_ORIGIN) -> RunningProvider:
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )
     assert process.stdin and process.stdout
-    process.stdin.write(json.dumps({"clients": clients, "accounts": ACCOUNTS}))
+    process.stdin.write(json.dumps({"clients": clients, "accounts": ACCOUNTS, "logout": logout}))
     process.stdin.close()
     line = process.stdout.readline()
     if not line:
@@ -132,5 +137,43 @@ def follow_to_app(client, location: str, *, browser: requests.Session | None = N
     return client.get(callback_url(location, browser)[len(APP_ORIGIN):])
 
 
+_FORM = re.compile(r'<form[^>]*\baction="([^"]+)"', re.I)
+_HIDDEN = re.compile(r'<input[^>]*type="hidden"[^>]*name="([^"]+)"[^>]*value="([^"]*)"', re.I)
+
+
+def sign_out_at_provider(location: str, browser: requests.Session) -> str:
+    """Walk the provider's sign-out from its end_session_endpoint address, answering its "Do you want
+    to sign out?" page with yes (or submitting the form it posts by itself when it has no session for
+    this browser). Returns the app address the provider sends the browser back to."""
+    browser.trust_env = False
+    for _ in range(6):
+        if location.startswith(APP_ORIGIN + "/"):
+            return location
+        answer = browser.get(location, allow_redirects=False, timeout=10)
+        if answer.status_code == 200:
+            form = _FORM.search(answer.text)
+            assert form, answer.text[:500]
+            fields = dict(_HIDDEN.findall(answer.text))
+            fields.setdefault("logout", "yes")
+            answer = browser.post(urljoin(location, html.unescape(form.group(1))), data=fields,
+                                  allow_redirects=False, timeout=10)
+        assert answer.status_code in (302, 303), (answer.status_code, answer.text[:500])
+        location = urljoin(location, answer.headers["Location"])
+    raise AssertionError("the provider never sent the browser back to the app")
+
+
 def with_config(config: OidcSettings, **changes) -> OidcSettings:
     return replace(config, **changes)
+
+
+_CONTINUE = re.compile(r'<a href="([^"]+)"[^>]*id="continue-to-provider"')
+
+
+def leaving_for_provider(response) -> str:
+    """The provider address a form's answer sends the browser on to: by an immediate refresh (a
+    form's redirect to another site would be blocked by our form-action policy) and by its link."""
+    body = response.get_data(as_text=True)
+    assert response.status_code == 200, body[:1000]
+    link = html.unescape(_CONTINUE.search(body).group(1))
+    assert response.headers["Refresh"] == f"0; url={link}"
+    return link

@@ -81,7 +81,8 @@ def test_an_email_already_on_our_records_is_not_taken_over(client, session, make
     configured.next_login("clash")
     body = _refused(oidc_support.through_provider(client, "/sign-in/oidc"), 403,
                     "An account already uses this email address", session)
-    assert "taken@example.org" in body and "Sign in with your email address and password instead" in body
+    assert "taken@example.org" in body and "If it is yours, sign in with your email address and password" in body
+    assert "“Sign in with Example ID next time”" in body  # how to link them: unit_tests/test_oidc_linking.py
     assert session.scalar(select(func.count()).select_from(UserIdentity)) == 0
     assert _user(session, "taken@example.org").id == existing.id
 

@@ -87,6 +87,8 @@ EXPECTED: dict[str, Route] = {
     # No identity provider is configured here (unit_tests/test_oidc.py runs them against one).
     "portal.sign_in_oidc": Route(GET, "public", get=everyone(404)),
     "portal.oidc_callback": Route(GET, "public", get=everyone(404)),
+    # Back from signing out at the provider: without this browser's state it claims nothing, and goes home.
+    "portal.oidc_signed_out": Route(GET, "public", get=everyone(Redirect("/"))),
     "portal.register": Route(GET_POST, "public", get=everyone(200), post=everyone(200)),
     "portal.check_email": Route(GET, "public", get=everyone(200)),
     "portal.confirm_email": Route(GET, "public", get=everyone(404)),  # sample token is not valid
@@ -153,6 +155,11 @@ EXPECTED: dict[str, Route] = {
                                 post=only({RESIDENT}, PORTAL_SIGN_IN))
         for name in ("change_detail", "change_email", "change_password", "close_account")
     },
+    # Linking the account to the identity provider (unit_tests/test_oidc_linking.py): none is configured
+    # here, so there is nothing to link (404); the sample identity (0) is nobody's (404).
+    "portal.link_provider": Route(GET_POST, "portal:resident", get=only({RESIDENT: 404}, PORTAL_SIGN_IN),
+                                  post=only({RESIDENT: 404}, PORTAL_SIGN_IN)),
+    "portal.unlink_provider": Route(POST, "portal:resident", post=only({RESIDENT: 404}, PORTAL_SIGN_IN)),
     "portal.your_data": Route(GET, "portal:resident", get=only({RESIDENT}, PORTAL_SIGN_IN)),
     "portal.your_data_download": Route(GET, "portal:resident", get=only({RESIDENT}, PORTAL_SIGN_IN)),
     # portal: a resident's own help and adjustments (issue 7). Empty answers are refused (400); the
@@ -221,6 +228,14 @@ EXPECTED: dict[str, Route] = {
     "staff.confirm_identity": Route(GET_POST, "staff:admin,agent,manager,officer,responder",
                                     get=only(STAFF, STAFF_SIGN_IN), post=only(STAFF, STAFF_SIGN_IN)),
     "staff.oidc_callback": Route(GET, "public", get=everyone(404)),
+    # Linking one's own account to the provider (none configured here: 404), unlinking (the sample
+    # identity is nobody's: 404); an admin unlinking someone's (no such user: 404).
+    "staff.link_provider": Route(POST, "staff:admin,agent,manager,officer,responder",
+                                 post=only({v: 404 for v in STAFF}, STAFF_SIGN_IN)),
+    "staff.unlink_provider": Route(POST, "staff:admin,agent,manager,officer,responder",
+                                   post=only({v: 404 for v in STAFF}, STAFF_SIGN_IN)),
+    "staff.user_identity_unlink": Route(POST, "staff:admin", post=only({ADMIN: 404}, STAFF_SIGN_IN)),
+    "staff.oidc_signed_out": Route(GET, "public", get=everyone(Redirect("/staff/sign-in"))),
     "staff.home": Route(GET, "staff:admin,agent,manager,officer,responder", get=only(STAFF, STAFF_SIGN_IN)),
     "staff.triage": Route(GET, "staff:manager,officer", get=only({OFFICER, MANAGER}, STAFF_SIGN_IN)),
     "staff.find_case": Route(GET, "staff:agent,manager,officer,responder", get=only(CASE_READERS, STAFF_SIGN_IN)),
@@ -585,7 +600,8 @@ def _sample_url(app, endpoint: str, world) -> str:
                "decision": "complaint", "organisation_id": 0, "action_id": 0, "referral_id": 0, "recommendation_id": 0, "request_id": 0, "template_id": 0, "message_id": 0, "message_name": "case_acknowledged", "locale": "cy", "restriction_id": 0,
                "adjustment_id": 0, "support_id": 0, "kind": "other", "customer_id": 0, "step": "details", "representative_id": 0, "name": "quarterly",
                "year": 2025, "provision": "6.2", "service_id": 0, "team_id": 0, "employee_id": 0, "user_id": 0,
-               "logo_name": "not-a-logo", "reason_id": 0, "session_id": 0, "language": "pl"}
+               "logo_name": "not-a-logo", "reason_id": 0, "session_id": 0, "language": "pl",
+               "identity_id": 0}
     rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
     values = {name: samples[name] for name in rule.arguments}
     return app.url_map.bind("localhost").build(endpoint, values)

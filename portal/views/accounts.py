@@ -60,11 +60,14 @@ def oidc_callback():
 @bp.post("/sign-out")
 @public
 def sign_out():
-    if current_user.is_authenticated:
-        accounts.signed_out(current_user)
-        end_session()
-    flash(_("You have signed out."))
-    return redirect(url_for("portal.home"))
+    return sso_flow.sign_out("portal.home", "portal.oidc_signed_out")
+
+
+@bp.get("/signed-out/oidc")
+@public
+def oidc_signed_out():
+    """Back from signing out at the identity provider (the address registered with it)."""
+    return sso_flow.signed_out_at_provider("portal.home")
 
 
 @bp.route("/register", methods=["GET", "POST"])

@@ -20,11 +20,12 @@ from portal.forms_account import (
     NameForm,
     PhoneForm,
 )
+from shared.auth import sso_flow
 from shared.auth.access import portal, public
 from shared.auth.sessions import end_session, start_session
 from shared.clock import to_london, utcnow
 from shared.domain.enums import ContactMethod, Role
-from shared.services import accounts, privacy, retention
+from shared.services import accounts, privacy, retention, sso
 
 
 @dataclass(frozen=True)
@@ -52,7 +53,12 @@ def _user():
 @bp.get("/your-details")
 @portal(Role.RESIDENT)
 def your_details():
-    return render_template("portal/account/your_details.html", user=current_user)
+    user = _user()
+    provider = sso_flow.provider_for("residents")
+    linked = sso.identities(user.id) if provider else []
+    return render_template("portal/account/your_details.html", user=user, provider=provider, identities=linked,
+                           link_offered=sso.can_link(user, provider) and not any(
+                               identity.issuer == provider.issuer for identity in linked))
 
 
 @bp.route("/your-details/<detail>", methods=["GET", "POST"])

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import requests
 from authlib.common.errors import AuthlibBaseError
+from authlib.common.urls import add_params_to_uri
 from authlib.integrations.requests_client import OAuth2Session
 from authlib.oauth2.rfc7523 import PrivateKeyJWT
 from joserfc import jws, jwt
@@ -186,6 +187,7 @@ class Pending:
     next_url: str | None
     started_at: float
     reauth: bool = False  # "confirm it's you": the provider must sign them in again, not reuse its session
+    link_user_id: int | None = None  # linking: the signed-in account the provider's account is for
 
     def to_dict(self) -> dict:
         return self.__dict__.copy()
@@ -221,7 +223,8 @@ def _session(config: OidcSettings, redirect_uri: str, token_endpoint: str | None
     return client
 
 
-def begin(config: OidcSettings, redirect_uri: str, next_url: str | None, *, reauth: bool = False) -> tuple[str, Pending]:
+def begin(config: OidcSettings, redirect_uri: str, next_url: str | None, *, reauth: bool = False,
+          link_user_id: int | None = None) -> tuple[str, Pending]:
     """The provider's authorization address to send the browser to, and what to keep for the callback.
     With `reauth`, the provider is asked to sign the person in afresh (`prompt=login`, `max_age=0`,
     OpenID Connect Core 3.1.2.1) and `complete` checks that it did."""
@@ -233,6 +236,7 @@ def begin(config: OidcSettings, redirect_uri: str, next_url: str | None, *, reau
         next_url=next_url,
         started_at=time.time(),
         reauth=reauth,
+        link_user_id=link_user_id,
     )
     fresh = {"prompt": "login", "max_age": "0"} if reauth else {}
     url, _state = _session(config, redirect_uri).create_authorization_url(
@@ -273,8 +277,10 @@ def userinfo(config: OidcSettings, access_token: str, subject: str) -> dict:
     return claims
 
 
-def complete(config: OidcSettings, pending: Pending, *, code: str, redirect_uri: str, returned_issuer: str | None) -> dict:
-    """The verified claims of the person who signed in: ID token first, userinfo added under it."""
+def complete(config: OidcSettings, pending: Pending, *, code: str, redirect_uri: str,
+             returned_issuer: str | None) -> tuple[dict, str]:
+    """The verified claims of the person who signed in (ID token first, userinfo added under it),
+    and the ID token itself, to name when they sign out at the provider."""
     # RFC 9207: a response naming another issuer came from another provider (a mix-up attack).
     if returned_issuer is not None and returned_issuer != config.issuer:
         raise OidcError(f"the response names issuer {returned_issuer!r}")
@@ -287,7 +293,7 @@ def complete(config: OidcSettings, pending: Pending, *, code: str, redirect_uri:
     if pending.reauth:
         check_signed_in_since(claims, pending.started_at)
     extra = userinfo(config, tokens.get("access_token", ""), claims["sub"])
-    return {**extra, **claims}
+    return {**extra, **claims}, tokens["id_token"]
 
 
 def check_signed_in_since(claims: dict, started_at: float) -> None:
@@ -299,3 +305,27 @@ def check_signed_in_since(claims: dict, started_at: float) -> None:
         raise OidcError("the ID token does not say when the person signed in (auth_time)")
     if auth_time < int(started_at) - LEEWAY_SECONDS:  # auth_time is in whole seconds
         raise OidcError("the provider did not sign the person in again (auth_time is before the request)")
+
+
+# --- signing out at the provider (OpenID Connect RP-Initiated Logout 1.0) -------------------------
+
+
+def logout_url(config: OidcSettings, id_token: str, post_logout_redirect_uri: str, state: str) -> str | None:
+    """Where to send a browser whose session of ours has ended so the provider ends its own too, or
+    None when this provider has no end_session_endpoint (or signing out there is switched off).
+    The ID token names whose session (the provider checks it is its own, for us); it was verified
+    at sign-in, and only its issuer is read here, so a token from a provider since replaced in the
+    configuration is not sent to the new one."""
+    if not config.logout:
+        return None
+    try:
+        issued_by = json.loads(jws.extract_compact(id_token.encode()).payload).get("iss")
+    except (JoseError, ValueError, AttributeError):
+        return None
+    if issued_by != config.issuer:
+        return None
+    endpoint = metadata(config.issuer).get("end_session_endpoint")
+    if not isinstance(endpoint, str) or not endpoint.startswith(("https://", "http://")):
+        return None
+    return add_params_to_uri(endpoint, [("id_token_hint", id_token), ("post_logout_redirect_uri", post_logout_redirect_uri),
+                                        ("state", state), ("client_id", config.client_id)])

@@ -63,9 +63,10 @@ def is_background() -> bool:
     return bool(getattr(view, "background_request", False)) or request.headers.get(BACKGROUND_HEADER) == "1"
 
 
-def start_session(user: User, method: str = "password") -> None:
+def start_session(user: User, method: str = "password", *, id_token: str | None = None) -> None:
     """Sign this browser in. `method` is how they proved who they are ("password", with its second
-    factor if they have one, or "oidc"): multi-factor and recent sign-in checks read it."""
+    factor if they have one, or "oidc"): multi-factor and recent sign-in checks read it. A provider
+    sign-in's `id_token` is kept with the session, to sign out at the provider with."""
     token = secrets.token_urlsafe(32)
     now = utcnow()
     db.session.add(
@@ -77,6 +78,7 @@ def start_session(user: User, method: str = "password") -> None:
             user_agent=(request.user_agent.string or "")[:300],
             auth_method=method,
             authenticated_at=now,
+            id_token=id_token,
         )
     )
     user.last_sign_in_at = now
@@ -94,18 +96,27 @@ def renew_session(user: User, *, everywhere: bool = False) -> None:
         user = user._get_current_object()
     current = g.get("user_session")
     method = current.auth_method if current is not None and current.auth_method else "password"
+    id_token = provider_id_token(current) if method == "oidc" else None
     if everywhere:
         end_all_sessions(user.id)
     elif current is not None:
         current.revoked_at = utcnow()
-    start_session(user, method)
+    start_session(user, method, id_token=id_token)
+
+
+def provider_id_token(user_session: UserSession | None) -> str | None:
+    """The ID token a provider sign-in's session was made with (one query: it is not loaded with the session)."""
+    if user_session is None or user_session.id is None:
+        return None
+    return db.session.scalar(select(UserSession.id_token).where(UserSession.id == user_session.id))
 
 
 def end_session() -> None:
     token = session.get(SESSION_KEY)
     if token:
         db.session.execute(
-            update(UserSession).where(UserSession.token_hash == _hash(token)).values(revoked_at=utcnow())
+            update(UserSession).where(UserSession.token_hash == _hash(token))
+            .values(revoked_at=utcnow(), id_token=None)  # of no use once signed out: not kept
         )
     logout_user()
     session.clear()

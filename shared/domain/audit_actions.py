@@ -27,6 +27,8 @@ GROUPS: tuple[ActionGroup, ...] = (
         "session.ended_by_owner": _l("Signed out one of their other devices"),
         "session.others_ended_by_owner": _l("Signed out of all their other devices"),
         "account.created_by_sign_in": _l("Account made by single sign-on"),
+        "identity.linked": _l("Identity provider account linked"),
+        "identity.unlinked": _l("Identity provider account unlinked"),
     }),
     ActionGroup("refused", _l("Refused access"), {
         "access.refused": _l("Refused access"),

@@ -94,6 +94,10 @@ class UserSession(Base):
     # (signing in, or confirming it's them before an admin action).
     auth_method: Mapped[str | None] = mapped_column(String(20))
     authenticated_at: Mapped[datetime | None]
+    # A provider sign-in's ID token, named as the id_token_hint when they sign out there too
+    # (shared.auth.sso_flow); cleared when this session is signed out. Never in the cookie. Deferred:
+    # a few kilobytes that only signing out reads, not loaded with the session on every request.
+    id_token: Mapped[str | None] = mapped_column(Text, deferred=True)
 
     user: Mapped[User] = relationship(back_populates="sessions", lazy="raise")
 

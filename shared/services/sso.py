@@ -3,18 +3,19 @@
 Matched on (issuer, subject) only. A resident's first sign-in makes their account from the
 provider's name and verified email; a staff member's role comes from the provider's groups (see
 docs/configuration.md), refreshed at every sign-in. An email already on our records is never
-taken over: the person is told, and an administrator (or the person) can sort it out.
+taken over: the person is told to sign in with their password and link the provider from their
+account page (`link`), which needs a fresh sign-in at both ends; `unlink` undoes it.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from shared.clock import utcnow
 from shared.config import SSO_STAFF_ROLES, OidcSettings
 from shared.db import db
 from shared.domain.enums import PORTAL_ROLES, STAFF_ROLES, Role
-from shared.models import User, UserIdentity
+from shared.models import User, UserIdentity, UserSession
 from shared.services import audit
 
 
@@ -113,3 +114,86 @@ def user_for_sign_in(config: OidcSettings, claims: dict) -> User:
 def record_sign_in(user: User, config: OidcSettings) -> None:
     audit.record("user.signed_in", actor=user, subject_type="session", subject_id=user.id, person_id=user.id,
                  method="oidc", issuer=config.issuer)
+
+
+# --- linking an account of ours to the provider, and unlinking it ----------------------------------
+
+# Why a link was refused, each with its own page (shared/templates/shared/sign_in_problem.html).
+IDENTITY_TAKEN = "identity_taken"
+ALREADY_LINKED = "already_linked"
+
+
+class UnlinkRefused(Exception):
+    """Unlinking would leave the person without a way to sign in (no password of ours)."""
+
+
+def identity_label(identity: UserIdentity) -> str:
+    """How the audit log names an identity: its issuer and subject (never an email address)."""
+    return f"{identity.issuer} · {identity.subject}"
+
+
+def can_link(user: User, config: OidcSettings | None) -> bool:
+    """Whether linking to this side's provider is offered: to someone signing in with a password of
+    ours, on the side their account belongs to. Not responders: a provider's groups cannot say their
+    service, and a provider sign-in sets the role from the groups."""
+    if config is None or user.password_hash is None or not user.is_active:
+        return False
+    if config.audience == "staff":
+        return user.role.value in SSO_STAFF_ROLES
+    return user.role is Role.RESIDENT
+
+
+def identities(user_id: int) -> list[UserIdentity]:
+    """A person's linked provider accounts, oldest first. One query."""
+    return list(db.session.scalars(
+        select(UserIdentity).where(UserIdentity.user_id == user_id).order_by(UserIdentity.created_at, UserIdentity.id)))
+
+
+def link(user: User, config: OidcSettings, claims: dict) -> UserIdentity:
+    """Attach the provider account these (freshly verified) claims name to `user`, who is signed in and
+    has just confirmed it is them. Refused if that provider account signs in to someone else's account,
+    if `user` already has another account at this provider, or if, for staff, its groups give no role
+    (they could not sign in with it)."""
+    if not can_link(user, config):
+        raise SignInRefused(WRONG_SIDE, f"user {user.id} may not link")
+    found = db.session.scalar(select(UserIdentity).where(UserIdentity.issuer == config.issuer,
+                                                         UserIdentity.subject == claims["sub"]))
+    if found is not None and found.user_id != user.id:
+        raise SignInRefused(IDENTITY_TAKEN, f"belongs to user {found.user_id}")
+    if found is not None:
+        return found  # linked already (a second tab, the back button): nothing to do
+    if any(identity.issuer == config.issuer for identity in identities(user.id)):
+        raise SignInRefused(ALREADY_LINKED, f"user {user.id} has another identity at {config.issuer}")
+    if config.audience == "staff" and mapped_role(config, claims) is None:
+        raise SignInRefused(NO_ROLE, f"none of {sorted(_claim_values(claims, config.role_claim))} is mapped")
+    now = utcnow()
+    identity = UserIdentity(user_id=user.id, issuer=config.issuer, subject=claims["sub"], created_at=now,
+                            last_used_at=now)
+    db.session.add(identity)
+    db.session.flush()
+    audit.record("identity.linked", actor=user, subject_type="user", subject_id=user.id, person_id=user.id,
+                 changes={"identity": [None, identity_label(identity)]}, issuer=config.issuer)
+    return identity
+
+
+def unlink(actor: User, user: User, identity_id: int, *, keep_session: int | None = None) -> UserIdentity | None:
+    """Detach one of `user`'s provider accounts (by themselves, or by an admin), audited from → to.
+    Refused unless they have a password of ours, so nobody is locked out. Their sessions signed in
+    through a provider end (but `keep_session`, the browser doing it). None if it is not theirs."""
+    identity = db.session.scalar(select(UserIdentity).where(UserIdentity.id == identity_id,
+                                                            UserIdentity.user_id == user.id))
+    if identity is None:
+        return None
+    if user.password_hash is None:
+        raise UnlinkRefused(f"user {user.id} has no password")
+    label = identity_label(identity)
+    db.session.delete(identity)
+    statement = update(UserSession).where(UserSession.user_id == user.id, UserSession.auth_method == "oidc",
+                                          UserSession.revoked_at.is_(None))
+    if keep_session is not None:
+        statement = statement.where(UserSession.id != keep_session)
+    ended = db.session.execute(statement.values(revoked_at=utcnow())).rowcount or 0
+    audit.record("identity.unlinked", actor=actor, subject_type="user", subject_id=user.id, person_id=user.id,
+                 changes={"identity": [label, None]}, issuer=identity.issuer, sessions_ended=ended)
+    db.session.flush()
+    return identity

@@ -4,13 +4,12 @@ choosing a first password from an admin's invitation."""
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 
 from shared.auth import mfa, sso_flow
 from shared.auth.access import public
-from shared.auth.sessions import end_session, start_session
+from shared.auth.sessions import start_session
 from shared.domain.enums import STAFF_ROLES
 from shared.services import accounts
 from shared.services import mfa as mfa_service
@@ -59,11 +58,14 @@ def oidc_callback():
 @bp.post("/sign-out")
 @public
 def sign_out():
-    if current_user.is_authenticated:
-        accounts.signed_out(current_user)
-        end_session()
-    flash(_("You have signed out."))
-    return redirect(url_for("staff.sign_in"))
+    return sso_flow.sign_out("staff.sign_in", "staff.oidc_signed_out")
+
+
+@bp.get("/signed-out/oidc")
+@public
+def oidc_signed_out():
+    """Back from signing out at the identity provider (the address registered with it)."""
+    return sso_flow.signed_out_at_provider("staff.sign_in")
 
 
 @bp.route("/invitation/<token>", methods=["GET", "POST"])

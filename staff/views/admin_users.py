@@ -10,19 +10,20 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from shared.auth import mfa
+from shared.auth import mfa, sso_flow
 from shared.auth.access import staff
 from shared.domain.enums import AccountStatus, Role
 from shared.domain.user_admin import MANAGED_ROLES
 from shared.services import mfa as mfa_service
-from shared.services import user_admin
+from shared.services import sso, user_admin
 from shared.web import sealed_search
 from shared.web.numbers import page_number
 from staff import bp
 from staff.forms_users import LANGUAGES, NONE, ROLE_HINTS, ButtonForm, UserForm
 
 FIELDS = {"full_name": _l("Name"), "email": _l("Email address"), "role": _l("Role"), "service": _l("Service"),
-          "ward": _l("Ward"), "locale": _l("Language for emails"), "status": _l("Status"), "mfa": _l("2-step verification")}
+          "ward": _l("Ward"), "locale": _l("Language for emails"), "status": _l("Status"), "mfa": _l("2-step verification"),
+          "identity": _l("Identity provider account")}
 ACTIONS = {
     "user.created": _l("Account made from the command line"),
     "user.invited": _l("Invited"),
@@ -41,6 +42,10 @@ ACTIONS = {
     "mfa.failed": _l("Wrong security code"),
     "mfa.turned_off": _l("2-step verification turned off"),
     "mfa.reset": _l("2-step verification reset"),
+    "identity.linked": _l("Identity provider account linked"),
+    "identity.unlinked": _l("Identity provider account unlinked"),
+    "account.created_by_sign_in": _l("Account made by single sign-on"),
+    "user.role_changed": _l("Role changed by sign-in groups"),
 }
 _ROLES = {role.value: role for role in MANAGED_ROLES}
 _STATUSES = {status.value: status for status in AccountStatus}
@@ -128,7 +133,9 @@ def _user_page(user_id: int, form: ButtonForm | None = None, status: int = 200):
     return render_template("staff/admin/user.html", account=account, history=user_admin.history(user_id),
                            fields=FIELDS, actions=ACTIONS, shown_value=shown_value, form=form,
                            is_self=account.user.id == current_user.id, locale=str(get_locale()),
-                           mfa_offered=mfa.offered_to(account.user), mfa_required=mfa.required_for(account.user)), status
+                           mfa_offered=mfa.offered_to(account.user), mfa_required=mfa.required_for(account.user),
+                           identities=sso.identities(user_id), provider=sso_flow.provider_for(
+                               "staff" if account.user.is_staff else "residents")), status
 
 
 @bp.get("/admin/users/<int:user_id>")

@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
-from shared.auth import mfa
+from shared.auth import mfa, sso_flow
 from shared.auth.access import public, rule_for, staff
 from shared.auth.passwords import verify_password
 from shared.auth.sessions import end_session, renew_session, start_session
@@ -20,7 +20,7 @@ from shared.clock import utcnow
 from shared.db import db
 from shared.domain.enums import STAFF_ROLES, Role
 from shared.models import User
-from shared.services import audit, council
+from shared.services import audit, council, sso
 from shared.services import mfa as mfa_service
 from shared.web import ratelimits
 from shared.web.redirects import safe_next
@@ -31,7 +31,8 @@ from staff.forms_users import ButtonForm
 PENDING = "mfa_pending"  # in the cookie session between the password and the code: who, since when, where to
 PENDING_FOR = timedelta(minutes=5)
 _ENROLMENT_OPEN = {"staff.mfa_setup", "staff.sign_out"}  # all someone who must enrol may reach
-_NEEDS_RECENT = {"staff.mfa_recovery_codes", "staff.mfa_turn_off"}  # besides admin-only POSTs
+_NEEDS_RECENT = {"staff.mfa_recovery_codes", "staff.mfa_turn_off",  # besides admin-only POSTs
+                 "staff.link_provider", "staff.unlink_provider"}
 
 
 # --- sign-in, second step -------------------------------------------------------------------------
@@ -177,10 +178,14 @@ def mfa_setup():
 @staff(*STAFF_ROLES)
 def account():
     user = current_user
+    provider = sso_flow.provider_for("staff")
+    linked = sso.identities(user.id) if provider else []
     return render_template("staff/mfa/account.html", user=user, enrolled=mfa.enrolled(user),
                            offered=mfa.offered_to(user), required=mfa.required_for(user),
                            codes_left=mfa_service.recovery_codes_left(user) if mfa.enrolled(user) else 0,
-                           by_provider=not _signed_in_by_password())
+                           by_provider=not _signed_in_by_password(), provider=provider, identities=linked,
+                           link_offered=sso.can_link(user, provider) and not any(
+                               identity.issuer == provider.issuer for identity in linked))
 
 
 @bp.post("/account/2-step-verification/recovery-codes")
