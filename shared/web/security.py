@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import secrets
 
-from flask import Flask, Response, g
+from flask import Flask, Response, g, request
+from flask.sessions import SecureCookieSessionInterface
 
 
 def csp_nonce() -> str:
@@ -43,8 +44,20 @@ def _is_download(response: Response) -> bool:
     return response.headers.get("Content-Disposition", "").startswith("attachment")
 
 
+class _SessionInterface(SecureCookieSessionInterface):
+    """Flask's signed cookie session, never sent with a static file. Browsers keep a built asset
+    for a year (portal/views/pwa.py), so it must not carry anyone's session cookie (a shared cache
+    could hand it on) nor vary by it (every asset would be fetched again after signing in)."""
+
+    def save_session(self, app, session, response) -> None:
+        if request.endpoint == "static":
+            return
+        super().save_session(app, session, response)
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.globals["csp_nonce"] = csp_nonce
+    app.session_interface = _SessionInterface()
 
     @app.after_request
     def add_security_headers(response: Response) -> Response:
@@ -65,5 +78,6 @@ def init_app(app: Flask) -> None:
         if download or response.mimetype in {"text/html", "application/json"}:
             # Pages and downloads hold personal data: never keep them in shared or browser caches.
             headers["Cache-Control"] = "no-store"
-        headers.setdefault("Vary", "Cookie")
+        if request.endpoint != "static":  # the same for everyone (see _SessionInterface)
+            headers.setdefault("Vary", "Cookie")
         return response
