@@ -102,7 +102,7 @@ lock: $(BIN)/python
 # (BENCH_DATABASE_URL) and the main pages under gunicorn (BENCH_PAGES_DATABASE_URL, a copy: it writes).
 bench: install-test assets compile-translations node_modules/.installed
 	$(BIN)/python -m bench
-	$(BIN)/python -m bench.lighthouse
+	$(BIN)/python -m bench.lighthouse $(LIGHTHOUSE_ARGS)
 	$(if $(BENCH_DATABASE_URL),$(BIN)/python -m bench.report_server $(BENCH_DATABASE_URL))
 	$(if $(BENCH_PAGES_DATABASE_URL),$(BIN)/python -m bench.pages $(BENCH_PAGES_DATABASE_URL))
 
@@ -124,7 +124,7 @@ bench-report-server: install-test compile-translations
 #   createdb -T gen_big bench_pages; BENCH_PAGES_DATABASE_URL=postgresql://…/bench_pages
 # Lighthouse (npm, a devDependency) with Debian Chromium on the resident pages: see bench/README.md.
 bench-lighthouse: install-test assets compile-translations node_modules/.installed
-	$(BIN)/python -m bench.lighthouse
+	$(BIN)/python -m bench.lighthouse $(LIGHTHOUSE_ARGS)
 
 bench-pages: install-test assets compile-translations
 	$(BIN)/python -m bench.pages $(BENCH_PAGES_DATABASE_URL)

@@ -117,9 +117,27 @@ const vendorJs = [
 for (const [from, name] of vendorJs) {
   write(join(dist, name), withoutSourceMap(readFileSync(from, 'utf8')))
 }
-for (const name of ['app.mjs', 'timeout.mjs']) {
-  copy(join(src, 'js', name), join(dist, name))
+// app.mjs is sent with timeout.mjs written into it (its one importer), and imports GOV.UK
+// Frontend by its hashed URL: a first visit asks for one script fewer (issue 11: at most 7
+// requests), and every script is then kept by the browser for a year (portal/views/pwa.py).
+// Not a bundler: timeout.mjs is one exported function and a constant, and the build fails if
+// either file no longer looks as this expects.
+function contentHash (contents) {
+  return createHash('sha256').update(contents).digest('hex').slice(0, 12)
 }
+
+const timeoutImport = "import { startTimeoutWarning } from './timeout.mjs'\n"
+const govukImport = "} from './govuk-frontend.min.js'\n"
+const appSource = readFileSync(join(src, 'js', 'app.mjs'), 'utf8')
+const timeoutSource = readFileSync(join(src, 'js', 'timeout.mjs'), 'utf8')
+if (!appSource.includes(timeoutImport) || !appSource.includes(govukImport) ||
+    (timeoutSource.match(/^export /gm) || []).length !== 1 || /^import /m.test(timeoutSource)) {
+  throw new Error('frontend/build.mjs: app.mjs or timeout.mjs changed shape; update how they are joined')
+}
+const govukHash = contentHash(readFileSync(join(dist, 'govuk-frontend.min.js')))
+write(join(dist, 'app.mjs'), appSource
+  .replace(govukImport, `} from './govuk-frontend.min.js?v=${govukHash}'\n`)
+  .replace(timeoutImport, `// frontend/js/timeout.mjs, written in here by frontend/build.mjs\n${timeoutSource.replace(/^export /m, '')}\n`))
 
 function listFiles (dir) {
   return readdirSync(dir).sort().flatMap((entry) => {
@@ -135,7 +153,7 @@ const PRECACHE = 'precache.json'
 const files = {}
 for (const file of listFiles(dist)) {
   const name = relative(dist, file).split('\\').join('/')
-  files[name] = createHash('sha256').update(readFileSync(file)).digest('hex').slice(0, 12)
+  files[name] = contentHash(readFileSync(file))
 }
 const version = createHash('sha256').update(JSON.stringify(files)).digest('hex').slice(0, 12)
 write(join(dist, PRECACHE), `${JSON.stringify({ version, files }, null, 2)}\n`)

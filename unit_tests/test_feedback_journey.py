@@ -87,9 +87,9 @@ def answer(client, url: str, slug: str, data: dict, then: str | None = None) -> 
 
 def send(client, url: str, monkeypatch) -> tuple[str, str]:
     client.get(f"{url}/check-your-answers")
-    # Held to the usual 10 too: sending reads the service, procedure, closure days and what the draft
-    # has to move in one query, inserts the case, its event and stage, moves the files and
-    # signposts (if any), queues the acknowledgement and deletes the draft.
+    # Held to the usual 10 too: sending reads the draft with the service, procedure, closure days and
+    # what the draft has to move in one query, inserts the case, its event and stage, moves the
+    # files and signposts (if any), queues the acknowledgement and deletes the draft.
     response = client.submit(f"{url}/check-your-answers")
     assert response.status_code == 302, response.get_data(as_text=True)[-2000:]
     page = client.get(response.location).get_data(as_text=True)

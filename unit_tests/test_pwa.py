@@ -73,6 +73,30 @@ def test_built_assets_are_linked_with_their_content_hash(client, precache):
     assert f'src="/static/dist/app.mjs?v={precache["files"]["app.mjs"]}"' in page
 
 
+def test_an_asset_asked_for_by_its_hash_is_kept_a_year(client, precache):
+    """The icon the page names and the manifest's are one URL, kept a year: Chromium fetches it for
+    the tab and again for the manifest, and the second is answered from its cache (issue 11)."""
+    page = client.get("/").get_data(as_text=True)
+    icon = f"/static/dist/images/favicon.svg?v={precache['files']['images/favicon.svg']}"
+    assert f'<link rel="icon" href="{icon}" type="image/svg+xml">' in page
+    assert icon in [i["src"] for i in client.get("/manifest.webmanifest").get_json()["icons"]]
+    for url in (icon, f"/static/dist/app.mjs?v={precache['files']['app.mjs']}"):
+        assert client.get(url).headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    # Without the hash, or with another build's, the URL promises nothing: asked again each time.
+    for url in ("/static/dist/images/favicon.svg", "/static/dist/app.mjs?v=0123456789ab"):
+        response = client.get(url)
+        assert response.status_code == 200 and response.headers["Cache-Control"] == "no-cache"
+
+
+def test_app_mjs_brings_the_timeout_warning_and_imports_govuk_frontend_by_its_hash(client, precache):
+    """One script fewer on a first visit: timeout.mjs is written into app.mjs by the build, and the
+    GOV.UK Frontend module app.mjs imports is asked for by its hash, so it is kept too."""
+    source = client.get(f"/static/dist/app.mjs?v={precache['files']['app.mjs']}").get_data(as_text=True)
+    assert "function startTimeoutWarning (dialog)" in source and "timeout.mjs'" not in source
+    assert f"from './govuk-frontend.min.js?v={precache['files']['govuk-frontend.min.js']}'" in source
+    assert "timeout.mjs" not in precache["files"]
+
+
 # --- service worker ----------------------------------------------------------------------------
 
 

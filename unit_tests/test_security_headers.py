@@ -32,10 +32,13 @@ PAGE_POLICY = (
 DOWNLOAD_POLICY = "default-src 'none'; sandbox; frame-ancestors 'none'; base-uri 'none'"
 
 
-def assert_common(response, *, compressible: bool = False) -> None:
+def assert_common(response, *, compressible: bool = False, static: bool = False) -> None:
     """`compressible`: a style sheet, script or manifest, which may be sent compressed, so caches
-    must keep one copy per Accept-Encoding (pages never are: BREACH)."""
+    must keep one copy per Accept-Encoding (pages never are: BREACH). `static`: a static file, the
+    same for everyone, so compressible but not varied by cookie."""
     expected = dict(EVERY_RESPONSE, Vary="Cookie, Accept-Encoding") if compressible else EVERY_RESPONSE
+    if static:
+        expected = dict(EVERY_RESPONSE, Vary="Accept-Encoding")
     for name, value in expected.items():
         assert response.headers.get(name) == value, (name, response.headers.get(name))
     assert "Strict-Transport-Security" not in response.headers  # only in production, over HTTPS
@@ -158,9 +161,23 @@ def test_a_static_file(client):
     response = client.get("/static/dist/portal.css")
     assert response.status_code == 200
     assert response.headers["Content-Type"] == "text/css; charset=utf-8"
-    assert_common(response, compressible=True)
-    assert response.headers["Cache-Control"] == "no-cache"  # revalidated; the URLs carry a content hash
+    # The same for everyone, so not varied by cookie (see test_pwa.py for how long it is kept).
+    assert_common(response, static=True)
+    assert response.headers["Cache-Control"] == "no-cache"  # no content hash in this URL: revalidated
     assert response.headers["Content-Security-Policy"].startswith("default-src 'self';")
+
+
+def test_a_static_file_never_carries_the_session_cookie(client):
+    """A guest's session is permanent, so every answer would send the cookie again; an asset a shared
+    cache may keep for a year must not carry it."""
+    client.get("/feedback/new")  # a form: the session now holds its CSRF token
+    with client.session_transaction() as cookie:
+        cookie["feedback_guest_key"] = "key"
+        cookie.permanent = True
+    assert client.get("/").headers.getlist("Set-Cookie")  # pages refresh it
+    response = client.get("/static/dist/portal.css")
+    assert response.status_code == 200 and response.headers.getlist("Set-Cookie") == []
+    assert response.headers["Vary"] == "Accept-Encoding"
 
 
 @pytest.mark.parametrize(("url", "content_type"), [("/manifest.webmanifest", "application/manifest+json"),

@@ -56,9 +56,9 @@ def _guest_key(*, create: bool = False) -> str | None:
     return key
 
 
-def _draft_or_404(draft_id: int) -> tuple[FeedbackDraft, User | None]:
+def _draft_or_404(draft_id: int, *, sending: bool = False) -> tuple[FeedbackDraft, User | None]:
     user = _resident()
-    draft = intake.find_draft(draft_id, user=user, guest_key=None if user else _guest_key())
+    draft = intake.find_draft(draft_id, user=user, guest_key=None if user else _guest_key(), sending=sending)
     if draft is None:
         abort(404)
     return draft, user
@@ -273,7 +273,8 @@ def feedback_remove_file(draft_id: int, file_id: int):
 @bp.route("/feedback/<int:draft_id>/check-your-answers", methods=["GET", "POST"])
 @public
 def feedback_check(draft_id: int):
-    draft, user = _draft_or_404(draft_id)
+    # A POST is "Send": the draft is read with everything sending needs (one query for both).
+    draft, user = _draft_or_404(draft_id, sending=request.method == "POST")
     guest = user is None
     missing = feedback.first_unanswered(draft.kind, draft.answers, guest=guest)
     if missing:

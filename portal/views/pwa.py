@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from flask import Response, current_app, render_template, url_for
+from flask import Response, current_app, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
@@ -47,6 +47,24 @@ def _hashed_asset_urls(endpoint: str, values: dict) -> None:
         revision = precache_manifest()["files"].get(filename.removeprefix("dist/"))
         if revision:
             values["v"] = revision
+
+
+# What a hashed URL promises: the file at it never changes, so browsers keep it without asking again.
+IMMUTABLE = "public, max-age=31536000, immutable"
+
+
+@bp.after_app_request
+def _keep_hashed_assets(response: Response) -> Response:
+    """A built asset asked for by its current content hash (?v=, as every page and the manifest link
+    it) is kept for a year. So the icon Chromium fetches for the tab and again for the manifest on a
+    first visit is fetched once, the second answered from its cache, and a later visit asks for
+    none of the assets. Any other static URL is revalidated each time (Flask's no-cache)."""
+    if request.endpoint == "static" and response.status_code in {200, 304}:
+        filename = (request.view_args or {}).get("filename", "")
+        revision = precache_manifest()["files"].get(filename.removeprefix("dist/")) if filename.startswith("dist/") else None
+        if revision and request.args.get("v") == revision:
+            response.headers["Cache-Control"] = IMMUTABLE
+    return response
 
 
 @bp.get("/manifest.webmanifest")

@@ -19,7 +19,10 @@ class OutboxMessage(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # Stable for the message's life and sent to the provider, so a duplicate delivery can be spotted.
-    reference: Mapped[str] = mapped_column(String(40), unique=True)
+    # Always chosen here, never by the database, so it is the insert sentinel: several messages
+    # flushed together are one INSERT on SQLite too (its RETURNING order is not guaranteed, and
+    # SQLAlchemy matches the rows back by it; see outbox.batched).
+    reference: Mapped[str] = mapped_column(String(40), unique=True, insert_sentinel=True)
     template: Mapped[str] = mapped_column(String(60))
     channel: Mapped[MessageChannel] = mapped_column(
         enum_column(MessageChannel, length=10), default=MessageChannel.EMAIL, server_default=MessageChannel.EMAIL.value

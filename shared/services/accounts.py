@@ -51,12 +51,12 @@ def _serializer(purpose: str) -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=f"redress-{purpose}", signer=_ClockSigner)
 
 
-def _normalise_email(email: str) -> str:
+def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
 def find_by_email(email: str) -> User | None:
-    return db.session.scalar(select(User).where(func.lower(User.email) == _normalise_email(email)))
+    return db.session.scalar(select(User).where(func.lower(User.email) == normalise_email(email)))
 
 
 def create_user(
@@ -77,7 +77,7 @@ def create_user(
         if service_id is None:
             raise AccountError(f"there is no service {service_slug!r}")
     user = User(
-        email=_normalise_email(email),
+        email=normalise_email(email),
         full_name=full_name.strip(),
         role=role,
         password_hash=hash_password(password),
@@ -197,7 +197,7 @@ def email_key(email: str) -> str:
     """An email address as the audit log holds it for an unknown account: HMAC-SHA-256 under the
     secret key, so it can be searched for (the admins' audit search) but not read back."""
     key = current_app.config["SECRET_KEY"].encode()
-    return hmac.new(key, _normalise_email(email).encode(), hashlib.sha256).hexdigest()[:32]
+    return hmac.new(key, normalise_email(email).encode(), hashlib.sha256).hexdigest()[:32]
 
 
 def signed_in(user: User, *, method: str) -> None:
@@ -329,7 +329,7 @@ def request_email_change(user: User, new_email: str, password: str) -> bool:
     """
     if not verify_password(user.password_hash, password):
         return False
-    new_email = _normalise_email(new_email)
+    new_email = normalise_email(new_email)
     locale = user.locale or "en"
     outbox.queue(
         "email_change_requested",

@@ -52,9 +52,10 @@ def remember(person_id: int, kinds: Iterable[AdjustmentKind]) -> None:
         g.setdefault("adjustment_kinds", {})[person_id] = frozenset(kinds)
 
 
-def kinds_column(person_id: int):
+def kinds_column(person_id):
     """The person's kinds in force as one string ("large_print,email_only"; None when none), for a
-    query that reads something else to bring them along (then remember_listed)."""
+    query that reads something else to bring them along (then remember_listed). `person_id`: an id,
+    or the id column of a person the same query reads (the subquery is then correlated to it)."""
     return (
         select(func.aggregate_strings(Adjustment.kind, ","))
         .where(Adjustment.person_id == person_id, Adjustment.ended_at.is_(None))

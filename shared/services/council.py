@@ -188,6 +188,12 @@ def remember(row: CouncilIdentity | None) -> None:
     setattr(g, _G_KEY, _Cached(value, time.monotonic()))
 
 
+def remembered() -> bool:
+    """Whether this request already holds the identity (a signed-in person's session check brought
+    it): a query that could bring it along need not."""
+    return g.get(_G_KEY) is not None
+
+
 def with_identity(statement, *, entity=CouncilIdentity):
     """`statement` with the identity row (if any) added as its last column, by an outer join on the
     one row's key: the caller passes what comes back to `remember`."""

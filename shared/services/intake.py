@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, null, select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 from werkzeug.datastructures import FileStorage
@@ -20,8 +20,18 @@ from shared.clock import utcnow
 from shared.db import db
 from shared.domain import feedback
 from shared.domain.enums import CaseKind, Channel, ConsentMethod, ContactMethod, EventType, Role
-from shared.models import Case, FeedbackDraft, OutboxMessage, Procedure, Service, Signpost, StoredFile, User
-from shared.services import accounts, adjustments, calendar, engine, files, guest_access, notifications, signposting
+from shared.models import Case, FeedbackDraft, OutboxMessage, Service, StoredFile, User
+from shared.services import (
+    accounts,
+    adjustments,
+    engine,
+    files,
+    guest_access,
+    notifications,
+    outbox,
+    sending_reads,
+    signposting,
+)
 
 # A guest cannot come back to a draft once their session cookie has gone, so old ones are clutter.
 GUEST_DRAFT_LIFETIME = timedelta(days=7)
@@ -65,16 +75,22 @@ def drafts_for(user: User) -> list[FeedbackDraft]:
     )
 
 
-def find_draft(draft_id: int, *, user: User | None, guest_key: str | None) -> FeedbackDraft | None:
-    """The draft if it belongs to this resident, or to this guest's browser; otherwise None (a 404)."""
-    query = select(FeedbackDraft).where(FeedbackDraft.id == draft_id)
+def find_draft(draft_id: int, *, user: User | None, guest_key: str | None, sending: bool = False
+               ) -> FeedbackDraft | None:
+    """The draft if it belongs to this resident, or to this guest's browser; otherwise None (a 404).
+
+    `sending`: "Send" was pressed. The same query then also reads everything submit() reads
+    before it writes (shared/services/sending_reads.py), taking the service and a guest's address
+    from the draft's answers, so sending reads nothing more."""
     if user is not None:
-        query = query.where(FeedbackDraft.user_id == user.id)
+        owner = [FeedbackDraft.user_id == user.id]
     elif guest_key:
-        query = query.where(FeedbackDraft.guest_key_hash == hash_guest_key(guest_key), FeedbackDraft.user_id.is_(None))
+        owner = [FeedbackDraft.guest_key_hash == hash_guest_key(guest_key), FeedbackDraft.user_id.is_(None)]
     else:
         return None
-    return db.session.scalar(query)
+    if not sending:
+        return db.session.scalar(select(FeedbackDraft).where(FeedbackDraft.id == draft_id, *owner))
+    return sending_reads.with_draft(draft_id, user, owner)
 
 
 def guest_draft(guest_key: str | None) -> FeedbackDraft | None:
@@ -188,8 +204,10 @@ def may_use_as_guest(email: str) -> bool:
     return found is None or found.role is Role.RESIDENT
 
 
-def _guest_person(name: str, email: str, locale: str) -> User:
-    found = accounts.find_by_email(email)
+def _guest_person(name: str, email: str, locale: str, found: User | None) -> User:
+    """The record a guest's case is filed under: `found`, the one for their address (read with
+    what sending reads), or a new one. A new one has no adjustments, which is remembered rather
+    than asked for when the acknowledgement chooses its channel."""
     if found is not None:
         if found.role is not Role.RESIDENT:
             raise IncompleteFeedback("your_email")
@@ -204,6 +222,7 @@ def _guest_person(name: str, email: str, locale: str) -> User:
         if found is None or found.role is not Role.RESIDENT:
             raise IncompleteFeedback("your_email") from None
         return found
+    adjustments.remember(person.id, ())
     return person
 
 
@@ -235,8 +254,14 @@ def submit(draft: FeedbackDraft, *, user: User | None, locale: str) -> Case:
     if missing:
         raise IncompleteFeedback(missing)
     received_as = feedback.case_kind(kind, answers)
-    reads = _what_sending_reads(draft.id, answers["service"], received_as, user)
-    person = user or _guest_person(answers["your_name"], answers["your_email"], locale)
+    guest_email = None if user else accounts.normalise_email(answers["your_email"])
+    procedure_slug = engine.default_procedure(received_as)
+    reads = sending_reads.read_with_draft(draft.id, answers["service"], procedure_slug, guest_email)
+    if reads is None:  # not read with the draft (or read differently): one query now
+        reads = sending_reads.read(draft.id, user, answers["service"], procedure_slug, guest_email)
+    if reads.service is None:
+        raise IncompleteFeedback("service")
+    person = user or _guest_person(answers["your_name"], answers["your_email"], locale, reads.guest)
 
     wants_reply = feedback.wants_reply(kind, answers)
     method = ContactMethod(answers["contact_method"]) if wants_reply else ContactMethod.EMAIL
@@ -261,48 +286,9 @@ def submit(draft: FeedbackDraft, *, user: User | None, locale: str) -> Case:
     if reads.has_signposts:
         signposting.link_draft_to_case(draft.id, case)  # what the draft's pages signposted (issue 7)
     db.session.delete(draft)
-    acknowledge(case, person, received_as, method, guest=guest, locale=locale)
-    db.session.flush()
+    with outbox.batched():  # a guest's link and their text or letter: one INSERT
+        acknowledge(case, person, received_as, method, guest=guest, locale=locale)
     return case
-
-
-@dataclass
-class _SendingReads:
-    service: Service
-    procedure: Procedure
-    has_files: bool
-    has_signposts: bool
-
-
-def _what_sending_reads(draft_id: int, slug: str, kind: CaseKind, user: User | None) -> _SendingReads:
-    """Everything sending reads before it writes, in one query: the chosen service, if still offered,
-    and the current procedure for the kind with its stages; the closure days, for the case's dates;
-    whether the draft has files or signposts to move (a draft with none costs no UPDATE for them);
-    and a signed-in resident's adjustments, which decide how the acknowledgement goes."""
-    procedure_slug = engine.default_procedure(kind)
-    query = (
-        select(
-            Service,
-            Procedure,
-            calendar.closure_days_column(),
-            select(StoredFile.id).where(StoredFile.draft_id == draft_id).exists(),
-            select(Signpost.id).where(Signpost.draft_id == draft_id).exists(),
-            adjustments.kinds_column(user.id) if user is not None else null(),
-        )
-        .outerjoin(Procedure, and_(Procedure.slug == procedure_slug, Procedure.is_current.is_(True)))
-        .where(Service.slug == slug, Service.active.is_(True))
-        .options(joinedload(Procedure.stages))
-    )
-    row = db.session.execute(query).unique().one_or_none()
-    if row is None:
-        raise IncompleteFeedback("service")
-    service, procedure, closure_days, has_files, has_signposts, adjustment_kinds = row
-    if procedure is None:
-        raise LookupError(f"no current procedure {procedure_slug!r}; run `redress db upgrade` to load the presets")
-    calendar.remember_closure_days(closure_days)
-    if user is not None:
-        adjustments.remember_listed(user.id, adjustment_kinds)
-    return _SendingReads(service, procedure, bool(has_files), bool(has_signposts))
 
 
 def _complaint_details(answers: dict[str, Any]) -> dict[str, Any]:

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import logging
 import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -26,6 +29,21 @@ log = logging.getLogger("redress.outbox")
 PAGE_SIZE = 50
 # Messages that cannot go by themselves and wait for a person: the staff tasks.
 NEEDS_PERSON = (MessageStatus.GIVEN_UP, MessageStatus.TO_PRINT)
+_batching: ContextVar[bool] = ContextVar("outbox_batching", default=False)
+
+
+@contextmanager
+def batched() -> Iterator[None]:
+    """Queue several messages as one INSERT: inside the block queue() only adds them, and the
+    block's end flushes them together (SQLAlchemy's insertmanyvalues; `reference` is the insert
+    sentinel that lets SQLite batch too). A duplicate message_reference then fails at the block's
+    end, not at its queue() call. Sending feedback uses it: a guest's link and their text or letter."""
+    token = _batching.set(True)
+    try:
+        yield
+    finally:
+        _batching.reset(token)
+    db.session.flush()
 
 
 def queue(
@@ -72,7 +90,8 @@ def queue(
         next_attempt_at=now,
     )
     db.session.add(message)
-    db.session.flush()
+    if not _batching.get():
+        db.session.flush()
     log.info("queued %s %s (%s)", message.reference, template, channel.value)
     return message
 

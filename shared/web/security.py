@@ -9,6 +9,7 @@ from __future__ import annotations
 import secrets
 
 from flask import Flask, Response, abort, g, request
+from flask.sessions import SecureCookieSessionInterface
 
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
@@ -49,8 +50,20 @@ def _holds_nul(values) -> bool:
     return any("\x00" in value for _name, given in values.lists() for value in given if isinstance(value, str))
 
 
+class _SessionInterface(SecureCookieSessionInterface):
+    """Flask's signed cookie session, never sent with a static file. Browsers keep a built asset
+    for a year (portal/views/pwa.py), so it must not carry anyone's session cookie (a shared cache
+    could hand it on) nor vary by it (every asset would be fetched again after signing in)."""
+
+    def save_session(self, app, session, response) -> None:
+        if request.endpoint == "static":
+            return
+        super().save_session(app, session, response)
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.globals["csp_nonce"] = csp_nonce
+    app.session_interface = _SessionInterface()
 
     @app.before_request
     def refuse_nul_characters():
@@ -79,5 +92,6 @@ def init_app(app: Flask) -> None:
         if download or response.mimetype in {"text/html", "application/json"}:
             # Pages and downloads hold personal data: never keep them in shared or browser caches.
             headers["Cache-Control"] = "no-store"
-        headers.setdefault("Vary", "Cookie")
+        if request.endpoint != "static":  # the same for everyone (see _SessionInterface)
+            headers.setdefault("Vary", "Cookie")
         return response
