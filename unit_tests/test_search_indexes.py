@@ -88,3 +88,21 @@ def test_the_due_sort_reads_the_next_date_index(app, data):
         assert "Index Scan using ix_cases_next_date" in page and "Sort" not in page, page
     else:
         assert "ORDER BY CASE WHEN" in page
+
+
+def test_finding_a_person_by_email_reads_its_index(app, data):
+    """Sign-in, registration and a guest's send look a person up by lower(email) (accounts.find_by_email)."""
+    from shared.services import accounts
+
+    sent: list[tuple[str, object]] = []
+    with app.test_request_context():
+        connection = db.session.connection()
+        event.listen(connection, "before_cursor_execute",
+                     lambda conn, cursor, statement, parameters, context, many: sent.append((statement, parameters)))
+        assert accounts.find_by_email("JANE@example.com").full_name == "Jane Whitfield"
+        if connection.dialect.name != "postgresql":
+            return
+        statement, parameters = sent[-1]
+        connection.execute(text("SET LOCAL enable_seqscan = off"))
+        plan = "\n".join(row[0] for row in connection.exec_driver_sql(f"EXPLAIN {statement}", parameters))
+    assert "ix_users_email_lower" in plan, plan
