@@ -214,6 +214,17 @@ def test_back_office_pages_in_urdu_run_right_to_left(new_context, staff_sessions
         assert ARABIC_SCRIPT.search(heading.inner_text()), heading.inner_text()
         _no_sideways_scroll(page)
         axe_check(page)
+        if page_name == "staff-case":
+            # What the resident typed in English runs left to right on the Urdu page: it starts at
+            # its box's left edge, and its full stop ends the line on the right.
+            typed = page.locator(".redress-pre-line").first
+            offset = typed.evaluate("""element => {
+                const range = document.createRange();
+                range.setStart(element.firstChild, 0);
+                range.setEnd(element.firstChild, 1);
+                return range.getBoundingClientRect().left - element.getBoundingClientRect().left;
+            }""")
+            assert re.match(r"\s*[A-Za-z]", typed.inner_text()) and offset < 2, (typed.inner_text()[:40], offset)
         _save(page, f"{page_name}-1280-ur", whole=page_name == "staff-case")
     finally:
         page.goto("/staff/?lang=en")  # the choice is saved on the account, which other journeys share
