@@ -48,7 +48,8 @@ compile-translations: $(VENV)/.installed
 	$(BIN)/pybabel compile --statistics -d translations
 
 translations: $(VENV)/.installed
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k pgettext:1c,2 -k lazy_pgettext:1c,2 \
+	    --no-location --sort-output \
 	    --project=Redress --copyright-holder="Redress contributors" -o translations/messages.pot .
 	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --ignore-obsolete
 	$(MAKE) compile-translations
