@@ -82,10 +82,12 @@ lint: install-test
 # Security checks, failing `make test` on any finding: bandit over our code (skips, each with its
 # reason, in pyproject.toml [tool.bandit]) and pip-audit over the installed packages (.ci/pip-audit:
 # --strict, so a package it cannot ask about fails too; on a machine that reaches no vulnerability
-# service it says, loudly, that it did not run; REDRESS_REQUIRE_PIP_AUDIT=1 makes that fail).
+# service it says, loudly, that it did not run; REDRESS_REQUIRE_PIP_AUDIT=1 makes that fail), and
+# npm audit over package-lock.json (.ci/npm-audit, the same; REDRESS_REQUIRE_NPM_AUDIT=1).
 audit: install-test
 	$(BIN)/bandit -q -c pyproject.toml -r portal staff shared
 	.ci/pip-audit $(BIN)
+	.ci/npm-audit
 
 test: lint audit install-test assets compile-translations browser clamd node_modules/.installed
 	$(BIN)/python -m pytest unit_tests e2e_tests -q
