@@ -44,6 +44,8 @@ class OidcSettings:
     scopes: tuple[str, ...] = ("openid", "email", "profile")
     role_claim: str = "groups"
     role_map: tuple[tuple[str, str], ...] = ()  # (claim value, Role value), staff only
+    # (claim value, service slug), staff only: a responder for that service, when no role above applies
+    responder_map: tuple[tuple[str, str], ...] = ()
     # Signing out of Redress also signs out at the provider (RP-initiated logout), where its
     # discovery document has an end_session_endpoint.
     logout: bool = True
@@ -224,6 +226,7 @@ def _oidc_settings(env, audience: str) -> OidcSettings | None:
     if "openid" not in scopes:
         raise ConfigError(f"{prefix}SCOPES must include openid")
     role_map: list[tuple[str, str]] = []
+    responder_map: list[tuple[str, str]] = []
     if audience == "staff":
         for pair in env.get(prefix + "ROLES", "").split(","):
             if not pair.strip():
@@ -232,8 +235,16 @@ def _oidc_settings(env, audience: str) -> OidcSettings | None:
             if not value.strip() or role.strip() not in SSO_STAFF_ROLES:
                 raise ConfigError(f"{prefix}ROLES must be claim-value=role pairs, the roles among {', '.join(SSO_STAFF_ROLES)}; not {pair.strip()!r}")
             role_map.append((value.strip(), role.strip()))
-        if not role_map:
-            raise ConfigError(f"{prefix}ROLES must map at least one claim value to a role")
+        for pair in env.get(prefix + "RESPONDERS", "").split(","):
+            if not pair.strip():
+                continue
+            value, _, slug = pair.rpartition("=")
+            if not value.strip() or not re.fullmatch(r"[a-z0-9][a-z0-9-]*", slug.strip()):
+                raise ConfigError(f"{prefix}RESPONDERS must be claim-value=service-slug pairs; not {pair.strip()!r}")
+            responder_map.append((value.strip(), slug.strip()))
+        if not role_map and not responder_map:
+            raise ConfigError(f"{prefix}ROLES must map at least one claim value to a role "
+                              f"(or {prefix}RESPONDERS one to a service)")
     return OidcSettings(
         audience=audience,
         name=env.get(prefix + "NAME", "").strip() or issuer.split("//", 1)[-1].split("/", 1)[0],
@@ -245,6 +256,7 @@ def _oidc_settings(env, audience: str) -> OidcSettings | None:
         scopes=scopes,
         role_claim=env.get(prefix + "ROLE_CLAIM", "groups").strip() or "groups",
         role_map=tuple(role_map),
+        responder_map=tuple(responder_map),
         logout=_bool(env.get(prefix + "LOGOUT"), default=True),
     )
 

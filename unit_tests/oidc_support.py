@@ -32,6 +32,8 @@ ACCOUNTS = {
     "max": {"email": "max@council.example", "email_verified": True, "name": "Max Manager",
             "groups": ["everyone", "complaints-managers", "complaints-officers"]},
     "fin": {"email": "fin@council.example", "email_verified": True, "name": "Fin Finance", "groups": ["finance"]},
+    "rita": {"email": "rita@council.example", "email_verified": True, "name": "Rita Repairs",
+             "groups": ["everyone", "repairs-responders"]},
 }
 
 
@@ -99,6 +101,7 @@ def start_provider(app_origin: str = APP_ORIGIN, *, logout: bool = True) -> Runn
         audience="staff", name="Council Login", issuer=issuer, client_id="redress-staff", client_secret=STAFF_SECRET,
         scopes=("openid", "email", "profile", "groups"),
         role_map=(("complaints-officers", "officer"), ("complaints-managers", "manager")),
+        responder_map=(("repairs-responders", "repairs"), ("waste-responders", "waste")),
     )
     return RunningProvider(issuer, process, residents, staff, client_key.as_dict(private=True))
 

@@ -183,6 +183,43 @@ def test_the_role_follows_the_groups_at_each_sign_in(app, client, session, confi
     assert change.details["old"] == "officer" and change.details["new"] == "agent"
 
 
+def test_a_responder_group_gives_a_responder_for_its_service(app, client, session, make, configured, monkeypatch):
+    """REDRESS_OIDC_STAFF_RESPONDERS: a group names the service its members answer for."""
+    repairs, waste = make.service(slug="repairs"), make.service(slug="waste", name="Waste")
+    configured.next_login("rita")
+    response = oidc_support.through_provider(client, "/staff/sign-in/oidc")
+    assert response.status_code == 302 and response.location == "/staff/"
+    rita = _user(session, "rita@council.example")
+    assert rita.role is Role.RESPONDER and rita.service_id == repairs.id
+    # Moved to another service in the directory: the next sign-in follows, and says so in the log.
+    moved = replace(configured.staff, responder_map=(("repairs-responders", "waste"),))
+    monkeypatch.setitem(app.config, "OIDC", {"residents": configured.residents, "staff": moved})
+    configured.next_login("rita")
+    assert oidc_support.through_provider(app.test_client(), "/staff/sign-in/oidc").status_code == 302
+    session.expire_all()
+    assert _user(session, "rita@council.example").service_id == waste.id
+    change = session.scalar(select(AuditEvent).where(AuditEvent.person_id == rita.id,
+                                                     AuditEvent.action == "user.role_changed"))
+    assert change.details["old_service"] == repairs.id and change.details["new_service"] == waste.id
+
+
+def test_a_role_group_outranks_a_responder_group(app, client, session, make, configured, monkeypatch):
+    make.service(slug="repairs")
+    both = replace(configured.staff, responder_map=(("complaints-officers", "repairs"),))
+    monkeypatch.setitem(app.config, "OIDC", {"residents": configured.residents, "staff": both})
+    configured.next_login("olu")
+    assert oidc_support.through_provider(client, "/staff/sign-in/oidc").status_code == 302
+    olu = _user(session, "olu@council.example")
+    assert olu.role is Role.OFFICER and olu.service_id is None
+
+
+def test_a_responder_group_for_a_service_we_do_not_have_is_refused(client, session, configured):
+    configured.next_login("rita")  # no "repairs" service in this council
+    _refused(oidc_support.through_provider(client, "/staff/sign-in/oidc"), 403,
+             "You do not have access to the back office", session)
+    assert _user(session, "rita@council.example") is None
+
+
 def test_a_staff_identity_cannot_sign_in_to_the_portal(client, session, configured):
     configured.next_login("olu")
     oidc_support.through_provider(client, "/staff/sign-in/oidc")

@@ -15,7 +15,7 @@ from shared.clock import utcnow
 from shared.config import SSO_STAFF_ROLES, OidcSettings
 from shared.db import db
 from shared.domain.enums import PORTAL_ROLES, STAFF_ROLES, Role
-from shared.models import User, UserIdentity, UserSession
+from shared.models import Service, User, UserIdentity, UserSession
 from shared.services import audit
 
 
@@ -51,12 +51,25 @@ def _claim_values(claims: dict, claim: str) -> set[str]:
 
 def mapped_role(config: OidcSettings, claims: dict) -> Role | None:
     """The most powerful role any of the person's groups maps to, or None."""
+    found = mapped_access(config, claims)
+    return found[0] if found else None
+
+
+def mapped_access(config: OidcSettings, claims: dict) -> tuple[Role, int | None] | None:
+    """(role, service id) the person's groups give: the most powerful mapped role; else a responder
+    for the first service (in the configuration's order) one of their groups names and that exists
+    and is open; else None."""
     held = _claim_values(claims, config.role_claim)
     granted = {role for value, role in config.role_map if value in held}
     for role in SSO_STAFF_ROLES:
         if role in granted:
-            return Role(role)
-    return None
+            return Role(role), None
+    slugs = [slug for value, slug in config.responder_map if value in held]
+    if not slugs:
+        return None
+    services = dict(db.session.execute(select(Service.slug, Service.id).where(Service.slug.in_(slugs),
+                                                                              Service.active.is_(True))).all())
+    return next(((Role.RESPONDER, services[slug]) for slug in slugs if slug in services), None)
 
 
 def _verified_email(claims: dict) -> str:
@@ -67,12 +80,12 @@ def _verified_email(claims: dict) -> str:
     return email.strip().lower()[:320]
 
 
-def _create(config: OidcSettings, claims: dict, role: Role) -> User:
+def _create(config: OidcSettings, claims: dict, role: Role, service_id: int | None = None) -> User:
     email = _verified_email(claims)
     if db.session.scalar(select(User.id).where(func.lower(User.email) == email)) is not None:
         raise SignInRefused(EMAIL_IN_USE, email)
     now = utcnow()
-    user = User(email=email, full_name=_name(claims, email), role=role, password_hash=None,
+    user = User(email=email, full_name=_name(claims, email), role=role, service_id=service_id, password_hash=None,
                 email_confirmed_at=now, signs_in_elsewhere=True,
                 locale=claims["locale"][:10] if isinstance(claims.get("locale"), str) else None)
     db.session.add(user)
@@ -91,22 +104,27 @@ def user_for_sign_in(config: OidcSettings, claims: dict) -> User:
         .where(UserIdentity.issuer == config.issuer, UserIdentity.subject == claims["sub"])
     ).first()
     staff = config.audience == "staff"
-    role = mapped_role(config, claims) if staff else Role.RESIDENT
-    if staff and role is None:
+    access = mapped_access(config, claims) if staff else (Role.RESIDENT, None)
+    if access is None:
         raise SignInRefused(NO_ROLE, f"none of {sorted(_claim_values(claims, config.role_claim))} is mapped")
+    role, service_id = access
     if row is None:
-        assert role is not None
-        return _create(config, claims, role)
+        return _create(config, claims, role, service_id)
     identity, user = row
     if not user.is_active:
         raise SignInRefused(INACTIVE, f"user {user.id}")
     if user.role not in (STAFF_ROLES if staff else PORTAL_ROLES):
         raise SignInRefused(WRONG_SIDE, f"user {user.id} is a {user.role.value}")
-    if staff and user.role is not role:
-        # The provider's groups are the source of truth for staff signing in through it.
+    responder_moved = role is Role.RESPONDER and user.service_id != service_id
+    if staff and (user.role is not role or responder_moved):
+        # The provider's groups are the source of truth for staff signing in through it: the role,
+        # and for a responder the service they answer for.
+        details = {"old_service": user.service_id, "new_service": service_id} if role is Role.RESPONDER else {}
         audit.record("user.role_changed", actor=user, subject_type="user", subject_id=user.id, person_id=user.id,
-                     old=user.role.value, new=role.value, by="sign-in groups", issuer=config.issuer)
+                     old=user.role.value, new=role.value, by="sign-in groups", issuer=config.issuer, **details)
         user.role = role
+        if role is Role.RESPONDER:
+            user.service_id = service_id
     identity.last_used_at = utcnow()
     return user
 
