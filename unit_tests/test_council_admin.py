@@ -161,7 +161,7 @@ def test_an_admin_saves_the_details_and_every_page_shows_them(app, admin, sessio
     assert (manifest["short_name"], manifest["theme_color"]) == ("Redbury", "#4b0a6d")
 
     page = admin.get("/staff/admin/council").get_data(as_text=True)
-    assert "Alex Admin" in page and "Redress Borough Council</span> → <span class=\"redress-pre-line\">Redbury City Council" in page
+    assert "Alex Admin" in page and "Redress Borough Council</span> → <span class=\"redress-pre-line\" dir=\"auto\">Redbury City Council" in page
     # the same again changes nothing and records nothing
     assert "Nothing was changed." in admin.submit("/staff/admin/council", DETAILS, follow_redirects=True).get_data(as_text=True)
     assert session.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.subject_type == "council")) == 1
@@ -225,7 +225,7 @@ def test_changing_the_nation_says_what_it_does_before_saving(app, admin, session
     contact = app.test_client().get("/contact").get_data(as_text=True)
     assert "Scottish Public Services Ombudsman" in contact
     page = admin.get("/staff/admin/council").get_data(as_text=True)
-    assert "What being in Scotland decides" in page and "England</span> → <span class=\"redress-pre-line\">Scotland" in page
+    assert "What being in Scotland decides" in page and "England</span> → <span class=\"redress-pre-line\" dir=\"auto\">Scotland" in page
 
 
 def test_a_confirmation_for_another_nation_asks_again(admin, session):

@@ -62,8 +62,8 @@ def test_an_admin_changes_one_period_and_residents_are_told_per_kind_of_case(app
 
     history = admin.get("/staff/admin/retention").get_data(as_text=True)
     assert "Alex Admin" in history
-    assert ("Corporate complaints (Complaint Handling Code)</span>: <span class=\"redress-pre-line\">6</span> → "
-            "<span class=\"redress-pre-line\">10") in history
+    assert ("Corporate complaints (Complaint Handling Code)</span>: <span class=\"redress-pre-line\" dir=\"auto\">6</span> → "
+            "<span class=\"redress-pre-line\" dir=\"auto\">10") in history
     # the same figures again: nothing recorded
     admin.submit("/staff/admin/retention", _all(6, corporate=10))
     assert session.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.subject_type == "retention")) == 1

@@ -103,9 +103,9 @@ def test_editing_records_each_field_from_and_to_and_shows_the_history(admin, ses
                                         "members": ["Amy Price", "Amy Price, Bo Evans"]}
     body = admin.get(f"/staff/admin/teams/{team.id}").get_data(as_text=True)
     assert "Alex Admin" in body
-    assert ('<span class="govuk-!-font-weight-bold">People</span>: <span class="redress-pre-line">Amy Price</span> → '
-            '<span class="redress-pre-line">Amy Price, Bo Evans</span>') in body
-    assert '<span class="redress-pre-line">Yes</span> → <span class="redress-pre-line">No</span>' in body
+    assert ('<span class="govuk-!-font-weight-bold">People</span>: <span class="redress-pre-line" dir="auto">Amy Price</span> → '
+            '<span class="redress-pre-line" dir="auto">Amy Price, Bo Evans</span>') in body
+    assert '<span class="redress-pre-line" dir="auto">Yes</span> → <span class="redress-pre-line" dir="auto">No</span>' in body
     again = admin.submit(f"/staff/admin/teams/{team.id}", _form("Street scene", [world["waste"], world["parks"]],
                                                                 [world["amy"], world["bo"]], active=False))
     assert again.status_code == 302
