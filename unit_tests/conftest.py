@@ -99,3 +99,26 @@ def session(_transaction):
 @pytest.fixture
 def make(app, session):
     return factories.Factory(session)
+
+
+# --- a real OpenID Connect provider, for the tests that sign in through it --------------------------
+
+
+@pytest.fixture(scope="module")
+def provider():
+    """The real oidc-provider on loopback, one per test module."""
+    from unit_tests import oidc_support
+
+    running = oidc_support.start_provider()
+    yield running
+    oidc_support.stop_provider(running)
+
+
+@pytest.fixture
+def configured(app, provider, monkeypatch):
+    """The app pointed at `provider` for both sides; the discovery and key caches forgotten after."""
+    from shared.auth import oidc
+
+    monkeypatch.setitem(app.config, "OIDC", {"residents": provider.residents, "staff": provider.staff})
+    yield provider
+    oidc.forget_cached()

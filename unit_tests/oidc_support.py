@@ -180,3 +180,4 @@ def leaving_for_provider(response) -> str:
     link = html.unescape(_CONTINUE.search(body).group(1))
     assert response.headers["Refresh"] == f"0; url={link}"
     return link
+

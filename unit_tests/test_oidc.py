@@ -15,20 +15,6 @@ from shared.models import AuditEvent, User, UserIdentity, UserSession
 from unit_tests import oidc_support
 
 
-@pytest.fixture(scope="module")
-def provider():
-    running = oidc_support.start_provider()
-    yield running
-    oidc_support.stop_provider(running)
-
-
-@pytest.fixture
-def configured(app, provider, monkeypatch):
-    monkeypatch.setitem(app.config, "OIDC", {"residents": provider.residents, "staff": provider.staff})
-    yield provider
-    oidc.forget_cached()
-
-
 def _sessions(session) -> int:
     session.expire_all()
     return session.scalar(select(func.count()).select_from(UserSession))

@@ -7,28 +7,12 @@ from __future__ import annotations
 
 from urllib.parse import parse_qs, urlsplit
 
-import pytest
 from sqlalchemy import func, select
 
-from shared.auth import oidc
 from shared.domain.enums import Role
 from shared.models import AuditEvent, User, UserIdentity, UserSession
 from unit_tests import oidc_support
 from unit_tests.factories import PASSWORD, sign_in
-
-
-@pytest.fixture(scope="module")
-def provider():
-    running = oidc_support.start_provider()
-    yield running
-    oidc_support.stop_provider(running)
-
-
-@pytest.fixture
-def configured(app, provider, monkeypatch):
-    monkeypatch.setitem(app.config, "OIDC", {"residents": provider.residents, "staff": provider.staff})
-    yield provider
-    oidc.forget_cached()
 
 
 def _identities(session, user_id: int) -> list[tuple[str, str]]:

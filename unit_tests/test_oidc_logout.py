@@ -7,27 +7,12 @@ from __future__ import annotations
 from dataclasses import replace
 from urllib.parse import parse_qs, urlsplit
 
-import pytest
 import requests
 from sqlalchemy import select
 
 from shared.auth import oidc
 from shared.models import User, UserSession
 from unit_tests import oidc_support
-
-
-@pytest.fixture(scope="module")
-def provider():
-    running = oidc_support.start_provider()
-    yield running
-    oidc_support.stop_provider(running)
-
-
-@pytest.fixture
-def configured(app, provider, monkeypatch):
-    monkeypatch.setitem(app.config, "OIDC", {"residents": provider.residents, "staff": provider.staff})
-    yield provider
-    oidc.forget_cached()
 
 
 def _signed_in(client, configured, account: str, start: str) -> requests.Session:
