@@ -10,6 +10,7 @@ from wtforms import SelectField, SubmitField
 from shared.domain.enums import Role
 from shared.domain.user_admin import MANAGED_ROLES, STAFF_ROLE_CHOICES
 from shared.models import Service, Ward
+from shared.web.forms import ButtonForm  # noqa: F401  (re-exported: the staff views import the button from here)
 from shared.web.forms import RedressForm, email_field, required_choice, select_choices, short_text
 
 NONE = ""
@@ -61,9 +62,3 @@ class UserForm(RedressForm):
 
     def chosen_ward(self) -> int | None:
         return int(self.ward_id.data) if self.ward_id.data else None
-
-
-class ButtonForm(RedressForm):
-    """A button: the CSRF token is all it carries."""
-
-    submit = SubmitField(_l("Confirm"), widget=GovSubmitInput())
