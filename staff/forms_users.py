@@ -1,5 +1,5 @@
-"""The admin forms for staff and councillors' accounts: inviting, changing, and the buttons that
-disable, enable, sign out or invite again (which carry only their CSRF token)."""
+"""The admin forms for staff and councillors' accounts: inviting and changing (the buttons that
+disable, enable, sign out or invite again are shared.web.forms.ButtonForm)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ from wtforms import SelectField, SubmitField
 from shared.domain.enums import Role
 from shared.domain.user_admin import MANAGED_ROLES, STAFF_ROLE_CHOICES
 from shared.models import Service, Ward
-from shared.web.forms import ButtonForm  # noqa: F401  (re-exported: the staff views import the button from here)
 from shared.web.forms import RedressForm, email_field, required_choice, select_choices, short_text
 
 NONE = ""

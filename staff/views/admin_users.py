@@ -17,9 +17,10 @@ from shared.domain.user_admin import MANAGED_ROLES
 from shared.services import mfa as mfa_service
 from shared.services import sso, user_admin
 from shared.web import sealed_search
+from shared.web.forms import ButtonForm
 from shared.web.numbers import page_number
 from staff import bp
-from staff.forms_users import LANGUAGES, NONE, ROLE_HINTS, ButtonForm, UserForm
+from staff.forms_users import LANGUAGES, NONE, ROLE_HINTS, UserForm
 
 FIELDS = {"full_name": _l("Name"), "email": _l("Email address"), "role": _l("Role"), "service": _l("Service"),
           "ward": _l("Ward"), "locale": _l("Language for emails"), "status": _l("Status"), "mfa": _l("2-step verification"),
