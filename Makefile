@@ -48,7 +48,8 @@ compile-translations: $(VENV)/.installed
 	$(BIN)/pybabel compile --statistics -d translations
 
 translations: $(VENV)/.installed
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k pgettext:1c,2 -k lazy_pgettext:1c,2 \
+	    --no-location --sort-output \
 	    --project=Redress --copyright-holder="Redress contributors" -o translations/messages.pot .
 	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --ignore-obsolete
 	$(MAKE) compile-translations
@@ -134,8 +135,10 @@ bench-pages: install-test assets compile-translations
 bench-load: install-test compile-translations
 	$(BIN)/python -m bench.load
 
-# docs/screenshots/: the main pages at 320 CSS px in English and Urdu. Urdu needs a Nastaliq font
-# in the browser (Debian's fonts-noto-core; residents' devices have their own): installed here as root.
+# docs/screenshots/: the main pages at 320 CSS px in English and Urdu, and the back office's at
+# 1280 and 320 px signed in as the demo staff (its case and translations pages also in Urdu), saved
+# as palette PNGs. Urdu needs a Nastaliq font in the browser (Debian's fonts-noto-core; residents'
+# devices have their own): installed here as root.
 screenshots: install-test assets compile-translations browser
 	@fc-list | grep -q "Noto Nastaliq Urdu" || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
 	    apt-get install -y --no-install-recommends fonts-noto-core >/dev/null; } || \

@@ -51,6 +51,13 @@ def _compress_assets(app: Flask) -> None:
         return response
 
 
+def _language_name(code: str | None) -> str:
+    """A person's language, named in the reader's (English if they have none on record)."""
+    from shared.services.templates import LANGUAGES as NAMES
+
+    return str(NAMES.get(code or "en", NAMES["en"]))
+
+
 def create_app(settings: Settings | None = None, *, engine: Engine | None = None) -> Flask:
     settings = settings or load_settings()
     app = Flask(
@@ -151,6 +158,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
             "locale": locale,
             "text_direction": text_direction(locale),
             "languages": LANGUAGES,
+            "language_name": _language_name,
             "error_summary_params": error_summary_params,
             **chrome.current_chrome(),
         }

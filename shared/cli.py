@@ -125,6 +125,7 @@ def demo_data(cases: int, if_empty: bool, seed: int) -> None:
             started = time.perf_counter()
             click.echo(demo_scale.load(cases=cases, seed=seed, nation=nation))
             db.session.commit()
+            demo_scale.vacuum()
             click.echo(f"Generated in {time.perf_counter() - started:.1f} s.")
     db.session.commit()
 

@@ -4,6 +4,7 @@ directory's admin form, and sending directory entries to a person."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
     GovCheckboxInput,
@@ -50,8 +51,8 @@ class ConfirmForm(RedressForm):
 
 class SupportServiceForm(RedressForm):
     name = StringField(
-        _l("Name"), widget=GovTextInput(),
-        validators=[DataRequired(_l("Enter the service's name")),
+        lazy_pgettext("name of a thing", "Name"), widget=GovTextInput(),
+        validators=[DataRequired(lazy_pgettext("support service", "Enter the service's name")),
                     Length(max=200, message=_l("Name must be 200 characters or fewer"))],
     )
     name_cy = StringField(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovTextInput
 from wtforms import SelectField, StringField
 from wtforms.validators import Length, StopValidation
@@ -39,7 +40,7 @@ class AuditSearchForm(RedressForm):
                           validators=[Length(max=60, message=_l("Enter 60 characters or fewer"))])
     start = _OptionalDate(_l("From"), description=_l("For example, 1 12 2026"),
                           messages=date_messages(_l("Enter the date to search from")))
-    end = _OptionalDate(_l("To"), description=_l("For example, 7 12 2026"),
+    end = _OptionalDate(lazy_pgettext("end of a date range", "To"), description=_l("For example, 7 12 2026"),
                         messages=date_messages(_l("Enter the date to search to")))
 
     def __init__(self, formdata, **kwargs):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovRadioInput, GovSelect, GovSubmitInput, GovTextInput
 from wtforms import BooleanField, IntegerField, RadioField, SelectField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
@@ -28,7 +29,7 @@ class _PlaceField(IntegerField):
 
 
 class ReasonForm(RedressForm):
-    name = StringField(_l("Name"), description=_l("What officers choose at triage, for example, Missed bin collection."),
+    name = StringField(lazy_pgettext("name of a thing", "Name"), description=_l("What officers choose at triage, for example, Missed bin collection."),
                        widget=GovTextInput(),
                        validators=[DataRequired(_l("Enter the reason's name")),
                                    Length(max=120, message=_l("Name must be 120 characters or fewer"))])

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from govuk_frontend_wtf.wtforms_widgets import GovSelect
 from wtforms import SelectField
 from wtforms.validators import StopValidation
@@ -37,7 +38,7 @@ class ReportFiltersForm(RedressForm):
 
     start = GovukDateField(_l("From"), description=_l("For example, 1 7 2026"),
                            messages=date_messages(_l("Enter the date the period starts")))
-    end = GovukDateField(_l("To"), description=_l("For example, 30 9 2026"),
+    end = GovukDateField(lazy_pgettext("end of a date range", "To"), description=_l("For example, 30 9 2026"),
                          messages=date_messages(_l("Enter the date the period ends")))
     procedure = _Choice(_l("Procedure"), _l("Choose a procedure from the list"))
     service = _Choice(_l("Service"), _l("Choose a service from the list"))

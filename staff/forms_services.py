@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxInput,
     GovRadioInput,
@@ -34,7 +35,7 @@ class ServiceForm(RedressForm):
                     Regexp(r"^[a-z0-9]+(-[a-z0-9]+)*$",
                            message=_l("Short name must be lower-case letters, digits and single hyphens"))],
     )
-    name = StringField(_l("Name"), widget=GovTextInput(), validators=_required(_l("Enter the service's name"), 120, _l("Name must be 120 characters or fewer")))
+    name = StringField(lazy_pgettext("name of a thing", "Name"), widget=GovTextInput(), validators=_required(_l("Enter the service's name"), 120, _l("Name must be 120 characters or fewer")))
     name_cy = StringField(_l("Welsh name"), widget=GovTextInput(), validators=_required(_l("Enter the service's Welsh name"), 120, _l("Welsh name must be 120 characters or fewer")))
     description = TextAreaField(
         _l("What it covers"), description=_l("Shown to residents when they choose the service their feedback is about."),

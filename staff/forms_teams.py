@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovCheckboxInput, GovSubmitInput, GovTextInput
 from wtforms import BooleanField, SelectMultipleField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, Optional
@@ -12,7 +13,7 @@ from shared.web.forms import RedressForm, select_choices
 
 
 class TeamForm(RedressForm):
-    name = StringField(_l("Name"), description=_l("For example, Housing complaints."), widget=GovTextInput(),
+    name = StringField(lazy_pgettext("name of a thing", "Name"), description=_l("For example, Housing complaints."), widget=GovTextInput(),
                        validators=[DataRequired(_l("Enter the team's name")),
                                    Length(max=120, message=_l("Name must be 120 characters or fewer"))])
     name_cy = StringField(_l("Welsh name (optional)"), widget=GovTextInput(),

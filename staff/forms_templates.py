@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxInput,
     GovRadioInput,
@@ -20,7 +21,7 @@ from shared.web.numbers import whole_number
 
 class ResponseTemplateForm(RedressForm):
     name = StringField(
-        _l("Name"),
+        lazy_pgettext("name of a thing", "Name"),
         description=_l("Officers choose the template by this name."),
         widget=GovTextInput(),
         validators=[DataRequired(_l("Enter a name for the template")),

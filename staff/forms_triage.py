@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxInput,
     GovRadioInput,
@@ -427,7 +428,7 @@ class BulkAllocateForm(RedressForm):
 
 class OrganisationForm(RedressForm):
     name = StringField(
-        _l("Name"),
+        lazy_pgettext("name of a thing", "Name"),
         widget=GovTextInput(),
         validators=[
             DataRequired(_l("Enter the organisation's name")),

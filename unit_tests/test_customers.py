@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import select
 
@@ -338,3 +340,11 @@ def test_a_manager_sees_the_change_in_the_trail_and_others_may_not_edit(client, 
     quick_sign_in(client, session, agent)
     officer = make.user(Role.OFFICER)
     assert client.get(f"/staff/customers/{officer.id}/edit").status_code == 404  # staff are not customers
+
+
+@pytest.mark.parametrize(("locale", "shown"), [("en", "English"), ("cy", "Welsh"), ("pl", "Polish"), ("ur", "Urdu"), (None, "English")])
+def test_the_customer_page_names_the_persons_language(client, agent, make, locale, shown):
+    person = make.user(full_name="Lena Example", locale=locale)
+    body = page(client.get(f"/staff/customers/{person.id}"))
+    row = re.search(r">\s*Language\s*</dt>\s*<dd[^>]*>\s*([^<]*?)\s*</dd>", body)
+    assert row and row.group(1) == shown

@@ -59,7 +59,7 @@ def data(make):
 
 def test_the_expression_indexes_exist_on_postgresql_only(engine):
     with engine.connect() as connection:
-        names = {index["name"] for table in ("cases", "users")
+        names = {index["name"] for table in ("cases", "users", "case_events")
                  for index in inspect(connection).get_indexes(table) if index["name"] in EXPRESSION_INDEXES}
         expected = EXPRESSION_INDEXES if connection.dialect.name == "postgresql" else set()
     assert names == expected
@@ -88,3 +88,44 @@ def test_the_due_sort_reads_the_next_date_index(app, data):
         assert "Index Scan using ix_cases_next_date" in page and "Sort" not in page, page
     else:
         assert "ORDER BY CASE WHEN" in page
+
+
+def test_finding_a_person_by_email_reads_its_index(app, data):
+    """Sign-in, registration and a guest's send look a person up by lower(email) (accounts.find_by_email)."""
+    from shared.services import accounts
+
+    sent: list[tuple[str, object]] = []
+    with app.test_request_context():
+        connection = db.session.connection()
+        event.listen(connection, "before_cursor_execute",
+                     lambda conn, cursor, statement, parameters, context, many: sent.append((statement, parameters)))
+        assert accounts.find_by_email("JANE@example.com").full_name == "Jane Whitfield"
+        if connection.dialect.name != "postgresql":
+            return
+        statement, parameters = sent[-1]
+        connection.execute(text("SET LOCAL enable_seqscan = off"))
+        plan = "\n".join(row[0] for row in connection.exec_driver_sql(f"EXPLAIN {statement}", parameters))
+    assert "ix_users_email_lower" in plan, plan
+
+
+def test_the_complaint_reports_read_their_indexes(app, data):
+    """Whether a stage counts as a complaint asks for a 'triaged_complaint' event (figures.is_counted_stage):
+    on PostgreSQL a partial index answers it, rather than reading every event; and the stages' cases
+    are read from a covering index, not the whole table."""
+    from shared.domain.reporting import Period
+    from shared.services.reports import Filters, figures
+
+    sent: list[tuple[str, object]] = []
+    with app.test_request_context():
+        connection = db.session.connection()
+        event.listen(connection, "before_cursor_execute",
+                     lambda conn, cursor, statement, parameters, context, many: sent.append((statement, parameters)))
+        period = Period(date(2020, 1, 1), date(2030, 12, 31))
+        figures.stages_by_day(Filters(period=period), period)
+        if connection.dialect.name != "postgresql":
+            return
+        statement, parameters = sent[-1]
+        connection.execute(text("SET LOCAL enable_seqscan = off"))
+        plan = "\n".join(row[0] for row in connection.exec_driver_sql(f"EXPLAIN {statement}", parameters))
+    assert "ix_case_events_triaged_complaint" in plan, plan
+    assert "Index Only Scan using ix_cases_reporting" in plan, plan  # the cases' columns, without the table

@@ -30,7 +30,8 @@ def extracted(tmp_path_factory):
     out = tmp_path_factory.mktemp("pot") / "messages.pot"
     subprocess.run(
         [sys.executable, "-m", "babel.messages.frontend", "extract", "-F", "babel.cfg", "-k", "_l", "-k",
-         "lazy_gettext", "--no-location", "--sort-output", "-o", str(out), "."],
+         "lazy_gettext", "-k", "pgettext:1c,2", "-k", "lazy_pgettext:1c,2", "--no-location", "--sort-output",
+         "-o", str(out), "."],
         cwd=ROOT, check=True, capture_output=True,
     )
     return _read(out)
@@ -79,7 +80,13 @@ def test_compiled_catalogue_matches(locale):
         def norm(value):
             return value if isinstance(value, str) else tuple(value)
 
-        return {norm(m.id): norm(m.string) for m in catalog if m.id and not (skip_fuzzy and m.fuzzy)}
+        # Keyed by context too: "Name" (a person's) and pgettext("name of a thing", "Name") are two
+        # entries. read_mo gives a context as bytes, read_po as str.
+        def context(value):
+            return value.decode("utf-8") if isinstance(value, bytes) else value
+
+        return {(norm(m.id), context(m.context)): norm(m.string)
+                for m in catalog if m.id and not (skip_fuzzy and m.fuzzy)}
 
     expected = entries(source, skip_fuzzy=True)
     actual = entries(compiled, skip_fuzzy=False)

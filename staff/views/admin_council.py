@@ -4,7 +4,7 @@ long each procedure's closed cases are kept."""
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
-from flask_babel import get_locale
+from flask_babel import get_locale, pgettext
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -104,7 +104,7 @@ def retention_periods():
 def _labels() -> dict[str, str]:
     """The audit list's names for the identity's fields."""
     return {
-        "name": _("Name"), "name_cy": _("Welsh name"), "short_name": _("Short name"),
+        "name": pgettext("name of a thing", "Name"), "name_cy": _("Welsh name"), "short_name": _("Short name"),
         "brand_colour": _("Brand colour"), "contact_phone": _("Phone number"), "contact_email": _("Email address"),
         "contact_address": _("Postal address"), "website": _("Website"), "nation": _("Nation"), "logo": _("Logo"),
     }

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 
 from shared.domain.enums import Channel, Role
 from shared.domain.policy import REPORT_READER_ROLES
@@ -161,7 +162,7 @@ def csv_lines(report: Report) -> Iterator[str]:
 
     writer.writerow([csv_cell(report.title)])
     period = report.filters.period
-    writer.writerow([str(_l("From")), period.start.isoformat(), str(_l("To")), period.end.isoformat()])
+    writer.writerow([str(_l("From")), period.start.isoformat(), str(lazy_pgettext("end of a date range", "To")), period.end.isoformat()])
     yield flush()
     for table in report.tables:
         writer.writerow([])
