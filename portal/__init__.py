@@ -29,6 +29,9 @@ def chrome() -> dict:
             {"href": url_for("portal.councillor_home"), "text": _("Your enquiries"),
              "active": endpoint.startswith("portal.councillor_enquir") or endpoint == "portal.councillor_home"},
             {"href": url_for("portal.councillor_ward"), "text": _("Your ward"), "active": endpoint == "portal.councillor_ward"},
+            {"href": url_for("portal.councillor_account"), "text": _("Your account"),
+             "active": endpoint.startswith(("portal.councillor_account", "portal.councillor_mfa",
+                                            "portal.councillor_confirm", "portal.own_session"))},
         ]
     if current_user.is_authenticated:
         items.append({"href": url_for("portal.sign_out"), "text": _("Sign out"), "form": True})
@@ -51,6 +54,7 @@ from portal.views import (  # noqa: E402,F401  (routes register on import)
     case_actions,
     cases,
     councillor,
+    councillor_mfa,
     feedback,
     guest,
     linked_sign_in,

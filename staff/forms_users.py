@@ -1,5 +1,5 @@
-"""The admin forms for staff and councillors' accounts: inviting, changing, and the buttons that
-disable, enable, sign out or invite again (which carry only their CSRF token)."""
+"""The admin forms for staff and councillors' accounts: inviting and changing (the buttons that
+disable, enable, sign out or invite again are shared.web.forms.ButtonForm)."""
 
 from __future__ import annotations
 
@@ -61,9 +61,3 @@ class UserForm(RedressForm):
 
     def chosen_ward(self) -> int | None:
         return int(self.ward_id.data) if self.ward_id.data else None
-
-
-class ButtonForm(RedressForm):
-    """A button: the CSRF token is all it carries."""
-
-    submit = SubmitField(_l("Confirm"), widget=GovSubmitInput())

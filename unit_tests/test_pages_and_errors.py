@@ -28,10 +28,11 @@ PUBLIC_PAGES = [
 # Public, without arguments, but not pages: tested in test_pwa.py, and single sign-on's redirects
 # to and from the identity provider (404 unless configured), tested in test_oidc.py, and the return
 # from signing out there (a redirect home without this browser's state; test_oidc_logout.py); the staff
-# sign-in's code step, a page only just after a password (test_mfa.py checks it in Welsh); the
-# timeout warning's JSON answers, tested in test_session_timeouts.py.
+# and councillors' sign-in code steps, pages only just after a password (test_mfa.py and
+# test_councillor_mfa.py check them in Welsh); the timeout warning's JSON answers, tested in
+# test_session_timeouts.py.
 NOT_PAGES = {"/manifest.webmanifest", "/sw.js", "/sign-in/oidc", "/sign-in/oidc/callback",
-             "/staff/sign-in/oidc", "/staff/sign-in/oidc/callback", "/staff/sign-in/code",
+             "/staff/sign-in/oidc", "/staff/sign-in/oidc/callback", "/staff/sign-in/code", "/sign-in/code",
              "/signed-out/oidc", "/staff/signed-out/oidc", "/session", "/staff/session"}
 HX = {"HX-Request": "true"}
 

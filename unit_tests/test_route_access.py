@@ -194,6 +194,21 @@ EXPECTED: dict[str, Route] = {
     "portal.own_sessions_end_others": Route(
         POST, "portal:councillor,resident",
         post=only({v: Redirect("/account/sessions") for v in (RESIDENT, COUNCILLOR)}, PORTAL_SIGN_IN)),
+    # A councillor's account and their optional 2-step verification (test_councillor_mfa.py), as for
+    # staff: the code step without a password just entered goes back to the password; the sample
+    # councillor is not enrolled (set-up shows, an empty code is 400, no codes to make, nothing to
+    # turn off: 404); "confirm it's you" shows its form again.
+    "portal.sign_in_code": Route(GET_POST, "public", get=everyone(Redirect("/sign-in")),
+                                 post=everyone(Redirect("/sign-in"))),
+    "portal.councillor_account": Route(GET, "portal:councillor", get=only({COUNCILLOR}, PORTAL_SIGN_IN)),
+    "portal.councillor_mfa_setup": Route(GET_POST, "portal:councillor", get=only({COUNCILLOR}, PORTAL_SIGN_IN),
+                                         post=only({COUNCILLOR: 400}, PORTAL_SIGN_IN)),
+    "portal.councillor_mfa_recovery_codes": Route(
+        POST, "portal:councillor", post=only({COUNCILLOR: Redirect("/councillor/account")}, PORTAL_SIGN_IN)),
+    "portal.councillor_mfa_turn_off": Route(GET_POST, "portal:councillor", get=only({COUNCILLOR: 404}, PORTAL_SIGN_IN),
+                                            post=only({COUNCILLOR: 404}, PORTAL_SIGN_IN)),
+    "portal.councillor_confirm_identity": Route(GET_POST, "portal:councillor", get=only({COUNCILLOR}, PORTAL_SIGN_IN),
+                                                post=only({COUNCILLOR}, PORTAL_SIGN_IN)),
     # A resident stopping a representative on their own case; no sample representative (404).
     "portal.case_representative_remove": Route(POST, "portal:resident", post=only({RESIDENT: 404}, PORTAL_SIGN_IN)),
     # back office

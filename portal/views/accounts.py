@@ -1,4 +1,5 @@
-"""Resident and councillor accounts: register, confirm, sign in and out, reset a password, and a
+"""Resident and councillor accounts: register, confirm, sign in and out (with a security code for
+councillors who use 2-step verification, portal/views/councillor_mfa.py), reset a password, and a
 councillor choosing their first password from an admin's invitation."""
 
 from __future__ import annotations
@@ -10,7 +11,8 @@ from flask_login import current_user
 
 from portal import bp
 from portal.forms import ForgottenPasswordForm, RegisterForm, ResetPasswordForm, SignInForm
-from shared.auth import sso_flow
+from portal.views import councillor_mfa
+from shared.auth import mfa, sso_flow
 from shared.auth.access import public
 from shared.auth.sessions import end_session, start_session
 from shared.domain.enums import PORTAL_ROLES, Role
@@ -35,6 +37,9 @@ def sign_in():
         except accounts.EmailNotConfirmed as unconfirmed:
             accounts.send_confirmation(unconfirmed.user, str(get_locale()))
             return redirect(url_for("portal.check_email", sent="confirm"))
+        if user is not None and mfa.enrolled(user):  # a councillor who chose 2-step verification
+            councillor_mfa.begin_second_step(user, request.args.get("next"))
+            return redirect(url_for("portal.sign_in_code"))
         if user is not None:
             start_session(user)
             accounts.signed_in(user, method="password")

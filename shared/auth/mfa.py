@@ -4,6 +4,9 @@ rest, the enrolment QR code (segno), one-use recovery codes, and who must use it
 Secrets are encrypted with Fernet under a key derived (HKDF) from the app's secret key, so a copy
 of the database alone does not give anyone's codes away. Changing REDRESS_SECRET_KEY makes them
 unreadable: everyone enrolled then has their MFA reset by an admin and enrols again.
+
+Staff on local passwords use it as REDRESS_STAFF_MFA says; councillors on local passwords may choose
+it; residents are not offered it.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from flask import current_app
 
-from shared.domain.enums import STAFF_ROLES
+from shared.domain.enums import STAFF_ROLES, Role
 from shared.models import User
 
 RECOVERY_CODES = 10
@@ -119,20 +122,32 @@ def recovery_code_matches(stored_hash: str, code: str) -> bool:
 
 
 def mode() -> str:
-    """REDRESS_STAFF_MFA: required, optional or off."""
+    """REDRESS_STAFF_MFA: required, optional or off (for staff; councillors' is their own choice)."""
     return current_app.config.get("STAFF_MFA", "required")
 
 
+def _local_password(user: User) -> bool:
+    return user.password_hash is not None
+
+
 def offered_to(user: User) -> bool:
-    """Staff with a password of ours may use it, unless it is switched off. (Those signing in
-    through the council's identity provider rely on the provider's own multi-factor.)"""
-    return mode() != "off" and user.password_hash is not None and user.role in STAFF_ROLES
+    """Staff with a password of ours may use it, unless it is switched off for staff; councillors
+    with a password of ours may always choose it (REDRESS_STAFF_MFA is about staff: "off" never
+    takes away a protection a councillor chose). Those signing in through the council's identity
+    provider rely on the provider's own multi-factor; residents are not offered it."""
+    if not _local_password(user):
+        return False
+    if user.role is Role.COUNCILLOR:
+        return True
+    return mode() != "off" and user.role in STAFF_ROLES
 
 
 def required_for(user: User) -> bool:
-    """Staff on local passwords must use it when it is required."""
-    return mode() == "required" and user.password_hash is not None and user.role in STAFF_ROLES
+    """Staff on local passwords must use it when it is required. Never councillors: theirs is optional."""
+    return mode() == "required" and _local_password(user) and user.role in STAFF_ROLES
 
 
 def enrolled(user: User) -> bool:
-    return mode() != "off" and user.mfa_enabled_at is not None
+    if user.mfa_enabled_at is None:
+        return False
+    return user.role is Role.COUNCILLOR or mode() != "off"

@@ -145,7 +145,9 @@ def turn_off(user: User) -> None:
 
 def reset(actor: User, user: User) -> int:
     """An admin's reset, for someone who lost their phone: the secret and recovery codes go, every
-    session ends, and they enrol again at their next sign-in. How many sessions were ended."""
+    session ends; staff for whom it is required enrol again at their next sign-in, others (councillors,
+    staff where it is optional) sign in with their password until they set it up again. How many
+    sessions were ended."""
     if actor.id == user.id:
         raise Refused("you cannot reset your own multi-factor here")
     was = "on" if user.mfa_enabled_at else "off"

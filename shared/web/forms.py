@@ -65,6 +65,12 @@ class RedressForm(FlaskForm):
         ratelimits.failed(self.rate_limits, self)
 
 
+class ButtonForm(RedressForm):
+    """A button: the CSRF token is all it carries."""
+
+    submit = SubmitField(_l("Confirm"), widget=GovSubmitInput())
+
+
 def error_summary_params(form: FlaskForm) -> dict:
     params = _wtforms_errors(form, {"titleText": str(_l("There is a problem"))})
     # A date is three boxes and no element carries the field's own id: link to the first box

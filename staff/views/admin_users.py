@@ -17,9 +17,10 @@ from shared.domain.user_admin import MANAGED_ROLES
 from shared.services import mfa as mfa_service
 from shared.services import sso, user_admin
 from shared.web import sealed_search
+from shared.web.forms import ButtonForm
 from shared.web.numbers import page_number
 from staff import bp
-from staff.forms_users import LANGUAGES, NONE, ROLE_HINTS, ButtonForm, UserForm
+from staff.forms_users import LANGUAGES, NONE, ROLE_HINTS, UserForm
 
 FIELDS = {"full_name": _l("Name"), "email": _l("Email address"), "role": _l("Role"), "service": _l("Service"),
           "ward": _l("Ward"), "locale": _l("Language for emails"), "status": _l("Status"), "mfa": _l("2-step verification"),
@@ -256,7 +257,8 @@ def user_sign_out(user_id: int):
 @bp.post("/admin/users/<int:user_id>/2-step-verification/reset")
 @staff(Role.ADMIN)
 def user_mfa_reset(user_id: int):
-    """For someone who lost their phone: they set 2-step verification up again at their next sign-in."""
+    """For someone who lost their phone: staff who must use 2-step verification set it up again at their
+    next sign-in; councillors (and staff where it is optional) may set it up again from their account."""
     person = _found(user_id)
     form = ButtonForm()
     if not form.validate_on_submit():
@@ -265,8 +267,12 @@ def user_mfa_reset(user_id: int):
         ended = mfa_service.reset(current_user, person)
     except mfa_service.Refused:
         abort(404)  # the button is not offered on your own account
-    flash(_("%(name)s’s 2-step verification is reset: they set it up again when they next sign in.",
-            name=person.full_name))
+    if mfa.required_for(person):
+        flash(_("%(name)s’s 2-step verification is reset: they set it up again when they next sign in.",
+                name=person.full_name))
+    else:  # a councillor, or staff where it is optional: theirs to set up again, or not
+        flash(_("%(name)s’s 2-step verification is reset: they sign in with their password alone "
+                "until they choose to set it up again.", name=person.full_name))
     if ended:
         flash(ngettext("They were signed out of %(num)s session at once.",
                        "They were signed out of %(num)s sessions at once.", ended))

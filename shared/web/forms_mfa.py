@@ -1,4 +1,5 @@
-"""Multi-factor forms: the security code (sign-in's second step, enrolment) and "confirm it's you"."""
+"""2-step verification forms for staff and councillors: the security code (sign-in's second step,
+enrolment) and "confirm it's you"."""
 
 from __future__ import annotations
 
