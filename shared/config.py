@@ -46,6 +46,9 @@ class OidcSettings:
     role_map: tuple[tuple[str, str], ...] = ()  # (claim value, Role value), staff only
     # (claim value, service slug), staff only: a responder for that service, when no role above applies
     responder_map: tuple[tuple[str, str], ...] = ()
+    # GOV.UK One Login's vectors of trust (`vtr`), e.g. ("Cl.Cm",): asked for at sign-in, and the ID
+    # token's `vot` must be one of them. Empty for providers that do not use them.
+    vtr: tuple[str, ...] = ()
     # Signing out of Redress also signs out at the provider (RP-initiated logout), where its
     # discovery document has an end_session_endpoint.
     logout: bool = True
@@ -162,6 +165,18 @@ def _number(env, name: str, default: str, kind=int, minimum: float = 0):
     return value
 
 
+_VECTOR_OF_TRUST = re.compile(r"(P[0-4]\.)?C[lm](\.C[lmh])*")
+
+
+def _vectors_of_trust(env, prefix: str) -> tuple[str, ...]:
+    """REDRESS_OIDC_<SIDE>_VTR: GOV.UK One Login vectors of trust, comma-separated (e.g. "Cl.Cm")."""
+    vectors = tuple(v.strip() for v in env.get(prefix + "VTR", "").split(",") if v.strip())
+    for vector in vectors:
+        if not _VECTOR_OF_TRUST.fullmatch(vector):
+            raise ConfigError(f"{prefix}VTR must be vectors of trust like Cl.Cm or P2.Cl.Cm; not {vector!r}")
+    return vectors
+
+
 def _delivery_settings(env, mail_backend: str) -> dict:
     """The mail provider's settings and the outbox worker's retry policy."""
     values = {
@@ -257,6 +272,7 @@ def _oidc_settings(env, audience: str) -> OidcSettings | None:
         role_claim=env.get(prefix + "ROLE_CLAIM", "groups").strip() or "groups",
         role_map=tuple(role_map),
         responder_map=tuple(responder_map),
+        vtr=_vectors_of_trust(env, prefix),
         logout=_bool(env.get(prefix + "LOGOUT"), default=True),
     )
 

@@ -22,6 +22,7 @@ const keys = [
   signingKey('ec-1', 'ec', { namedCurve: 'P-256' }, 'ES256')
 ]
 let nextLogin = { account: Object.keys(input.accounts)[0] }
+let lastRequest = {}
 
 const server = createServer()
 server.listen(0, '127.0.0.1', () => {
@@ -35,8 +36,10 @@ server.listen(0, '127.0.0.1', () => {
     features: { devInteractions: { enabled: false }, rpInitiatedLogout: { enabled: input.logout !== false } },
     conformIdTokenClaims: false, // email and groups in the ID token as well as userinfo
     scopes: ['openid', 'email', 'profile', 'groups'],
+    // GOV.UK One Login's vectors of trust: asked for in `vtr`, answered in the ID token's `vot`.
+    extraParams: ['vtr'],
     claims: {
-      openid: ['sub'],
+      openid: ['sub', 'vot'],
       email: ['email', 'email_verified'],
       profile: ['name', 'given_name', 'family_name'],
       groups: ['groups']
@@ -44,7 +47,8 @@ server.listen(0, '127.0.0.1', () => {
     async findAccount (ctx, id) {
       const claims = input.accounts[id]
       if (!claims) return undefined
-      return { accountId: id, async claims () { return { sub: id, ...claims } } }
+      const vot = nextLogin.vot
+      return { accountId: id, async claims () { return { sub: id, ...claims, ...(vot ? { vot } : {}) } } }
     },
     enabledJWA: { idTokenSigningAlgValues: ['RS256', 'ES256', 'PS256'] }
   })
@@ -58,8 +62,13 @@ server.listen(0, '127.0.0.1', () => {
       ctx.status = 204
       return
     }
+    if (ctx.path === '/__test/last-request' && ctx.method === 'GET') {
+      ctx.body = lastRequest
+      return
+    }
     if (!ctx.path.startsWith('/interaction/')) return next()
     const details = await provider.interactionDetails(ctx.req, ctx.res)
+    lastRequest = details.params
     let result
     if (nextLogin.error) {
       result = { error: nextLogin.error, error_description: 'The test provider refused.' }

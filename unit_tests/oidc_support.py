@@ -45,9 +45,17 @@ class RunningProvider:
     staff: OidcSettings
     residents_key: dict  # the residents client's private JWK (private_key_jwt)
 
-    def next_login(self, account: str | None = None, *, error: str | None = None) -> None:
-        body = {"error": error} if error else {"account": account}
+    def next_login(self, account: str | None = None, *, error: str | None = None, vot: str | None = None) -> None:
+        """Who signs in at the next login prompt (and, like GOV.UK One Login, which vector of trust
+        the ID token then says was met), or the error the provider answers with instead."""
+        body = {"error": error} if error else {"account": account, "vot": vot}
         requests.post(f"{self.issuer}/__test/next-login", json=body, timeout=5).raise_for_status()
+
+    def last_request(self) -> dict:
+        """The authorization request's parameters the provider last saw at its login prompt."""
+        response = requests.get(f"{self.issuer}/__test/last-request", timeout=5)
+        response.raise_for_status()
+        return response.json()
 
 
 def start_provider(app_origin: str = APP_ORIGIN, *, logout: bool = True) -> RunningProvider:

@@ -175,6 +175,12 @@ def test_a_staff_provider_with_a_secret_and_role_mapping(tmp_path):
     assert settings.local_passwords == {"residents": True, "staff": False}
 
 
+def test_one_login_vectors_of_trust(tmp_path):
+    settings = _sso(REDRESS_OIDC_RESIDENTS_ISSUER="https://oidc.account.gov.uk", REDRESS_OIDC_RESIDENTS_CLIENT_ID="r",
+                    REDRESS_OIDC_RESIDENTS_CLIENT_SECRET="s", REDRESS_OIDC_RESIDENTS_VTR="Cl.Cm, P2.Cl.Cm")
+    assert settings.oidc["residents"].vtr == ("Cl.Cm", "P2.Cl.Cm")
+
+
 def test_responder_groups_name_services_and_may_stand_alone(tmp_path):
     settings = _sso(REDRESS_OIDC_STAFF_ISSUER="https://login.example", REDRESS_OIDC_STAFF_CLIENT_ID="abc",
                     REDRESS_OIDC_STAFF_CLIENT_SECRET="s", REDRESS_OIDC_STAFF_RESPONDERS="g-repairs=repairs, g-waste=waste")
@@ -204,6 +210,8 @@ def test_a_resident_provider_with_a_private_key(tmp_path):
       "REDRESS_OIDC_STAFF_CLIENT_SECRET": "s", "REDRESS_OIDC_STAFF_ROLES": "g=responder"}, "claim-value=role"),
     ({"REDRESS_OIDC_STAFF_ISSUER": "https://id.example", "REDRESS_OIDC_STAFF_CLIENT_ID": "r",
       "REDRESS_OIDC_STAFF_CLIENT_SECRET": "s", "REDRESS_OIDC_STAFF_RESPONDERS": "g=Not A Slug"}, "claim-value=service-slug"),
+    ({"REDRESS_OIDC_RESIDENTS_ISSUER": "https://id.example", "REDRESS_OIDC_RESIDENTS_CLIENT_ID": "r",
+      "REDRESS_OIDC_RESIDENTS_CLIENT_SECRET": "s", "REDRESS_OIDC_RESIDENTS_VTR": "Cl.Cm, high"}, "vectors of trust"),
     ({"REDRESS_RESIDENTS_LOCAL_PASSWORDS": "off"}, "can only be off"),
     ({"REDRESS_ENV": "production", "REDRESS_MAIL_BACKEND": "smtp", "REDRESS_OIDC_RESIDENTS_ISSUER": "http://id.example"},
      "https://"),

@@ -129,6 +129,34 @@ def test_a_response_naming_another_issuer_is_refused(client, session, configured
     _refused(client.get(forged), 400, "Sorry, we could not sign you in", session)
 
 
+# --- GOV.UK One Login's vectors of trust (vtr asked, vot checked) ---------------------------------
+
+
+def test_vectors_of_trust_are_asked_for_and_the_answer_checked(app, client, session, configured, monkeypatch):
+    one_login = replace(configured.residents, vtr=("Cl.Cm",))
+    monkeypatch.setitem(app.config, "OIDC", {"residents": one_login, "staff": configured.staff})
+    configured.next_login("alice", vot="Cl.Cm")
+    response = oidc_support.through_provider(client, "/sign-in/oidc")
+    assert response.status_code == 302 and response.location == "/cases"  # signed in
+    assert configured.last_request()["vtr"] == '["Cl.Cm"]'
+    assert _user(session, "alice@example.org") is not None
+
+
+@pytest.mark.parametrize("vot", ["Cl", None], ids=["a-lower-level", "none-said"])
+def test_a_sign_in_below_the_vector_of_trust_asked_for_is_refused(app, client, session, configured, monkeypatch, vot):
+    one_login = replace(configured.residents, vtr=("Cl.Cm",))
+    monkeypatch.setitem(app.config, "OIDC", {"residents": one_login, "staff": configured.staff})
+    configured.next_login("alice", vot=vot)
+    _refused(oidc_support.through_provider(client, "/sign-in/oidc"), 400, "Sorry, we could not sign you in", session)
+    assert _user(session, "alice@example.org") is None
+
+
+def test_without_vectors_of_trust_none_are_asked_for(client, session, configured):
+    configured.next_login("alice")
+    assert oidc_support.through_provider(client, "/sign-in/oidc").status_code == 302
+    assert "vtr" not in configured.last_request()
+
+
 # --- staff (client_secret_basic, ES256 ID tokens, groups → roles) ---------------------------------
 
 

@@ -238,10 +238,12 @@ def begin(config: OidcSettings, redirect_uri: str, next_url: str | None, *, reau
         reauth=reauth,
         link_user_id=link_user_id,
     )
-    fresh = {"prompt": "login", "max_age": "0"} if reauth else {}
+    extra = {"prompt": "login", "max_age": "0"} if reauth else {}
+    if config.vtr:  # GOV.UK One Login: the levels of authentication (and identity) asked for
+        extra["vtr"] = json.dumps(list(config.vtr), separators=(",", ":"))
     url, _state = _session(config, redirect_uri).create_authorization_url(
         document["authorization_endpoint"], state=pending.state, nonce=pending.nonce, code_verifier=pending.code_verifier,
-        **fresh,
+        **extra,
     )
     return url, pending
 
@@ -292,8 +294,17 @@ def complete(config: OidcSettings, pending: Pending, *, code: str, redirect_uri:
                              nonce=pending.nonce, keys=jwks_for(document["jwks_uri"]))
     if pending.reauth:
         check_signed_in_since(claims, pending.started_at)
+    if config.vtr:
+        check_vector_of_trust(claims, config.vtr)
     extra = userinfo(config, tokens.get("access_token", ""), claims["sub"])
     return {**extra, **claims}, tokens["id_token"]
+
+
+def check_vector_of_trust(claims: dict, asked: tuple[str, ...]) -> None:
+    """GOV.UK One Login says in the ID token's `vot` which vector of trust it met: it must be one we
+    asked for, or the person signed in at a lower level than the council requires."""
+    if claims.get("vot") not in asked:
+        raise OidcError(f"the ID token's vot {claims.get('vot')!r} is not one asked for ({', '.join(asked)})")
 
 
 def check_signed_in_since(claims: dict, started_at: float) -> None:
