@@ -375,7 +375,9 @@ def vacuum() -> None:
     if db.engine.dialect.name != "postgresql":
         return
     with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-        connection.execute(text("VACUUM (ANALYZE)"))
+        # SKIP_LOCKED: a table another transaction holds (one still open on it) is left to autovacuum,
+        # rather than waiting for it; a test's own open transaction would wait forever.
+        connection.execute(text("VACUUM (ANALYZE, SKIP_LOCKED)"))
 
 
 def _reset_sequences(tables) -> None:
