@@ -80,7 +80,7 @@ def test_an_admin_edits_and_deactivates_a_service(client, session, admin, make):
     session.refresh(service)
     assert not service.active
     assert "Deactivated" in page(client.get(URL))
-    actions = session.scalars(select(AuditEvent.action).where(AuditEvent.subject_id == service.id)).all()
+    actions = session.scalars(select(AuditEvent.action).where(AuditEvent.subject_id == service.id).order_by(AuditEvent.id)).all()
     assert actions == ["support_service.changed", "support_service.deactivated"]
 
 
