@@ -57,8 +57,7 @@ def your_details():
     provider = sso_flow.provider_for("residents")
     linked = sso.identities(user.id) if provider else []
     return render_template("portal/account/your_details.html", user=user, provider=provider, identities=linked,
-                           link_offered=sso.can_link(user, provider) and not any(
-                               identity.issuer == provider.issuer for identity in linked))
+                           link_offered=sso.link_offered(user, provider, linked))
 
 
 @bp.route("/your-details/<detail>", methods=["GET", "POST"])

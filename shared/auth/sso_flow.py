@@ -143,6 +143,38 @@ def _linked(audience: str, config: OidcSettings, pending: oidc.Pending, claims: 
     return redirect(safe_next(pending.next_url, "/"))
 
 
+# --- linking and unlinking from a person's own account page ---------------------------------------
+
+
+def provider_name(audience: str) -> str:
+    """This side's provider's name for a sentence, or a general one where none is configured now."""
+    config = provider_for(audience)
+    return config.name if config else _("the identity provider")
+
+
+def link_wanted(audience: str, user) -> OidcSettings | None:
+    """This side's provider, for someone asking to link their account to it; None when theirs is
+    linked there already (their account page says so). 404 where linking is not offered them."""
+    config = provider_for(audience)
+    if not sso.can_link(user, config):
+        abort(404)
+    return None if sso.linked_to(sso.identities(user.id), config) else config
+
+
+def unlink_own(audience: str, identity_id: int) -> None:
+    """The signed-in person unlinking one of their provider accounts, told so in a flash. 404 if it
+    is not theirs, or they have no password of ours (it is the only way they sign in). This browser
+    stays signed in; their other sessions signed in through a provider end."""
+    user = current_user._get_current_object()
+    if user.password_hash is None:
+        abort(404)
+    this_browser = current_session()
+    if sso.unlink(user, user, identity_id, keep_session=this_browser.id if this_browser else None) is None:
+        abort(404)
+    flash(_("Your account is no longer linked to %(name)s. Sign in with your email address and password.",
+            name=provider_name(audience)))
+
+
 # --- signing out --------------------------------------------------------------------------------
 
 _SIGNING_OUT = "oidc:signing-out"  # in the cookie while the provider signs them out: our state, when

@@ -167,6 +167,17 @@ def identities(user_id: int) -> list[UserIdentity]:
         select(UserIdentity).where(UserIdentity.user_id == user_id).order_by(UserIdentity.created_at, UserIdentity.id)))
 
 
+def linked_to(linked: list[UserIdentity], config: OidcSettings) -> bool:
+    """Whether one of these (a person's `identities`) is an account at this provider."""
+    return any(identity.issuer == config.issuer for identity in linked)
+
+
+def link_offered(user: User, config: OidcSettings | None, linked: list[UserIdentity]) -> bool:
+    """Whether their account page offers "Sign in with <provider> next time": they may link
+    (`can_link`) and `linked`, their identities, has none at this provider yet."""
+    return can_link(user, config) and not linked_to(linked, config)
+
+
 def link(user: User, config: OidcSettings, claims: dict) -> UserIdentity:
     """Attach the provider account these (freshly verified) claims name to `user`, who is signed in and
     has just confirmed it is them. Refused if that provider account signs in to someone else's account,
@@ -180,7 +191,7 @@ def link(user: User, config: OidcSettings, claims: dict) -> UserIdentity:
         raise SignInRefused(IDENTITY_TAKEN, f"belongs to user {found.user_id}")
     if found is not None:
         return found  # linked already (a second tab, the back button): nothing to do
-    if any(identity.issuer == config.issuer for identity in identities(user.id)):
+    if linked_to(identities(user.id), config):
         raise SignInRefused(ALREADY_LINKED, f"user {user.id} has another identity at {config.issuer}")
     if config.audience == "staff" and mapped_role(config, claims) is None:
         raise SignInRefused(NO_ROLE, f"none of {sorted(_claim_values(claims, config.role_claim))} is mapped")

@@ -10,7 +10,6 @@ from flask_login import current_user
 
 from shared.auth import sso_flow
 from shared.auth.access import staff
-from shared.auth.sessions import current_session
 from shared.domain.enums import STAFF_ROLES, Role
 from shared.services import sso, user_admin
 from staff import bp
@@ -18,22 +17,11 @@ from staff import bp
 AUDIENCE = "staff"
 
 
-def _user():
-    return current_user._get_current_object()
-
-
-def _name() -> str:
-    config = sso_flow.provider_for(AUDIENCE)
-    return config.name if config else _("the identity provider")
-
-
 @bp.post("/account/sign-in-with-provider")
 @staff(*STAFF_ROLES)
 def link_provider():
-    user, config = _user(), sso_flow.provider_for(AUDIENCE)
-    if not sso.can_link(user, config):
-        abort(404)
-    if any(identity.issuer == config.issuer for identity in sso.identities(user.id)):
+    user = current_user._get_current_object()
+    if sso_flow.link_wanted(AUDIENCE, user) is None:
         return redirect(url_for("staff.account"))
     return sso_flow.start_link(AUDIENCE, "staff.oidc_callback", user, url_for("staff.account"))
 
@@ -41,14 +29,7 @@ def link_provider():
 @bp.post("/account/sign-in-with-provider/<int:identity_id>/unlink")
 @staff(*STAFF_ROLES)
 def unlink_provider(identity_id: int):
-    user = _user()
-    if user.password_hash is None:
-        abort(404)  # not offered: it is the only way they sign in
-    this_browser = current_session()
-    if sso.unlink(user, user, identity_id, keep_session=this_browser.id if this_browser else None) is None:
-        abort(404)
-    flash(_("Your account is no longer linked to %(name)s. Sign in with your email address and password.",
-            name=_name()))
+    sso_flow.unlink_own(AUDIENCE, identity_id)
     return redirect(url_for("staff.account"))
 
 
@@ -60,13 +41,14 @@ def user_identity_unlink(user_id: int, identity_id: int):
     person = user_admin.get(user_id)
     if person is None:
         abort(404)
+    provider = sso_flow.provider_name(AUDIENCE)
     try:
-        unlinked = sso.unlink(_user(), person, identity_id)
+        unlinked = sso.unlink(current_user._get_current_object(), person, identity_id)
     except sso.UnlinkRefused:
         flash(_("%(name)s signs in only through %(provider)s, so it cannot be unlinked: they could not sign in at "
-                "all. To stop them signing in, disable the account.", name=person.full_name, provider=_name()))
+                "all. To stop them signing in, disable the account.", name=person.full_name, provider=provider))
         return redirect(url_for("staff.user", user_id=person.id))
     if unlinked is None:
         abort(404)
-    flash(_("%(name)s’s account is no longer linked to %(provider)s.", name=person.full_name, provider=_name()))
+    flash(_("%(name)s’s account is no longer linked to %(provider)s.", name=person.full_name, provider=provider))
     return redirect(url_for("staff.user", user_id=person.id))

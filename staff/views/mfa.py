@@ -92,8 +92,7 @@ def account():
                            offered=mfa.offered_to(user), required=mfa.required_for(user),
                            codes_left=mfa_service.recovery_codes_left(user) if mfa.enrolled(user) else 0,
                            by_provider=not mfa_sign_in.signed_in_by_password(), provider=provider, identities=linked,
-                           link_offered=sso.can_link(user, provider) and not any(
-                               identity.issuer == provider.issuer for identity in linked))
+                           link_offered=sso.link_offered(user, provider, linked))
 
 
 @bp.post("/account/2-step-verification/recovery-codes")
