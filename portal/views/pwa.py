@@ -37,16 +37,19 @@ def precache_manifest() -> dict:
     return cached[1]
 
 
+def _revision(filename: str) -> str | None:
+    """The content hash of a built asset (a static filename under dist/), or None."""
+    return precache_manifest()["files"].get(filename.removeprefix("dist/")) if filename.startswith("dist/") else None
+
+
 @bp.app_url_defaults
 def _hashed_asset_urls(endpoint: str, values: dict) -> None:
     # /static/dist/portal.css?v=<hash>: a new build is a new URL, for browsers and the service worker.
     if endpoint != "static" or "v" in values:
         return
-    filename = values.get("filename", "")
-    if filename.startswith("dist/"):
-        revision = precache_manifest()["files"].get(filename.removeprefix("dist/"))
-        if revision:
-            values["v"] = revision
+    revision = _revision(values.get("filename", ""))
+    if revision:
+        values["v"] = revision
 
 
 # What a hashed URL promises: the file at it never changes, so browsers keep it without asking again.
@@ -60,8 +63,7 @@ def _keep_hashed_assets(response: Response) -> Response:
     first visit is fetched once, the second answered from its cache, and a later visit asks for
     none of the assets. Any other static URL is revalidated each time (Flask's no-cache)."""
     if request.endpoint == "static" and response.status_code in {200, 304}:
-        filename = (request.view_args or {}).get("filename", "")
-        revision = precache_manifest()["files"].get(filename.removeprefix("dist/")) if filename.startswith("dist/") else None
+        revision = _revision((request.view_args or {}).get("filename", ""))
         if revision and request.args.get("v") == revision:
             response.headers["Cache-Control"] = IMMUTABLE
     return response
