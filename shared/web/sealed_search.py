@@ -22,7 +22,7 @@ from datetime import timedelta
 from cryptography.fernet import Fernet, InvalidToken
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-from flask import Flask, current_app, redirect, request, url_for
+from flask import Flask, current_app, g, redirect, request, url_for
 from flask_login import current_user
 from werkzeug.datastructures import ImmutableMultiDict, MultiDict
 from werkzeug.wrappers import Response
@@ -33,6 +33,7 @@ PARAM = "s"
 LIFETIME = timedelta(hours=12)  # a working day; a bookmark older than that opens the list unsearched
 
 _PRIVATE: dict[str, tuple[str, ...]] = {}
+_OPENED = "sealed_search_args"  # in g: this request's args(), opened
 
 
 def private(endpoint: str, *fields: str) -> None:
@@ -73,7 +74,14 @@ def unseal(token: str) -> dict[str, list[str]] | None:
 
 
 def args() -> ImmutableMultiDict:
-    """The request's query as the view should read it: the sealed fields opened, `s` itself gone."""
+    """The request's query as the view should read it: the sealed fields opened, `s` itself gone.
+    Opened once a request (a list reads it for its form, its links and each language's link)."""
+    if _OPENED not in g:
+        setattr(g, _OPENED, _opened_args())
+    return getattr(g, _OPENED)
+
+
+def _opened_args() -> ImmutableMultiDict:
     found = MultiDict(request.args)
     token = found.pop(PARAM, None)
     fields = _PRIVATE.get(request.endpoint or "", ())
