@@ -13,7 +13,6 @@ from shared.auth import mfa
 from shared.auth.access import portal, public, rule_for
 from shared.domain.enums import Role
 from shared.models import User
-from shared.services import mfa as mfa_service
 from shared.web import mfa_sign_in
 from shared.web.redirects import safe_next
 
@@ -63,11 +62,7 @@ def check_recent_sign_in():
 @portal(Role.COUNCILLOR)
 def councillor_account():
     user = _user()
-    enrolled = mfa.enrolled(user)
-    return render_template("portal/councillor/account.html", user=user, enrolled=enrolled,
-                           offered=mfa.offered_to(user),
-                           codes_left=mfa_service.recovery_codes_left(user) if enrolled else 0,
-                           by_provider=not mfa_sign_in.signed_in_by_password())
+    return render_template("portal/councillor/account.html", user=user, two_step=mfa_sign_in.account_status(user))
 
 
 @bp.route("/councillor/account/2-step-verification/set-up", methods=["GET", "POST"])

@@ -134,6 +134,27 @@ def page_to_return_to(default: str) -> str:
     return default
 
 
+# --- your account's page -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AccountStatus:
+    """What the account page's 2-step verification section (shared/components/two_step.html) shows."""
+
+    enrolled: bool
+    offered: bool
+    required: bool
+    codes_left: int
+    by_provider: bool
+
+
+def account_status(user: User) -> AccountStatus:
+    enrolled = mfa.enrolled(user)
+    return AccountStatus(enrolled=enrolled, offered=mfa.offered_to(user), required=mfa.required_for(user),
+                         codes_left=mfa_service.recovery_codes_left(user) if enrolled else 0,
+                         by_provider=not signed_in_by_password())
+
+
 # --- setting up, new recovery codes, turning off --------------------------------------------------
 
 

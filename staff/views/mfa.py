@@ -12,7 +12,6 @@ from shared.auth import mfa, sso_flow
 from shared.auth.access import public, rule_for, staff
 from shared.domain.enums import STAFF_ROLES, Role
 from shared.models import User
-from shared.services import mfa as mfa_service
 from shared.services import sso
 from shared.web import mfa_sign_in
 from shared.web.redirects import safe_next
@@ -88,10 +87,8 @@ def account():
     user = current_user
     provider = sso_flow.provider_for("staff")
     linked = sso.identities(user.id) if provider else []
-    return render_template("staff/mfa/account.html", user=user, enrolled=mfa.enrolled(user),
-                           offered=mfa.offered_to(user), required=mfa.required_for(user),
-                           codes_left=mfa_service.recovery_codes_left(user) if mfa.enrolled(user) else 0,
-                           by_provider=not mfa_sign_in.signed_in_by_password(), provider=provider, identities=linked,
+    return render_template("staff/mfa/account.html", user=user, two_step=mfa_sign_in.account_status(user),
+                           provider=provider, identities=linked,
                            link_offered=sso.can_link(user, provider) and not any(
                                identity.issuer == provider.issuer for identity in linked))
 
