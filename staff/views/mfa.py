@@ -5,7 +5,7 @@ unenrolled people out of staff pages."""
 
 from __future__ import annotations
 
-from flask import abort, current_app, redirect, render_template, request, url_for
+from flask import current_app, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from shared.auth import mfa, sso_flow
@@ -18,7 +18,7 @@ from shared.web.redirects import safe_next
 from staff import bp
 
 SIDE = mfa_sign_in.Side("staff", sign_in="staff.sign_in", account="staff.account",
-                        home=lambda _user: url_for("staff.home"), for_staff=True)
+                        home=lambda _user: url_for("staff.home"))
 _ENROLMENT_OPEN = {"staff.mfa_setup", "staff.sign_out"}  # all someone who must enrol may reach
 _NEEDS_RECENT = {"staff.mfa_recovery_codes", "staff.mfa_turn_off",  # besides admin-only POSTs
                  "staff.link_provider", "staff.unlink_provider"}
@@ -71,10 +71,6 @@ def check_second_factor():
 @staff(*STAFF_ROLES)
 def mfa_setup():
     user = current_user
-    if mfa.enrolled(user):
-        return redirect(url_for("staff.account"))
-    if not mfa.offered_to(user):
-        abort(404)
     return mfa_sign_in.setup_page(SIDE, user, sign_out_url=url_for("staff.sign_out") if mfa.required_for(user) else None)
 
 
@@ -96,14 +92,12 @@ def account():
 @bp.post("/account/2-step-verification/recovery-codes")
 @staff(*STAFF_ROLES)
 def mfa_recovery_codes():
-    return mfa_sign_in.recovery_codes(SIDE, current_user) or abort(400)
+    return mfa_sign_in.recovery_codes(SIDE, current_user)
 
 
 @bp.route("/account/2-step-verification/turn-off", methods=["GET", "POST"])
 @staff(*STAFF_ROLES)
 def mfa_turn_off():
-    if not mfa.enrolled(current_user) or mfa.required_for(current_user):
-        abort(404)
     return mfa_sign_in.turn_off_page(SIDE, current_user)
 
 
