@@ -5,10 +5,6 @@ other people's pages untouched."""
 
 from __future__ import annotations
 
-import re
-from datetime import timedelta
-
-import pyotp
 import pytest
 from sqlalchemy import func, select
 
@@ -18,6 +14,7 @@ from shared.domain.enums import Role
 from shared.models import AuditEvent, RecoveryCode, User, UserSession
 from shared.web import ratelimits
 from unit_tests.factories import PASSWORD, sign_in
+from unit_tests.mfa_support import actions, code, codes_on_page, enrol, later, secret_on_page
 from unit_tests.test_route_access import quick_sign_in
 
 NOW = "2026-12-09T10:00:00+00:00"
@@ -31,50 +28,15 @@ def _clock():
     clock.set_now(NOW)
 
 
-def _later(**delta) -> None:
-    clock.set_now(clock.utcnow() + timedelta(**delta))
-
-
-def _secret_on_page(html: str) -> str:
-    match = re.search(r'id="secret-key"><code[^>]*>([A-Z2-7 ]+)</code>', html)
-    assert match, "the key is shown as text for people who cannot scan"
-    return match.group(1).replace(" ", "")
-
-
-def _codes_on_page(html: str) -> list[str]:
-    return re.findall(r"<li><code>([a-z0-9]{5}-[a-z0-9]{5})</code></li>", html)
-
-
-def _code(secret: str) -> str:
-    return pyotp.TOTP(secret).at(clock.utcnow())
-
-
-def _actions(session, user: User) -> list[str]:
-    session.expire_all()
-    return list(session.scalars(select(AuditEvent.action).where(AuditEvent.person_id == user.id).order_by(AuditEvent.id)))
-
-
 def _live_sessions(session, user: User) -> int:
     session.expire_all()
     return session.scalar(select(func.count()).select_from(UserSession).where(
         UserSession.user_id == user.id, UserSession.revoked_at.is_(None)))
 
 
-def _enrol(client, councillor) -> tuple[str, list[str]]:
-    """Sign in with the password, set up 2-step verification, sign out; the secret and recovery codes."""
-    sign_in(client, councillor)
-    secret = _secret_on_page(client.get(SETUP).get_data(as_text=True))
-    done = client.submit(SETUP, {"code": _code(secret)})
-    assert done.status_code == 200
-    codes = _codes_on_page(done.get_data(as_text=True))
-    client.submit("/sign-out", form_url="/councillor")
-    _later(seconds=30)
-    return secret, codes
-
-
 def _signed_in_with_code(client, councillor, secret) -> None:
     assert sign_in(client, councillor).location.endswith("/sign-in/code")
-    assert client.submit("/sign-in/code", {"code": _code(secret)}).location.endswith("/councillor")
+    assert client.submit("/sign-in/code", {"code": code(secret)}).location.endswith("/councillor")
 
 
 # --- setting up -----------------------------------------------------------------------------------
@@ -92,8 +54,8 @@ def test_a_councillor_sets_it_up_from_their_account(client, make, session):
     page = client.get(SETUP).get_data(as_text=True)
     assert 'src="data:image/svg+xml' in page and "Before you use the back office" not in page
     assert 'href="/councillor/account">Cancel' in page
-    secret = _secret_on_page(page)
-    assert secret == _secret_on_page(client.get(SETUP).get_data(as_text=True))  # the same on reload
+    secret = secret_on_page(page)
+    assert secret == secret_on_page(client.get(SETUP).get_data(as_text=True))  # the same on reload
 
     wrong = client.submit(SETUP, {"code": "000000"})
     assert wrong.status_code == 400 and "The code is not right" in wrong.get_data(as_text=True)
@@ -101,9 +63,9 @@ def test_a_councillor_sets_it_up_from_their_account(client, make, session):
     session.expire_all()
     assert session.get(User, councillor.id).mfa_enabled_at is None
 
-    done = client.submit(SETUP, {"code": _code(secret)})
+    done = client.submit(SETUP, {"code": code(secret)})
     html = done.get_data(as_text=True)
-    codes = _codes_on_page(html)
+    codes = codes_on_page(html)
     assert done.status_code == 200 and len(codes) == 10 == len(set(codes))
     assert "2-step verification is on" in html and 'href="/councillor"' in html
     session.expire_all()
@@ -111,7 +73,7 @@ def test_a_councillor_sets_it_up_from_their_account(client, make, session):
     assert stored.mfa_enabled_at is not None and secret not in stored.mfa_secret
     hashes = list(session.scalars(select(RecoveryCode.code_hash).where(RecoveryCode.user_id == councillor.id)))
     assert len(hashes) == 10 and all(h.startswith("$argon2id$") for h in hashes)
-    assert "mfa.enrolled" in _actions(session, councillor)
+    assert "mfa.enrolled" in actions(session, councillor)
     assert client.get("/councillor").status_code == 200  # this browser stays signed in
     account = client.get("/councillor/account").get_data(as_text=True)
     assert 'id="mfa-status">On' in account and "You have 10 recovery codes left." in account
@@ -123,8 +85,8 @@ def test_setting_it_up_ends_the_councillors_other_sessions(app, client, make, se
     elsewhere = app.test_client()
     sign_in(elsewhere, councillor)
     sign_in(client, councillor)
-    secret = _secret_on_page(client.get(SETUP).get_data(as_text=True))
-    client.submit(SETUP, {"code": _code(secret)})
+    secret = secret_on_page(client.get(SETUP).get_data(as_text=True))
+    client.submit(SETUP, {"code": code(secret)})
     assert client.get("/councillor").status_code == 200
     assert elsewhere.get("/councillor").status_code == 302
 
@@ -134,7 +96,7 @@ def test_setting_it_up_ends_the_councillors_other_sessions(app, client, make, se
 
 def test_the_password_alone_gives_a_councillor_no_session(client, make, session):
     councillor = make.user(Role.COUNCILLOR)
-    secret, _codes = _enrol(client, councillor)
+    secret, _codes = enrol(client, councillor, staff=False)
     response = sign_in(client, councillor)
     assert response.location.endswith("/sign-in/code")
     for path in ("/councillor", "/councillor/account", SETUP, "/account/sessions", "/councillor/confirm-its-you"):
@@ -144,7 +106,7 @@ def test_the_password_alone_gives_a_councillor_no_session(client, make, session)
     page = client.get("/sign-in/code").get_data(as_text=True)
     assert "Enter your security code" in page and "complaints team" in page and "administrator" not in page
 
-    done = client.submit("/sign-in/code", {"code": _code(secret)})
+    done = client.submit("/sign-in/code", {"code": code(secret)})
     assert done.status_code == 302 and done.location.endswith("/councillor")
     assert client.get("/councillor/account").status_code == 200
     event = session.scalars(select(AuditEvent).where(AuditEvent.person_id == councillor.id,
@@ -154,26 +116,26 @@ def test_the_password_alone_gives_a_councillor_no_session(client, make, session)
 
 def test_the_code_step_keeps_where_they_were_going_and_expires(client, make):
     councillor = make.user(Role.COUNCILLOR)
-    secret, _codes = _enrol(client, councillor)
+    secret, _codes = enrol(client, councillor, staff=False)
     token = client.csrf_token("/sign-in")
     response = client.post("/sign-in?next=/councillor/ward",
                            data={"email": councillor.email, "password": PASSWORD, "csrf_token": token})
     assert response.location.endswith("/sign-in/code")
-    assert client.submit("/sign-in/code", {"code": _code(secret)}).location.endswith("/councillor/ward")
+    assert client.submit("/sign-in/code", {"code": code(secret)}).location.endswith("/councillor/ward")
     client.submit("/sign-out", form_url="/councillor")
     sign_in(client, councillor)
-    _later(minutes=6)
+    later(minutes=6)
     assert client.get("/sign-in/code").location.endswith("/sign-in")
 
 
 def test_a_recovery_code_signs_a_councillor_in_once(client, make, session):
     councillor = make.user(Role.COUNCILLOR)
-    _secret, codes = _enrol(client, councillor)
+    _secret, codes = enrol(client, councillor, staff=False)
     sign_in(client, councillor)
     used = client.submit("/sign-in/code", {"code": codes[2].upper().replace("-", " ")})
     assert used.location.endswith("/councillor")
     assert "You have 9 left" in client.get("/councillor").get_data(as_text=True)
-    assert _actions(session, councillor)[-2:] == ["mfa.recovery_code_used", "user.signed_in"]
+    assert actions(session, councillor)[-2:] == ["mfa.recovery_code_used", "user.signed_in"]
     client.submit("/sign-out", form_url="/councillor")
     sign_in(client, councillor)
     again = client.submit("/sign-in/code", {"code": codes[2]})
@@ -183,21 +145,21 @@ def test_a_recovery_code_signs_a_councillor_in_once(client, make, session):
 
 def test_a_councillors_code_cannot_be_used_twice(client, make, session):
     councillor = make.user(Role.COUNCILLOR)
-    secret, _codes = _enrol(client, councillor)
-    code = _code(secret)
+    secret, _codes = enrol(client, councillor, staff=False)
+    used = code(secret)
     sign_in(client, councillor)
-    assert client.submit("/sign-in/code", {"code": code}).location.endswith("/councillor")
+    assert client.submit("/sign-in/code", {"code": used}).location.endswith("/councillor")
     client.submit("/sign-out", form_url="/councillor")
     sign_in(client, councillor)
-    replayed = client.submit("/sign-in/code", {"code": code})
+    replayed = client.submit("/sign-in/code", {"code": used})
     assert replayed.status_code == 200 and "The security code is not right" in replayed.get_data(as_text=True)
     assert client.get("/councillor").status_code == 302
-    assert _actions(session, councillor)[-1] == "mfa.failed"
+    assert actions(session, councillor)[-1] == "mfa.failed"
 
 
 def test_wrong_codes_are_limited_as_for_staff(app, client, make, session):
     councillor = make.user(Role.COUNCILLOR)
-    secret, _codes = _enrol(client, councillor)
+    secret, _codes = enrol(client, councillor, staff=False)
     sign_in(client, councillor)
     for attempt in range(1, 5):
         answer = client.submit("/sign-in/code", {"code": "123456"})
@@ -205,22 +167,22 @@ def test_wrong_codes_are_limited_as_for_staff(app, client, make, session):
     fifth = client.submit("/sign-in/code", {"code": "123456"})
     assert fifth.location.endswith("/sign-in")
     assert client.get("/sign-in/code").location.endswith("/sign-in")
-    assert _actions(session, councillor).count("mfa.failed") == 5
-    _later(seconds=30)
+    assert actions(session, councillor).count("mfa.failed") == 5
+    later(seconds=30)
     sign_in(client, councillor)  # the password again buys no more tries at once
-    held = client.submit("/sign-in/code", {"code": _code(secret)})
+    held = client.submit("/sign-in/code", {"code": code(secret)})
     assert held.status_code == 429 and int(held.headers["Retry-After"]) > 0
     assert "You have tried too many times. Wait 5 minutes, then try again." in held.get_data(as_text=True)
     assert _live_sessions(session, councillor) == 0
     with app.app_context():
         ratelimits.limiter().reset()  # the five minutes have passed
     sign_in(client, councillor)
-    assert client.submit("/sign-in/code", {"code": _code(secret)}).location.endswith("/councillor")
+    assert client.submit("/sign-in/code", {"code": code(secret)}).location.endswith("/councillor")
 
 
 def test_the_code_step_in_welsh(client, make):
     councillor = make.user(Role.COUNCILLOR)
-    _enrol(client, councillor)
+    enrol(client, councillor, staff=False)
     sign_in(client, councillor)
     page = client.get("/sign-in/code?lang=cy").get_data(as_text=True)
     assert 'lang="cy"' in page and "Rhowch eich cod diogelwch" in page
@@ -228,16 +190,16 @@ def test_the_code_step_in_welsh(client, make):
 
 def test_staff_mfa_off_does_not_take_a_councillors_away(app, client, make, monkeypatch):
     councillor = make.user(Role.COUNCILLOR)
-    _enrol(client, councillor)
+    enrol(client, councillor, staff=False)
     monkeypatch.setitem(app.config, "STAFF_MFA", "off")
     assert sign_in(client, councillor).location.endswith("/sign-in/code")
 
 
 def test_one_sides_password_does_not_open_the_other_sides_code_step(client, make):
     councillor = make.user(Role.COUNCILLOR)
-    secret, _codes = _enrol(client, councillor)
+    secret, _codes = enrol(client, councillor, staff=False)
     sign_in(client, councillor)
-    answer = client.submit("/staff/sign-in/code", {"code": _code(secret)}, form_url="/staff/sign-in")
+    answer = client.submit("/staff/sign-in/code", {"code": code(secret)}, form_url="/staff/sign-in")
     assert answer.location.endswith("/staff/sign-in")
     assert client.get("/councillor").status_code == 302
 
@@ -247,31 +209,31 @@ def test_one_sides_password_does_not_open_the_other_sides_code_step(client, make
 
 def test_changing_it_needs_a_recent_sign_in_then_it_can_be_turned_off(client, make, session):
     councillor = make.user(Role.COUNCILLOR)
-    secret, old = _enrol(client, councillor)
+    secret, old = enrol(client, councillor, staff=False)
     _signed_in_with_code(client, councillor, secret)
     for _ in range(4):  # busy, not idle, for 20 minutes
-        _later(minutes=5)
+        later(minutes=5)
         assert client.get("/councillor").status_code == 200
     made = client.post(CODES, data={"csrf_token": client.csrf_token("/councillor/account")},
                        headers={"Referer": "http://localhost/councillor/account"})
     assert made.location.endswith("/councillor/confirm-its-you?next=/councillor/account")
     off = client.submit(TURN_OFF)
     assert off.location.endswith(f"/councillor/confirm-its-you?next={TURN_OFF}")
-    assert "mfa.recovery_codes_made" not in _actions(session, councillor)
+    assert "mfa.recovery_codes_made" not in actions(session, councillor)
 
     confirm = off.location
     page = client.get(confirm).get_data(as_text=True)
     assert "Confirm it’s you" in page and 'name="code"' in page
-    wrong = client.submit(confirm, {"password": "not it", "code": _code(secret)})
+    wrong = client.submit(confirm, {"password": "not it", "code": code(secret)})
     assert wrong.status_code == 200 and "The password is not right" in wrong.get_data(as_text=True)
-    _later(seconds=30)
-    back = client.submit(confirm, {"password": PASSWORD, "code": _code(secret)})
+    later(seconds=30)
+    back = client.submit(confirm, {"password": PASSWORD, "code": code(secret)})
     assert back.location.endswith(TURN_OFF)
-    assert "user.identity_confirmed" in _actions(session, councillor)
+    assert "user.identity_confirmed" in actions(session, councillor)
 
-    new = _codes_on_page(client.submit(CODES, form_url="/councillor/account").get_data(as_text=True))
+    new = codes_on_page(client.submit(CODES, form_url="/councillor/account").get_data(as_text=True))
     assert len(new) == 10 and not set(new) & set(old)
-    assert "mfa.recovery_codes_made" in _actions(session, councillor)
+    assert "mfa.recovery_codes_made" in actions(session, councillor)
 
     assert "You will sign in with your password alone" in client.get(TURN_OFF).get_data(as_text=True)
     done = client.submit(TURN_OFF)
@@ -281,21 +243,21 @@ def test_changing_it_needs_a_recent_sign_in_then_it_can_be_turned_off(client, ma
     session.expire_all()
     stored = session.get(User, councillor.id)
     assert stored.mfa_enabled_at is None and stored.mfa_secret is None
-    assert "mfa.turned_off" in _actions(session, councillor)
+    assert "mfa.turned_off" in actions(session, councillor)
     client.submit("/sign-out", form_url="/councillor")
     assert sign_in(client, councillor).location.endswith("/councillor")  # the password alone again
 
 
 def test_five_wrong_tries_when_confirming_sign_a_councillor_out(client, make, session):
     councillor = make.user(Role.COUNCILLOR)
-    secret, _codes = _enrol(client, councillor)
+    secret, _codes = enrol(client, councillor, staff=False)
     _signed_in_with_code(client, councillor, secret)
     for _ in range(4):
         assert client.submit("/councillor/confirm-its-you", {"password": "wrong", "code": "000000"}).status_code == 200
     last = client.submit("/councillor/confirm-its-you", {"password": "wrong", "code": "000000"})
     assert last.location.endswith("/sign-in")
     assert client.get("/councillor").status_code == 302
-    assert _actions(session, councillor).count("user.confirm_failed") == 5
+    assert actions(session, councillor).count("user.confirm_failed") == 5
 
 
 # --- an admin's reset -----------------------------------------------------------------------------
@@ -303,7 +265,7 @@ def test_five_wrong_tries_when_confirming_sign_a_councillor_out(client, make, se
 
 def test_an_admin_resets_a_councillors_and_it_stays_optional(app, client, make, session):
     councillor = make.user(Role.COUNCILLOR)
-    secret, _codes = _enrol(client, councillor)
+    secret, _codes = enrol(client, councillor, staff=False)
     theirs = app.test_client()
     _signed_in_with_code(theirs, councillor, secret)
     admin = make.user(Role.ADMIN)

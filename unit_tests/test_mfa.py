@@ -4,7 +4,6 @@ reset, and how secrets are kept."""
 
 from __future__ import annotations
 
-import re
 from datetime import timedelta
 
 import pyotp
@@ -19,6 +18,7 @@ from shared.domain.enums import Role
 from shared.models import AuditEvent, RecoveryCode, User, UserSession
 from shared.web import ratelimits
 from unit_tests.factories import PASSWORD, sign_in
+from unit_tests.mfa_support import actions, code, codes_on_page, enrol, later, secret_on_page
 from unit_tests.test_route_access import quick_sign_in
 
 NOW = "2026-12-09T10:00:00+00:00"
@@ -30,48 +30,13 @@ def required(app, monkeypatch):
     clock.set_now(NOW)
 
 
-def _secret_on_page(html: str) -> str:
-    match = re.search(r'id="secret-key"><code[^>]*>([A-Z2-7 ]+)</code>', html)
-    assert match, "the key is shown as text for people who cannot scan"
-    return match.group(1).replace(" ", "")
-
-
-def _codes_on_page(html: str) -> list[str]:
-    return re.findall(r"<li><code>([a-z0-9]{5}-[a-z0-9]{5})</code></li>", html)
-
-
-def _later(**delta) -> None:
-    clock.set_now(clock.utcnow() + timedelta(**delta))
-
-
 def _busy_for(client, minutes: int) -> None:
     """Let time pass while the person keeps using the service, so no idle limit ends the session
     (an admin's is 15 minutes, the same as the recent sign-in admin actions need)."""
     for _ in range(minutes // 5):
-        _later(minutes=5)
+        later(minutes=5)
         assert client.get("/staff/").status_code == 200
-    _later(minutes=minutes % 5)
-
-
-def _enrol(client, user) -> tuple[str, list[str]]:
-    """Sign in with the password and set up 2-step verification; the secret and recovery codes."""
-    sign_in(client, user, staff=True)
-    page = client.get("/staff/account/2-step-verification/set-up").get_data(as_text=True)
-    secret = _secret_on_page(page)
-    response = client.submit("/staff/account/2-step-verification/set-up", {"code": pyotp.TOTP(secret).at(clock.utcnow())})
-    assert response.status_code == 200
-    codes = _codes_on_page(response.get_data(as_text=True))
-    client.submit("/staff/sign-out", form_url="/staff/")
-    return secret, codes
-
-
-def _actions(session, user: User) -> list[str]:
-    session.expire_all()
-    return list(session.scalars(select(AuditEvent.action).where(AuditEvent.person_id == user.id).order_by(AuditEvent.id)))
-
-
-def _code(secret: str) -> str:
-    return pyotp.TOTP(secret).at(clock.utcnow())
+    later(minutes=minutes % 5)
 
 
 # --- enrolment ------------------------------------------------------------------------------------
@@ -88,16 +53,16 @@ def test_staff_on_passwords_must_set_up_before_any_staff_page(client, make, sess
     assert page.status_code == 200
     assert 'src="data:image/svg+xml' in html  # the QR code, made on the server
     assert "Before you use the back office" in html and "Sign out and do this later" in html
-    secret = _secret_on_page(html)
-    assert secret == _secret_on_page(client.get("/staff/account/2-step-verification/set-up").get_data(as_text=True))
+    secret = secret_on_page(html)
+    assert secret == secret_on_page(client.get("/staff/account/2-step-verification/set-up").get_data(as_text=True))
 
     wrong = client.submit("/staff/account/2-step-verification/set-up", {"code": "000000"})
     assert wrong.status_code == 400 and "The code is not right" in wrong.get_data(as_text=True)
     session.expire_all()
     assert session.get(User, officer.id).mfa_enabled_at is None
 
-    done = client.submit("/staff/account/2-step-verification/set-up", {"code": _code(secret)})
-    codes = _codes_on_page(done.get_data(as_text=True))
+    done = client.submit("/staff/account/2-step-verification/set-up", {"code": code(secret)})
+    codes = codes_on_page(done.get_data(as_text=True))
     assert done.status_code == 200 and len(codes) == 10 == len(set(codes))
     assert client.get("/staff/").status_code == 200
     session.expire_all()
@@ -107,7 +72,7 @@ def test_staff_on_passwords_must_set_up_before_any_staff_page(client, make, sess
                                   .order_by(RecoveryCode.id)))
     assert all(stored.startswith("$argon2id$") for stored in hashes)  # salted: ASVS 6.5.2
     assert len(set(hashes)) == 10 and all(mfa.recovery_code_matches(h, c) for h, c in zip(hashes, codes, strict=True))
-    assert "mfa.enrolled" in _actions(session, officer)
+    assert "mfa.enrolled" in actions(session, officer)
     # never shown again
     assert client.get("/staff/account/2-step-verification/set-up").location.endswith("/staff/account")
 
@@ -132,7 +97,7 @@ def test_optional_lets_staff_in_and_off_asks_nobody(app, client, make, monkeypat
     officer = make.user(Role.OFFICER)
     sign_in(client, officer, staff=True)
     assert client.get("/staff/").status_code == 200  # optional, in this suite's settings
-    secret, _codes = _enrol(client, officer)
+    secret, _codes = enrol(client, officer, staff=True)
     monkeypatch.setitem(app.config, "STAFF_MFA", "off")
     response = sign_in(client, officer, staff=True)
     assert response.location.endswith("/staff/")
@@ -143,7 +108,7 @@ def test_optional_lets_staff_in_and_off_asks_nobody(app, client, make, monkeypat
 
 def test_password_alone_is_not_a_sign_in(client, make, session, required):
     admin = make.user(Role.ADMIN)
-    secret, _codes = _enrol(client, admin)
+    secret, _codes = enrol(client, admin, staff=True)
     response = sign_in(client, admin, staff=True)
     assert response.location.endswith("/staff/sign-in/code")
     for path in ("/staff/", "/staff/admin/users", "/staff/account", "/staff/account/2-step-verification/set-up",
@@ -153,8 +118,8 @@ def test_password_alone_is_not_a_sign_in(client, make, session, required):
     assert session.scalar(select(func.count()).select_from(UserSession).where(
         UserSession.user_id == admin.id, UserSession.revoked_at.is_(None))) == 0
 
-    _later(seconds=30)
-    done = client.submit("/staff/sign-in/code", {"code": _code(secret)})
+    later(seconds=30)
+    done = client.submit("/staff/sign-in/code", {"code": code(secret)})
     assert done.status_code == 302 and done.location.endswith("/staff/")
     assert client.get("/staff/admin/users").status_code == 200
     event = session.scalars(select(AuditEvent).where(AuditEvent.person_id == admin.id,
@@ -164,33 +129,33 @@ def test_password_alone_is_not_a_sign_in(client, make, session, required):
 
 def test_the_code_step_keeps_where_they_were_going(client, make, required):
     officer = make.user(Role.OFFICER)
-    secret, _codes = _enrol(client, officer)
+    secret, _codes = enrol(client, officer, staff=True)
     token = client.csrf_token("/staff/sign-in")
     response = client.post("/staff/sign-in?next=/staff/cases",
                            data={"email": officer.email, "password": PASSWORD, "csrf_token": token})
     assert response.location.endswith("/staff/sign-in/code")
-    _later(seconds=30)
-    assert client.submit("/staff/sign-in/code", {"code": _code(secret)}).location.endswith("/staff/cases")
+    later(seconds=30)
+    assert client.submit("/staff/sign-in/code", {"code": code(secret)}).location.endswith("/staff/cases")
 
 
 def test_a_code_cannot_be_used_twice(client, make, session, required):
     officer = make.user(Role.OFFICER)
-    secret, _codes = _enrol(client, officer)
-    _later(seconds=30)
-    code = _code(secret)
+    secret, _codes = enrol(client, officer, staff=True)
+    later(seconds=30)
+    used = code(secret)
     sign_in(client, officer, staff=True)
-    assert client.submit("/staff/sign-in/code", {"code": code}).location.endswith("/staff/")
+    assert client.submit("/staff/sign-in/code", {"code": used}).location.endswith("/staff/")
     client.submit("/staff/sign-out", form_url="/staff/")
     sign_in(client, officer, staff=True)
-    again = client.submit("/staff/sign-in/code", {"code": code})
+    again = client.submit("/staff/sign-in/code", {"code": used})
     assert again.status_code == 200 and "The security code is not right" in again.get_data(as_text=True)
     assert client.get("/staff/").status_code == 302
-    assert _actions(session, officer)[-1] == "mfa.failed"
+    assert actions(session, officer)[-1] == "mfa.failed"
 
 
 def test_five_wrong_codes_and_the_password_is_asked_again(app, client, make, session, required):
     officer = make.user(Role.OFFICER)
-    secret, _codes = _enrol(client, officer)
+    secret, _codes = enrol(client, officer, staff=True)
     sign_in(client, officer, staff=True)
     for attempt in range(1, 5):
         answer = client.submit("/staff/sign-in/code", {"code": "123456"})
@@ -199,10 +164,10 @@ def test_five_wrong_codes_and_the_password_is_asked_again(app, client, make, ses
     fifth = client.submit("/staff/sign-in/code", {"code": "123456"})
     assert fifth.location.endswith("/staff/sign-in")
     assert client.get("/staff/sign-in/code").location.endswith("/staff/sign-in")
-    assert _actions(session, officer).count("mfa.failed") == 5
-    _later(seconds=30)
+    assert actions(session, officer).count("mfa.failed") == 5
+    later(seconds=30)
     sign_in(client, officer, staff=True)  # the password again does not buy more tries at once
-    held = client.submit("/staff/sign-in/code", {"code": _code(secret)})
+    held = client.submit("/staff/sign-in/code", {"code": code(secret)})
     assert held.status_code == 429 and int(held.headers["Retry-After"]) > 0
     page = held.get_data(as_text=True)
     assert "You have tried too many times. Wait 5 minutes, then try again." in page
@@ -210,7 +175,7 @@ def test_five_wrong_codes_and_the_password_is_asked_again(app, client, make, ses
     with app.app_context():
         ratelimits.limiter().reset()  # the five minutes have passed
     sign_in(client, officer, staff=True)
-    assert client.submit("/staff/sign-in/code", {"code": _code(secret)}).location.endswith("/staff/")
+    assert client.submit("/staff/sign-in/code", {"code": code(secret)}).location.endswith("/staff/")
 
 
 def test_wrong_codes_from_one_address_are_limited_across_accounts(client, make, required):
@@ -218,7 +183,7 @@ def test_wrong_codes_from_one_address_are_limited_across_accounts(client, make, 
     allowed = next(parse_limit(rule.limit).amount for rule in ratelimits.mfa_code(0) if rule.scope == "mfa-code-client")
     people = [make.user(Role.OFFICER) for _ in range(allowed // 4 + 1)]
     for person in people:
-        _enrol(client, person)
+        enrol(client, person, staff=True)
     tries = 0
     for person in people:
         sign_in(client, person, staff=True)
@@ -234,7 +199,7 @@ def test_wrong_codes_from_one_address_are_limited_across_accounts(client, make, 
 
 def test_the_tries_are_counted_on_the_server_not_in_the_cookie(client, make, session, required):
     officer = make.user(Role.OFFICER)
-    secret, _codes = _enrol(client, officer)
+    secret, _codes = enrol(client, officer, staff=True)
     sign_in(client, officer, staff=True)
     with client.session_transaction() as cookie:
         saved = dict(cookie)
@@ -242,8 +207,8 @@ def test_the_tries_are_counted_on_the_server_not_in_the_cookie(client, make, ses
         client.submit("/staff/sign-in/code", {"code": "123456"})
     with client.session_transaction() as cookie:
         cookie.update(saved)  # an attacker replays the cookie from before the tries
-    _later(seconds=30)
-    response = client.post("/staff/sign-in/code", data={"code": _code(secret),
+    later(seconds=30)
+    response = client.post("/staff/sign-in/code", data={"code": code(secret),
                                                         "csrf_token": client.csrf_token("/staff/sign-in")})
     assert response.location.endswith("/staff/sign-in")
     assert client.get("/staff/").status_code == 302
@@ -251,7 +216,7 @@ def test_the_tries_are_counted_on_the_server_not_in_the_cookie(client, make, ses
 
 def test_the_code_step_in_welsh(client, make, required):
     officer = make.user(Role.OFFICER)
-    _enrol(client, officer)
+    enrol(client, officer, staff=True)
     sign_in(client, officer, staff=True)
     page = client.get("/staff/sign-in/code?lang=cy").get_data(as_text=True)
     assert 'lang="cy"' in page and "Rhowch eich cod diogelwch" in page
@@ -259,20 +224,20 @@ def test_the_code_step_in_welsh(client, make, required):
 
 def test_the_code_step_expires(client, make, required):
     officer = make.user(Role.OFFICER)
-    secret, _codes = _enrol(client, officer)
+    secret, _codes = enrol(client, officer, staff=True)
     sign_in(client, officer, staff=True)
-    _later(minutes=6)
+    later(minutes=6)
     assert client.get("/staff/sign-in/code").location.endswith("/staff/sign-in")
 
 
 def test_a_recovery_code_works_once(client, make, session, required):
     responder = make.user(Role.RESPONDER, service_id=make.service().id)
-    _secret, codes = _enrol(client, responder)
+    _secret, codes = enrol(client, responder, staff=True)
     sign_in(client, responder, staff=True)
     used = client.submit("/staff/sign-in/code", {"code": codes[3].upper().replace("-", " ")})
     assert used.location.endswith("/staff/")
     assert "You have 9 left" in client.get("/staff/").get_data(as_text=True)
-    assert _actions(session, responder)[-2:] == ["mfa.recovery_code_used", "user.signed_in"]
+    assert actions(session, responder)[-2:] == ["mfa.recovery_code_used", "user.signed_in"]
     client.submit("/staff/sign-out", form_url="/staff/")
     sign_in(client, responder, staff=True)
     assert client.submit("/staff/sign-in/code", {"code": codes[3]}).status_code == 200  # refused
@@ -280,13 +245,13 @@ def test_a_recovery_code_works_once(client, make, session, required):
 
 def test_new_recovery_codes_replace_the_old(client, make, required):
     officer = make.user(Role.OFFICER)
-    secret, old = _enrol(client, officer)
+    secret, old = enrol(client, officer, staff=True)
     sign_in(client, officer, staff=True)
-    _later(seconds=30)
-    client.submit("/staff/sign-in/code", {"code": _code(secret)})
+    later(seconds=30)
+    client.submit("/staff/sign-in/code", {"code": code(secret)})
     assert "You have 10 recovery codes left." in client.get("/staff/account").get_data(as_text=True)
     page = client.submit("/staff/account/2-step-verification/recovery-codes", form_url="/staff/account")
-    new = _codes_on_page(page.get_data(as_text=True))
+    new = codes_on_page(page.get_data(as_text=True))
     assert len(new) == 10 and not set(new) & set(old)
     client.submit("/staff/sign-out", form_url="/staff/")
     sign_in(client, officer, staff=True)
@@ -297,11 +262,11 @@ def test_new_recovery_codes_replace_the_old(client, make, required):
 def test_turning_off_only_where_not_required(app, client, make, session, monkeypatch):
     clock.set_now(NOW)
     officer = make.user(Role.OFFICER)
-    secret, _codes = _enrol(client, officer)
+    secret, _codes = enrol(client, officer, staff=True)
     monkeypatch.setitem(app.config, "STAFF_MFA", "required")
     sign_in(client, officer, staff=True)
-    _later(seconds=30)
-    client.submit("/staff/sign-in/code", {"code": _code(secret)})
+    later(seconds=30)
+    client.submit("/staff/sign-in/code", {"code": code(secret)})
     assert "cannot turn it off" in client.get("/staff/account").get_data(as_text=True)
     assert client.get("/staff/account/2-step-verification/turn-off").status_code == 404
     monkeypatch.setitem(app.config, "STAFF_MFA", "optional")
@@ -310,7 +275,7 @@ def test_turning_off_only_where_not_required(app, client, make, session, monkeyp
     session.expire_all()
     stored = session.get(User, officer.id)
     assert stored.mfa_enabled_at is None and stored.mfa_secret is None
-    assert "mfa.turned_off" in _actions(session, officer)
+    assert "mfa.turned_off" in actions(session, officer)
 
 
 # --- confirm it's you -----------------------------------------------------------------------------
@@ -319,10 +284,10 @@ def test_turning_off_only_where_not_required(app, client, make, session, monkeyp
 def test_admin_changes_need_a_recent_sign_in(client, make, session, required):
     admin = make.user(Role.ADMIN)
     officer = make.user(Role.OFFICER)
-    secret, _codes = _enrol(client, admin)
+    secret, _codes = enrol(client, admin, staff=True)
     sign_in(client, admin, staff=True)
-    _later(seconds=30)
-    client.submit("/staff/sign-in/code", {"code": _code(secret)})
+    later(seconds=30)
+    client.submit("/staff/sign-in/code", {"code": code(secret)})
     user_page = f"/staff/admin/users/{officer.id}"
 
     _busy_for(client, 16)
@@ -331,44 +296,44 @@ def test_admin_changes_need_a_recent_sign_in(client, make, session, required):
                           headers={"Referer": f"http://localhost{user_page}"})
     assert refused.status_code == 302
     assert refused.location.endswith(f"/staff/confirm-its-you?next=/staff/admin/users/{officer.id}")
-    assert "user.signed_out" not in _actions(session, officer)
+    assert "user.signed_out" not in actions(session, officer)
     # a form's own page is where they come back to
     edit = client.post(f"/staff/admin/users/{officer.id}/edit", data={"csrf_token": token})
     assert edit.location.endswith(f"/staff/confirm-its-you?next=/staff/admin/users/{officer.id}/edit")
 
     confirm = refused.location
-    wrong = client.submit(confirm, {"password": "not it", "code": _code(secret)})
+    wrong = client.submit(confirm, {"password": "not it", "code": code(secret)})
     assert wrong.status_code == 200 and "The password is not right" in wrong.get_data(as_text=True)
-    back = client.submit(confirm, {"password": PASSWORD, "code": _code(secret)})
+    back = client.submit(confirm, {"password": PASSWORD, "code": code(secret)})
     assert back.location.endswith(user_page)
-    assert "user.identity_confirmed" in _actions(session, admin)
+    assert "user.identity_confirmed" in actions(session, admin)
     done = client.submit(f"/staff/admin/users/{officer.id}/sign-out", form_url=user_page)
     assert done.location.endswith(user_page)
-    assert "user.signed_out" in _actions(session, officer)
+    assert "user.signed_out" in actions(session, officer)
 
 
 def test_reading_admin_pages_needs_no_recent_sign_in(client, make, required):
     admin = make.user(Role.ADMIN)
-    secret, _codes = _enrol(client, admin)
+    secret, _codes = enrol(client, admin, staff=True)
     sign_in(client, admin, staff=True)
-    _later(seconds=30)
-    client.submit("/staff/sign-in/code", {"code": _code(secret)})
+    later(seconds=30)
+    client.submit("/staff/sign-in/code", {"code": code(secret)})
     _busy_for(client, 16)
     assert client.get("/staff/admin/users").status_code == 200
 
 
 def test_five_wrong_passwords_when_confirming_sign_you_out(client, make, session, required):
     admin = make.user(Role.ADMIN)
-    secret, _codes = _enrol(client, admin)
+    secret, _codes = enrol(client, admin, staff=True)
     sign_in(client, admin, staff=True)
-    _later(seconds=30)
-    client.submit("/staff/sign-in/code", {"code": _code(secret)})
+    later(seconds=30)
+    client.submit("/staff/sign-in/code", {"code": code(secret)})
     for _ in range(4):
         assert client.submit("/staff/confirm-its-you", {"password": "wrong", "code": "000000"}).status_code == 200
     last = client.submit("/staff/confirm-its-you", {"password": "wrong", "code": "000000"})
     assert last.location.endswith("/staff/sign-in")
     assert client.get("/staff/").status_code == 302
-    assert _actions(session, admin).count("user.confirm_failed") == 5
+    assert actions(session, admin).count("user.confirm_failed") == 5
 
 
 # --- an admin's reset -----------------------------------------------------------------------------
@@ -377,17 +342,17 @@ def test_five_wrong_passwords_when_confirming_sign_you_out(client, make, session
 def test_an_admin_resets_someones_mfa(client, make, session, required):
     admin = make.user(Role.ADMIN)
     officer = make.user(Role.OFFICER)
-    officer_secret, _codes = _enrol(client, officer)
+    officer_secret, _codes = enrol(client, officer, staff=True)
     other = client.application.test_client()
     sign_in(other, officer, staff=True)
-    _later(seconds=30)
-    other.submit("/staff/sign-in/code", {"code": _code(officer_secret)})
+    later(seconds=30)
+    other.submit("/staff/sign-in/code", {"code": code(officer_secret)})
     assert other.get("/staff/").status_code == 200
 
-    admin_secret, _codes = _enrol(client, admin)
+    admin_secret, _codes = enrol(client, admin, staff=True)
     sign_in(client, admin, staff=True)
-    _later(seconds=30)
-    client.submit("/staff/sign-in/code", {"code": _code(admin_secret)})
+    later(seconds=30)
+    client.submit("/staff/sign-in/code", {"code": code(admin_secret)})
     listed = client.get(f"/staff/admin/users?q={officer.email}").get_data(as_text=True)
     assert '<td class="govuk-table__cell">On</td>' in listed
     page = client.get(f"/staff/admin/users/{officer.id}").get_data(as_text=True)
@@ -414,10 +379,10 @@ def test_an_admin_resets_someones_mfa(client, make, session, required):
 
 def test_an_admin_cannot_reset_their_own(client, make, session, required):
     admin = make.user(Role.ADMIN)
-    secret, _codes = _enrol(client, admin)
+    secret, _codes = enrol(client, admin, staff=True)
     sign_in(client, admin, staff=True)
-    _later(seconds=30)
-    client.submit("/staff/sign-in/code", {"code": _code(secret)})
+    later(seconds=30)
+    client.submit("/staff/sign-in/code", {"code": code(secret)})
     token = client.csrf_token("/staff/account")
     assert client.post(f"/staff/admin/users/{admin.id}/2-step-verification/reset",
                        data={"csrf_token": token}).status_code == 404
@@ -488,19 +453,19 @@ def test_sessions_from_before_the_method_was_recorded_are_held_to_the_rules(clie
 def test_changing_your_own_2_step_verification_needs_a_recent_sign_in(app, client, make, session, monkeypatch):
     clock.set_now(NOW)
     officer = make.user(Role.OFFICER)
-    secret, _codes = _enrol(client, officer)
+    secret, _codes = enrol(client, officer, staff=True)
     sign_in(client, officer, staff=True)
-    _later(seconds=30)
-    client.submit("/staff/sign-in/code", {"code": _code(secret)})
-    _later(minutes=16)
+    later(seconds=30)
+    client.submit("/staff/sign-in/code", {"code": code(secret)})
+    later(minutes=16)
     made = client.post("/staff/account/2-step-verification/recovery-codes",
                        data={"csrf_token": client.csrf_token("/staff/account")},
                        headers={"Referer": "http://localhost/staff/account"})
     assert made.location.endswith("/staff/confirm-its-you?next=/staff/account")
     off = client.submit("/staff/account/2-step-verification/turn-off")
     assert off.location.endswith("/staff/confirm-its-you?next=/staff/account/2-step-verification/turn-off")
-    assert "mfa.recovery_codes_made" not in _actions(session, officer)
-    assert "mfa.turned_off" not in _actions(session, officer)
+    assert "mfa.recovery_codes_made" not in actions(session, officer)
+    assert "mfa.turned_off" not in actions(session, officer)
 
 
 # --- sessions after proving it again, or changing how (ASVS 7.2.4, 7.4.3) -------------------------
@@ -516,15 +481,15 @@ def _copy_of(app, client):
 
 def test_confirming_its_you_gives_a_new_session_token(app, client, make, session, required):
     admin = make.user(Role.ADMIN)
-    secret, _codes = _enrol(client, admin)
+    secret, _codes = enrol(client, admin, staff=True)
     sign_in(client, admin, staff=True)
-    _later(seconds=30)
-    client.submit("/staff/sign-in/code", {"code": _code(secret)})
+    later(seconds=30)
+    client.submit("/staff/sign-in/code", {"code": code(secret)})
     _busy_for(client, 16)
     stolen = _copy_of(app, client)
     assert stolen.get("/staff/").status_code == 200
-    _later(seconds=30)
-    client.submit("/staff/confirm-its-you", {"password": PASSWORD, "code": _code(secret)})
+    later(seconds=30)
+    client.submit("/staff/confirm-its-you", {"password": PASSWORD, "code": code(secret)})
     assert client.get("/staff/").status_code == 200
     assert stolen.get("/staff/").status_code == 302  # the old token no longer signs anyone in
     live = session.scalars(select(UserSession).where(UserSession.user_id == admin.id,
@@ -534,12 +499,12 @@ def test_confirming_its_you_gives_a_new_session_token(app, client, make, session
 
 def test_changing_your_2_step_verification_signs_you_out_everywhere_else(app, client, make, session, required):
     officer = make.user(Role.OFFICER)
-    secret, _codes = _enrol(client, officer)
+    secret, _codes = enrol(client, officer, staff=True)
     elsewhere = app.test_client()
     for browser in (client, elsewhere):
         sign_in(browser, officer, staff=True)
-        _later(seconds=30)
-        browser.submit("/staff/sign-in/code", {"code": _code(secret)})
+        later(seconds=30)
+        browser.submit("/staff/sign-in/code", {"code": code(secret)})
         assert browser.get("/staff/").status_code == 200
     made = client.submit("/staff/account/2-step-verification/recovery-codes", form_url="/staff/account")
     assert made.status_code == 200

@@ -9,11 +9,9 @@ from flask import abort, current_app, redirect, render_template, request, url_fo
 from flask_login import current_user
 
 from portal import bp
-from shared.auth import mfa
 from shared.auth.access import portal, public, rule_for
 from shared.domain.enums import Role
 from shared.models import User
-from shared.services import mfa as mfa_service
 from shared.web import mfa_sign_in
 from shared.web.redirects import safe_next
 
@@ -23,7 +21,7 @@ def _landing(user: User) -> str:
 
 
 SIDE = mfa_sign_in.Side("portal", sign_in="portal.sign_in", account="portal.councillor_account",
-                        home=_landing, for_staff=False)
+                        home=_landing)
 # Changing how they sign in needs a sign-in within REDRESS_REAUTH_MINUTES. Setting it up does too, here
 # (unlike staff, who set it up straight after signing in): a borrowed session must not be able to
 # lock the councillor out of their own account.
@@ -63,37 +61,25 @@ def check_recent_sign_in():
 @portal(Role.COUNCILLOR)
 def councillor_account():
     user = _user()
-    enrolled = mfa.enrolled(user)
-    return render_template("portal/councillor/account.html", user=user, enrolled=enrolled,
-                           offered=mfa.offered_to(user),
-                           codes_left=mfa_service.recovery_codes_left(user) if enrolled else 0,
-                           by_provider=not mfa_sign_in.signed_in_by_password())
+    return render_template("portal/councillor/account.html", user=user, two_step=mfa_sign_in.account_status(user))
 
 
 @bp.route("/councillor/account/2-step-verification/set-up", methods=["GET", "POST"])
 @portal(Role.COUNCILLOR)
 def councillor_mfa_setup():
-    user = _user()
-    if mfa.enrolled(user):
-        return redirect(url_for("portal.councillor_account"))
-    if not mfa.offered_to(user):
-        abort(404)
-    return mfa_sign_in.setup_page(SIDE, user)
+    return mfa_sign_in.setup_page(SIDE, _user())
 
 
 @bp.post("/councillor/account/2-step-verification/recovery-codes")
 @portal(Role.COUNCILLOR)
 def councillor_mfa_recovery_codes():
-    return mfa_sign_in.recovery_codes(SIDE, _user()) or abort(400)
+    return mfa_sign_in.recovery_codes(SIDE, _user())
 
 
 @bp.route("/councillor/account/2-step-verification/turn-off", methods=["GET", "POST"])
 @portal(Role.COUNCILLOR)
 def councillor_mfa_turn_off():
-    user = _user()
-    if not mfa.enrolled(user):
-        abort(404)
-    return mfa_sign_in.turn_off_page(SIDE, user)
+    return mfa_sign_in.turn_off_page(SIDE, _user())
 
 
 @bp.route("/councillor/confirm-its-you", methods=["GET", "POST"])

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from urllib.parse import urlsplit
 
-from flask import current_app, flash, g, redirect, render_template, request, session, url_for
+from flask import abort, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
@@ -40,7 +40,11 @@ class Side:
     sign_in: str  # endpoints
     account: str
     home: Callable[[User], str]  # where a finished sign-in lands, as a URL
-    for_staff: bool  # the pages' wording: "an administrator" or "the council's complaints team"
+
+    @property
+    def for_staff(self) -> bool:
+        """The pages' wording: "an administrator" or "the council's complaints team"."""
+        return self.name == "staff"
 
 
 # --- sign-in, second step -------------------------------------------------------------------------
@@ -134,12 +138,37 @@ def page_to_return_to(default: str) -> str:
     return default
 
 
+# --- your account's page -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AccountStatus:
+    """What the account page's 2-step verification section (shared/components/two_step.html) shows."""
+
+    enrolled: bool
+    offered: bool
+    required: bool
+    codes_left: int
+    by_provider: bool
+
+
+def account_status(user: User) -> AccountStatus:
+    enrolled = mfa.enrolled(user)
+    return AccountStatus(enrolled=enrolled, offered=mfa.offered_to(user), required=mfa.required_for(user),
+                         codes_left=mfa_service.recovery_codes_left(user) if enrolled else 0,
+                         by_provider=not signed_in_by_password())
+
+
 # --- setting up, new recovery codes, turning off --------------------------------------------------
 
 
 def setup_page(side: Side, user: User, *, sign_out_url: str | None = None):
     """Their own set-up: the QR code and the key typed out, confirmed with a code; then the recovery
     codes, once. `sign_out_url` is offered instead of "Cancel" where they must set it up now."""
+    if mfa.enrolled(user):
+        return redirect(url_for(side.account))  # the key is never shown again
+    if not mfa.offered_to(user):
+        abort(404)
     secret = mfa_service.pending_secret(user)
     form = EnrolmentForm()
     form.rate_limits = ratelimits.mfa_code(user.id)
@@ -165,7 +194,7 @@ def recovery_codes(side: Side, user: User):
     """A fresh set of recovery codes, shown once (a POST: the button on the account page)."""
     form = ButtonForm()
     if not form.validate_on_submit():
-        return None  # the caller answers 400
+        abort(400)
     if not mfa.enrolled(user):
         return redirect(url_for(side.account))
     codes = mfa_service.new_recovery_codes(user)
@@ -174,6 +203,9 @@ def recovery_codes(side: Side, user: User):
 
 
 def turn_off_page(side: Side, user: User):
+    """Only for someone using it of whom it is not required: for anyone else there is no such page."""
+    if not mfa.enrolled(user) or mfa.required_for(user):
+        abort(404)
     form = ButtonForm()
     if form.validate_on_submit():
         mfa_service.turn_off(user)

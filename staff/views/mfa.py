@@ -5,21 +5,20 @@ unenrolled people out of staff pages."""
 
 from __future__ import annotations
 
-from flask import abort, current_app, redirect, render_template, request, url_for
+from flask import current_app, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from shared.auth import mfa, sso_flow
 from shared.auth.access import public, rule_for, staff
 from shared.domain.enums import STAFF_ROLES, Role
 from shared.models import User
-from shared.services import mfa as mfa_service
 from shared.services import sso
 from shared.web import mfa_sign_in
 from shared.web.redirects import safe_next
 from staff import bp
 
 SIDE = mfa_sign_in.Side("staff", sign_in="staff.sign_in", account="staff.account",
-                        home=lambda _user: url_for("staff.home"), for_staff=True)
+                        home=lambda _user: url_for("staff.home"))
 _ENROLMENT_OPEN = {"staff.mfa_setup", "staff.sign_out"}  # all someone who must enrol may reach
 _NEEDS_RECENT = {"staff.mfa_recovery_codes", "staff.mfa_turn_off",  # besides admin-only POSTs
                  "staff.link_provider", "staff.unlink_provider"}
@@ -72,10 +71,6 @@ def check_second_factor():
 @staff(*STAFF_ROLES)
 def mfa_setup():
     user = current_user
-    if mfa.enrolled(user):
-        return redirect(url_for("staff.account"))
-    if not mfa.offered_to(user):
-        abort(404)
     return mfa_sign_in.setup_page(SIDE, user, sign_out_url=url_for("staff.sign_out") if mfa.required_for(user) else None)
 
 
@@ -88,24 +83,19 @@ def account():
     user = current_user
     provider = sso_flow.provider_for("staff")
     linked = sso.identities(user.id) if provider else []
-    return render_template("staff/mfa/account.html", user=user, enrolled=mfa.enrolled(user),
-                           offered=mfa.offered_to(user), required=mfa.required_for(user),
-                           codes_left=mfa_service.recovery_codes_left(user) if mfa.enrolled(user) else 0,
-                           by_provider=not mfa_sign_in.signed_in_by_password(), provider=provider, identities=linked,
-                           link_offered=sso.link_offered(user, provider, linked))
+    return render_template("staff/mfa/account.html", user=user, two_step=mfa_sign_in.account_status(user),
+                           provider=provider, identities=linked, link_offered=sso.link_offered(user, provider, linked))
 
 
 @bp.post("/account/2-step-verification/recovery-codes")
 @staff(*STAFF_ROLES)
 def mfa_recovery_codes():
-    return mfa_sign_in.recovery_codes(SIDE, current_user) or abort(400)
+    return mfa_sign_in.recovery_codes(SIDE, current_user)
 
 
 @bp.route("/account/2-step-verification/turn-off", methods=["GET", "POST"])
 @staff(*STAFF_ROLES)
 def mfa_turn_off():
-    if not mfa.enrolled(current_user) or mfa.required_for(current_user):
-        abort(404)
     return mfa_sign_in.turn_off_page(SIDE, current_user)
 
 
