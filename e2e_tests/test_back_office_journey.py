@@ -9,10 +9,11 @@ different handler; the case is then closed. Run with JavaScript on and off, axe 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from e2e_tests.conftest import PASSWORD, axe_check, expect_scripts
 
@@ -70,6 +71,16 @@ def open_case(page: Page, reference: str) -> None:
     page.get_by_role("link", name=reference, exact=True).click()
     expect(heading(page, f"Case {reference}")).to_be_visible()
     axe_check(page)
+
+
+def a_listed_case_offering(page: Page, offered: Callable[[Page], Locator], none: str) -> str:
+    """The first case on the case list page shown whose own page offers `offered` (another run may
+    have used the others up); the test fails saying `none` if there is none."""
+    for reference in dict.fromkeys(REFERENCE.findall(page.content())):
+        page.goto(f"/staff/cases/{reference}")
+        if offered(page).count():
+            return reference
+    pytest.fail(none)
 
 
 def case_status(page: Page):

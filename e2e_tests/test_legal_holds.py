@@ -4,18 +4,23 @@ holds" in the case list, then lifts it with a note. JavaScript on and off, axe o
 
 from __future__ import annotations
 
-import re
 import secrets
 
 import pytest
 from playwright.sync_api import Page, expect
 
 from e2e_tests.conftest import axe_check
-from e2e_tests.test_back_office_journey import case_action, error_summary, heading, sign_in, sign_out
+from e2e_tests.test_back_office_journey import (
+    a_listed_case_offering,
+    case_action,
+    error_summary,
+    heading,
+    sign_in,
+    sign_out,
+)
 
 pytestmark = pytest.mark.e2e
 
-REFERENCE = re.compile(r"RDR-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}")
 MANAGER = "manager@example.gov.uk"
 NOTE = "Email from the council's insurers, ref INS-4471: a claim about the fall is expected."
 
@@ -23,11 +28,7 @@ NOTE = "Email from the council's insurers, ref INS-4471: a claim about the fall 
 def a_case_to_hold(page: Page) -> str:
     """A demo case not on hold (the other run may be holding one)."""
     page.goto("/staff/cases")
-    for reference in dict.fromkeys(REFERENCE.findall(page.content())):
-        page.goto(f"/staff/cases/{reference}")
-        if case_action(page, "Place a legal hold").count():
-            return reference
-    pytest.fail("no demo case to put on legal hold")
+    return a_listed_case_offering(page, lambda p: case_action(p, "Place a legal hold"), "no demo case to put on legal hold")
 
 
 def test_manager_places_a_legal_hold_finds_it_in_the_list_and_lifts_it(any_page: Page, javascript: bool):

@@ -5,17 +5,14 @@ and the banner with its terms is on the person's case. JavaScript on and off, ax
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from playwright.sync_api import Page, expect
 
 from e2e_tests.conftest import axe_check
-from e2e_tests.test_back_office_journey import error_summary, heading, sign_in, sign_out
+from e2e_tests.test_back_office_journey import a_listed_case_offering, error_summary, heading, sign_in, sign_out
 
 pytestmark = pytest.mark.e2e
 
-REFERENCE = re.compile(r"RDR-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}")
 OFFICER = "officer@example.gov.uk"
 MANAGER = "manager@example.gov.uk"
 PROPOSE = "Propose a restriction on how this person contacts us"
@@ -27,11 +24,7 @@ def a_case_to_restrict(page: Page) -> str:
     """A demo case whose person has no restriction yet (the other run may have restricted one)."""
     page.goto("/staff/cases")
     axe_check(page)
-    for reference in dict.fromkeys(REFERENCE.findall(page.content())):
-        page.goto(f"/staff/cases/{reference}")
-        if page.get_by_role("link", name=PROPOSE).count():
-            return reference
-    pytest.fail("no demo case without a restriction")
+    return a_listed_case_offering(page, lambda p: p.get_by_role("link", name=PROPOSE), "no demo case without a restriction")
 
 
 def test_officer_proposes_manager_decides_and_the_banner_shows(any_page: Page, javascript: bool):

@@ -8,18 +8,15 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from e2e_tests.conftest import PASSWORD, axe_check, expect_scripts
+from e2e_tests.conftest import axe_check
+from e2e_tests.test_back_office_journey import sign_in
 
 pytestmark = pytest.mark.e2e
 
 
 def test_an_admin_translates_council_names_into_urdu_in_an_urdu_layout(any_page: Page, javascript: bool) -> None:
     page = any_page
-    page.goto("/staff/sign-in")
-    expect_scripts(page, javascript)
-    page.get_by_label("Work email address", exact=True).fill("admin@example.gov.uk")
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, "admin@example.gov.uk", javascript)
     expect(page.get_by_role("link", name="Translations: Urdu")).to_be_visible()
 
     try:

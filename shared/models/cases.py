@@ -42,9 +42,6 @@ class Service(Translated, Base):
     # chooses its procedure, and offers advocacy by this.
     care_kind: Mapped[CareKind | None] = mapped_column(enum_column(CareKind, length=20))
 
-    def display_name(self, locale: str) -> str:
-        return self.text("name", locale)
-
     def display_description(self, locale: str) -> str:
         return self.text("description", locale)
 
@@ -63,9 +60,6 @@ class ComplaintReason(Translated, Base):
     service_id: Mapped[int | None] = mapped_column(ForeignKey("services.id"))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     sort_order: Mapped[int] = mapped_column(default=0)
-
-    def display_name(self, locale: str) -> str:
-        return self.text("name", locale)
 
 
 class Case(Base):
@@ -263,9 +257,6 @@ class Organisation(Translated, Base):
     contact: Mapped[str] = mapped_column(Text, default="")
     website: Mapped[str | None] = mapped_column(String(300))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
-
-    def display_name(self, locale: str) -> str:
-        return self.text("name", locale)
 
 
 class CaseResponse(Base):

@@ -34,9 +34,6 @@ class Procedure(Translated, Base):
         back_populates="procedure", lazy="raise", order_by="ProcedureStage.number"
     )
 
-    def display_name(self, locale: str) -> str:
-        return self.text("name", locale)
-
     def rules(self) -> ProcedureRules:
         """The pure rules the engine works from (needs `stages` loaded)."""
         return ProcedureRules(
@@ -87,9 +84,6 @@ class ProcedureStage(Translated, Base):
             advocacy_offered=self.advocacy_offered,
             translations=self.translations or {},
         )
-
-    def display_name(self, locale: str) -> str:
-        return self.text("name", locale)
 
     @classmethod
     def from_rules(cls, rules: StageRules) -> ProcedureStage:

@@ -53,9 +53,6 @@ class SupportService(Translated, Base):
     topics: Mapped[list[str]] = mapped_column(JSON, default=list)  # SupportTopic values
     active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
-    def display_name(self, locale: str) -> str:
-        return self.text("name", locale)
-
     def display_helps_with(self, locale: str) -> str:
         return self.text("helps_with", locale)
 

@@ -49,17 +49,25 @@ class Kind:
     code: str
     label: object  # lazy
     fields: tuple[tuple[str, object, int], ...]  # (field, its label, most characters)
+    # A kind read as a plain list of rows that may be no longer offered: its model, and what it is
+    # ordered by after the offered ones first. None for the council and procedures, read their own way.
+    model: type | None = None
+    order: tuple = ()
 
 
 KINDS: tuple[Kind, ...] = (
     Kind("council", _l("The council"), (("name", _l("Council name"), 120),)),
-    Kind("service", _l("Services"), (("name", _l("Service name"), 120), ("description", _l("What it covers"), 300))),
+    Kind("service", _l("Services"), (("name", _l("Service name"), 120), ("description", _l("What it covers"), 300)),
+         Service, (Service.name,)),
     Kind("procedure", _l("Procedures"), (("name", _l("Procedure name"), 120),)),
     Kind("stage", _l("Procedure stages"), (("name", _l("Stage name"), 120),)),
-    Kind("reason", _l("Complaint reasons"), (("name", _l("Reason"), 120),)),
-    Kind("organisation", _l("Signposting organisations"), (("name", _l("Organisation name"), 200),)),
+    Kind("reason", _l("Complaint reasons"), (("name", _l("Reason"), 120),),
+         ComplaintReason, (ComplaintReason.sort_order, ComplaintReason.name)),
+    Kind("organisation", _l("Signposting organisations"), (("name", _l("Organisation name"), 200),),
+         Organisation, (Organisation.name,)),
     Kind("support", _l("Support directory"), (("name", _l("Support service name"), 200),
-                                              ("helps_with", _l("What they help with"), LONG_TEXT))),
+                                              ("helps_with", _l("What they help with"), LONG_TEXT)),
+         SupportService, (SupportService.name,)),
 )
 BY_CODE = {kind.code: kind for kind in KINDS}
 
@@ -127,10 +135,11 @@ class Listing:
 
 
 def _texts(kind: str, row, language: str, *, context: str | None = None, offered: bool = True) -> list[Text]:
+    """The row's texts to translate: a blank English (a support entry's "helps with") has none."""
     translations: Mapping = (row.translations or {}).get(language) or {}
-    return [Text(kind, row.id, name, label, getattr(row, name) or "", translations.get(name) or "", limit,
+    return [Text(kind, row.id, name, label, getattr(row, name), translations.get(name) or "", limit,
                  context, offered, None if name == "name" else row.name)
-            for name, label, limit in BY_CODE[kind].fields]
+            for name, label, limit in BY_CODE[kind].fields if getattr(row, name)]
 
 
 def listing(language: str) -> Listing:
@@ -143,9 +152,6 @@ def listing(language: str) -> Listing:
     own = (identity.translations or {}).get(language) or {}
     groups["council"].texts.append(Text("council", 1, "name", BY_CODE["council"].fields[0][1], identity.english_name,
                                         own.get("name") or "", 120))
-    for service in db.session.scalars(select(Service).order_by(Service.active.desc(), Service.name, Service.id)):
-        rows["service", service.id] = service
-        groups["service"].texts.extend(_texts("service", service, language, offered=service.active))
     seen: set[int] = set()
     for procedure, stage in db.session.execute(
         select(Procedure, ProcedureStage)
@@ -160,20 +166,12 @@ def listing(language: str) -> Listing:
         if stage is not None:
             rows["stage", stage.id] = stage
             groups["stage"].texts.extend(_texts("stage", stage, language, context=procedure.name))
-    for reason in db.session.scalars(
-            select(ComplaintReason).order_by(ComplaintReason.active.desc(), ComplaintReason.sort_order,
-                                             ComplaintReason.name, ComplaintReason.id)):
-        rows["reason", reason.id] = reason
-        groups["reason"].texts.extend(_texts("reason", reason, language, offered=reason.active))
-    for organisation in db.session.scalars(
-            select(Organisation).order_by(Organisation.active.desc(), Organisation.name, Organisation.id)):
-        rows["organisation", organisation.id] = organisation
-        groups["organisation"].texts.extend(_texts("organisation", organisation, language, offered=organisation.active))
-    for entry in db.session.scalars(
-            select(SupportService).order_by(SupportService.active.desc(), SupportService.name, SupportService.id)):
-        rows["support", entry.id] = entry
-        groups["support"].texts.extend(
-            [text for text in _texts("support", entry, language, offered=entry.active) if text.english])
+    for kind in KINDS:
+        if kind.model is None:
+            continue
+        for row in db.session.scalars(select(kind.model).order_by(kind.model.active.desc(), *kind.order, kind.model.id)):
+            rows[kind.code, row.id] = row
+            groups[kind.code].texts.extend(_texts(kind.code, row, language, offered=row.active))
     return Listing(language, list(groups.values()), rows)
 
 

@@ -165,19 +165,25 @@ def acknowledge(reference: str):
     return redirect(url_for("staff.case", reference=reference))
 
 
-def _reason_view(reference: str, action: EventType, form_class, template: str, call, done: str):
+def reason_view(reference: str, action: EventType, form_class, template: str, call, done: str, *,
+                field: str | None = None, before=None):
+    """A case action's page with a form of a field or two: the state and role checked first (409 or
+    403), the form shown, and on a valid post `call(case, form)` tried, a refusal shown at `field`.
+    `before(case)`, when given, runs after those checks and may refuse too (a guard, on GET as well);
+    it returns what else the page shows."""
     found = case_or_404(reference)
     transition_for(found.status, action, current_user.role)
+    shown = before(found) if before else {}
 
     def render(case, form, status=200):
-        return render_template(template, case=case, form=form), status
+        return render_template(template, case=case, form=form, **shown), status
 
     if request.method == "GET":
         return render(found, form_class(formdata=None, data={"version": found.version}))
     form = form_class()
     if not form.validate():
         return render(found, form, 400)
-    refused = attempt(lambda case: call(case, form), found, form=form, render=render)
+    refused = attempt(lambda case: call(case, form), found, form=form, render=render, field=field)
     if refused:
         return refused
     flash(done)
@@ -187,7 +193,7 @@ def _reason_view(reference: str, action: EventType, form_class, template: str, c
 @bp.route("/cases/<reference>/withdraw", methods=["GET", "POST"])
 @staff(Role.AGENT, *TEAM)
 def withdraw(reference: str):
-    return _reason_view(
+    return reason_view(
         reference, EventType.WITHDRAWN, WithdrawForm, "staff/casework/withdraw.html",
         lambda case, form: casework.withdraw(case, current_user, form.expected_version(), form.reason.data),
         _("The case has been withdrawn."),
@@ -197,7 +203,7 @@ def withdraw(reference: str):
 @bp.route("/cases/<reference>/reopen", methods=["GET", "POST"])
 @staff(*TEAM)
 def reopen(reference: str):
-    return _reason_view(
+    return reason_view(
         reference, EventType.REOPENED, ReopenForm, "staff/casework/reopen.html",
         lambda case, form: casework.reopen(case, current_user, form.expected_version(), form.reason.data),
         _("The case has been reopened."),
@@ -207,7 +213,7 @@ def reopen(reference: str):
 @bp.route("/cases/<reference>/close", methods=["GET", "POST"])
 @staff(*TEAM)
 def close_case(reference: str):
-    return _reason_view(
+    return reason_view(
         reference, EventType.CLOSED, CloseForm, "staff/casework/close.html",
         lambda case, form: casework.close(case, current_user, form.expected_version(), form.closure_code(),
                                           form.reason.data, form.duplicate_reference.data),
